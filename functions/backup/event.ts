@@ -1,0 +1,79 @@
+/**
+ * The backup function's input: `{ "policy": "<name>", "time": "<ISO-8601>" }` as the generated rules send
+ * it, or EventBridge's raw "Scheduled Event" envelope (time from `time`, policy from the rule's name).
+ */
+import { slotOf } from '../../shared/planning/naming.js';
+
+export interface BackupRequest {
+  policy: string;
+  slot: Date;
+}
+
+/** The event cannot start a run: says what was received and what was expected. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+const EXPECTED =
+  'expected {"policy": "<name>", "time": "<ISO-8601 scheduled time>"} or an EventBridge Scheduled Event';
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseTime(value: unknown): Date {
+  if (typeof value !== 'string' || !ISO_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidEventError(
+      `"time" must be an ISO-8601 time with a zone such as "2026-11-28T03:00:00Z", found ${JSON.stringify(value)}`,
+    );
+  }
+  return slotOf(new Date(value));
+}
+
+/**
+ * The policy a scheduled rule runs. Generated rules are named `<stack>.<policy>`; for other names the
+ * longest known policy name the rule name ends with (after `-` or `.`) is taken.
+ * @example policyFromRule('arn:aws:events:us-east-1:123456789012:rule/docdb-backup-prod.nightly', ['nightly']) // 'nightly'
+ */
+export function policyFromRule(ruleArn: string, known: readonly string[]): string | undefined {
+  const name = ruleArn.slice(ruleArn.lastIndexOf('/') + 1);
+  const dotted = name.slice(name.lastIndexOf('.') + 1);
+  if (name.includes('.') && known.includes(dotted)) return dotted;
+  return [...known]
+    .sort((a, b) => b.length - a.length)
+    .find((policy) => name === policy || name.endsWith(`-${policy}`) || name.endsWith(`.${policy}`));
+}
+
+function checkKnown(policy: string, known: readonly string[]): string {
+  if (!known.includes(policy)) {
+    throw new InvalidEventError(
+      `unknown policy "${policy}"; the policy file defines: ${known.join(', ') || '(none)'}`,
+    );
+  }
+  return policy;
+}
+
+/**
+ * Reads the function's event into a policy name and a scheduled slot. Throws InvalidEventError.
+ * @example parseBackupEvent({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, ['nightly'])
+ */
+export function parseBackupEvent(event: unknown, known: readonly string[]): BackupRequest {
+  if (!isRecord(event)) throw new InvalidEventError(`the event is not an object; ${EXPECTED}`);
+  if (event['detail-type'] === 'Scheduled Event') {
+    const resources = Array.isArray(event.resources) ? event.resources : [];
+    const rule = resources.find((r): r is string => typeof r === 'string' && r.includes(':rule/'));
+    if (!rule)
+      throw new InvalidEventError(
+        'the Scheduled Event names no rule in "resources", so its policy is unknown',
+      );
+    const policy = policyFromRule(rule, known);
+    if (!policy)
+      throw new InvalidEventError(`the rule ${rule} does not name a known policy (${known.join(', ')})`);
+    return { policy, slot: parseTime(event.time) };
+  }
+  if (typeof event.policy !== 'string' || event.policy === '') {
+    throw new InvalidEventError(`"policy" is missing or not a string; ${EXPECTED}`);
+  }
+  return { policy: checkKnown(event.policy, known), slot: parseTime(event.time) };
+}

@@ -1,0 +1,121 @@
+/**
+ * The scheduled backup function: parse the event, find the policy, run the engine, emit metrics, return
+ * the summary. Per-cluster failures are in the result; it throws only when the run could not happen.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { type ClusterResult, type RunLog, type RunReport, runBackup } from '../../shared/backup/index.js';
+import { parseBackupEvent } from './event.js';
+import { type BackupWiring, wireFromEnvironment } from './wiring.js';
+
+/** What the function returns; documented in the README. */
+export interface BackupResult {
+  policy: string;
+  scheduledAt: string;
+  results: ClusterResult[];
+  counts: Record<ClusterResult['outcome'], number>;
+  alert: { subject: string; severity: string; sent: boolean; note?: string } | null;
+  eventsFailed: number;
+}
+
+export const logger = new Logger({ serviceName: 'docdb-backup' });
+export const metrics = new Metrics({ namespace: 'DocdbBackup', serviceName: 'docdb-backup' });
+
+/** The engine's log lines go to Powertools Logger, which adds policy and slot to every line. */
+export function loggerAsRunLog(target: Logger): RunLog {
+  return {
+    info: (message, fields) => target.info(message, fields ?? {}),
+    warn: (message, fields) => target.warn(message, fields ?? {}),
+    error: (message, fields) => target.error(message, fields ?? {}),
+  };
+}
+
+function countOutcomes(results: readonly ClusterResult[]): BackupResult['counts'] {
+  const counts = { created: 0, 'already-exists': 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.outcome]++;
+  return counts;
+}
+
+function emitMetrics(target: Metrics, report: RunReport): void {
+  const { results } = report.summary;
+  target.addDimension('policy', report.summary.policy);
+  const counts = countOutcomes(results);
+  target.addMetric('SnapshotsCreated', MetricUnit.Count, counts.created);
+  target.addMetric('SnapshotsAlreadyExisting', MetricUnit.Count, counts['already-exists']);
+  target.addMetric('SnapshotsFailed', MetricUnit.Count, counts.failed + counts.skipped);
+  target.addMetric(
+    'SnapshotRetries',
+    MetricUnit.Count,
+    results.reduce((sum, r) => sum + Math.max(0, r.attempts - 1), 0),
+  );
+  target.addMetric(
+    'QuotaExceeded',
+    MetricUnit.Count,
+    results.filter((r) => r.error?.code === 'quota-exceeded').length,
+  );
+}
+
+/**
+ * One invocation, given the container's wiring. Exported for tests and the local runner.
+ * @example await runScheduledBackup({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, 840_000, wiring)
+ */
+export async function runScheduledBackup(
+  event: unknown,
+  remainingMs: number,
+  wiring: BackupWiring,
+  observability: { logger: Logger; metrics: Metrics } = { logger, metrics },
+): Promise<BackupResult> {
+  const request = parseBackupEvent(
+    event,
+    wiring.policies.map((p) => p.name),
+  );
+  const policy = wiring.policies.find((p) => p.name === request.policy)!;
+  const scheduledAt = request.slot.toISOString();
+  observability.logger.appendKeys({ policy: policy.name, scheduledAt });
+  if (!policy.enabled)
+    observability.logger.warn('policy is disabled in the policy file; running because invoked');
+  const deadline = wiring.deps.clock.now() + remainingMs;
+  const report = await runBackup(wiring.deps, {
+    policy,
+    slot: request.slot,
+    deadline,
+    concurrency: wiring.env.concurrency,
+    snapshotQuota: wiring.env.snapshotQuota,
+    prefixOwners: wiring.policies.map((p) => ({ policy: p.name, prefix: p.snapshot.prefix })),
+    signal: AbortSignal.timeout(Math.max(1, remainingMs - 1_000)),
+  });
+  emitMetrics(observability.metrics, report);
+  const counts = countOutcomes(report.summary.results);
+  observability.logger.info('run finished', {
+    counts,
+    alert: report.alert,
+    eventsFailed: report.eventsFailed,
+  });
+  return {
+    ...report.summary,
+    counts,
+    alert: report.alert ?? null,
+    eventsFailed: report.eventsFailed,
+  };
+}
+
+let wiring: Promise<BackupWiring> | undefined;
+
+function containerWiring(): Promise<BackupWiring> {
+  wiring ??= wireFromEnvironment(loggerAsRunLog(logger)).catch((error: unknown) => {
+    wiring = undefined;
+    throw error;
+  });
+  return wiring;
+}
+
+/** The Lambda entry point. */
+export const handler = middy(async (event: unknown, context: Context) =>
+  runScheduledBackup(event, context.getRemainingTimeInMillis(), await containerWiring()),
+)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

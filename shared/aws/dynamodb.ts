@@ -1,0 +1,114 @@
+/**
+ * The results table: one item per cluster per slot and policy, kept for `retentionDays` (TTL), plus one
+ * marker item per paged slot so that a retried run never pages twice.
+ *
+ * Keys: pk = `<region>#<cluster>`, sk = `<scheduledAt>#<policy>` (newest last, so "latest result of a
+ * cluster" is one Query); alert markers: pk = `alert#<policy>`, sk = `<scheduledAt>`.
+ */
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { Clock, ClusterResult, ResultStore, RunSummary } from '../backup/ports.js';
+
+const BATCH_SIZE = 25;
+const MAX_BATCH_ROUNDS = 6;
+
+export interface ResultStoreOptions {
+  clock: Clock;
+  /** How long results are kept before DynamoDB's TTL removes them. Default 400 days. */
+  retentionDays?: number;
+}
+
+/** The table's item for one cluster result. */
+export function resultItem(
+  summary: RunSummary,
+  result: ClusterResult,
+  recordedAt: number,
+  expiresAt: number,
+): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    pk: { S: `${result.region}#${result.clusterId}` },
+    sk: { S: `${summary.scheduledAt}#${summary.policy}` },
+    policy: { S: summary.policy },
+    scheduledAt: { S: summary.scheduledAt },
+    region: { S: result.region },
+    clusterId: { S: result.clusterId },
+    outcome: { S: result.outcome },
+    attempts: { N: String(result.attempts) },
+    durationMs: { N: String(result.durationMs) },
+    recordedAt: { S: new Date(recordedAt).toISOString() },
+    expiresAt: { N: String(Math.floor(expiresAt / 1000)) },
+  };
+  if (result.snapshotId) item.snapshotId = { S: result.snapshotId };
+  if (result.error) {
+    item.errorCode = { S: result.error.code };
+    item.errorMessage = { S: result.error.message };
+  }
+  return item;
+}
+
+export class DynamoResultStore implements ResultStore {
+  private readonly retentionMs: number;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly options: ResultStoreOptions,
+  ) {
+    this.retentionMs = (options.retentionDays ?? 400) * 86_400_000;
+  }
+
+  async record(summary: RunSummary, signal?: AbortSignal): Promise<void> {
+    const now = this.options.clock.now();
+    const requests: WriteRequest[] = summary.results.map((result) => ({
+      PutRequest: { Item: resultItem(summary, result, now, now + this.retentionMs) },
+    }));
+    for (let i = 0; i < requests.length; i += BATCH_SIZE) {
+      await this.writeBatch(requests.slice(i, i + BATCH_SIZE), signal);
+    }
+  }
+
+  /** Writes one batch, retrying unprocessed items with a growing pause. */
+  private async writeBatch(batch: WriteRequest[], signal?: AbortSignal): Promise<void> {
+    let pending = batch;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_BATCH_ROUNDS) throw new Error(`${pending.length} result item(s) stayed unprocessed`);
+      if (round > 0) await this.options.clock.sleep(50 * 2 ** round, signal);
+      const out = await this.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }),
+        {
+          abortSignal: signal,
+        },
+      );
+      pending = out.UnprocessedItems?.[this.table] ?? [];
+    }
+  }
+
+  async claimAlert(policy: string, scheduledAt: string, signal?: AbortSignal): Promise<boolean> {
+    const now = this.options.clock.now();
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: { S: `alert#${policy}` },
+            sk: { S: scheduledAt },
+            alertedAt: { S: new Date(now).toISOString() },
+            expiresAt: { N: String(Math.floor((now + this.retentionMs) / 1000)) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Result events: one EventBridge event per cluster result, sent in PutEvents calls of at most 10 entries;
+ * entries that fail are sent again a few times before they count as lost.
+ */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { Clock, ResultEvents, RunSummary } from '../backup/ports.js';
+
+export const EVENT_SOURCE = 'docdb-backup';
+export const EVENT_DETAIL_TYPE = 'DocumentDB Snapshot Result';
+const MAX_ENTRIES = 10;
+const MAX_ROUNDS = 4;
+
+/** The PutEvents entries for a run, one per cluster result. */
+export function resultEntries(summary: RunSummary, busName: string): PutEventsRequestEntry[] {
+  return summary.results.map((result) => ({
+    Source: EVENT_SOURCE,
+    DetailType: EVENT_DETAIL_TYPE,
+    EventBusName: busName,
+    Detail: JSON.stringify({ policy: summary.policy, scheduledAt: summary.scheduledAt, ...result }),
+  }));
+}
+
+export class EventBridgeResultEvents implements ResultEvents {
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async publish(summary: RunSummary, signal?: AbortSignal): Promise<{ failed: number }> {
+    const entries = resultEntries(summary, this.busName);
+    let failed = 0;
+    for (let i = 0; i < entries.length; i += MAX_ENTRIES) {
+      failed += await this.putBatch(entries.slice(i, i + MAX_ENTRIES), signal);
+    }
+    return { failed };
+  }
+
+  /** Sends one batch; resends only the entries that failed. Returns how many never got through. */
+  private async putBatch(batch: PutEventsRequestEntry[], signal?: AbortSignal): Promise<number> {
+    let pending = batch;
+    for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
+      if (round > 0) await this.clock.sleep(100 * 2 ** round, signal);
+      const out = await this.client.send(new PutEventsCommand({ Entries: pending }), { abortSignal: signal });
+      if (!out.FailedEntryCount) return 0;
+      pending = pending.filter((_, index) => out.Entries?.[index]?.ErrorCode !== undefined);
+    }
+    return pending.length;
+  }
+}

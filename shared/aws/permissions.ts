@@ -1,0 +1,69 @@
+/**
+ * Every AWS call the product makes, declared once with the IAM actions it needs and the kind of resource
+ * it touches. serverless.yml's IAM statements are derived from this list, and a test fails when the code
+ * sends a command that is not declared here.
+ */
+
+export type ResourceKind =
+  | 'cluster'
+  | 'cluster-snapshot'
+  | 'results-table'
+  | 'alert-topic'
+  | 'event-bus'
+  | 'any';
+
+export interface DeclaredCall {
+  /** The SDK command class the code sends. */
+  command: string;
+  /** IAM actions the call needs (tag-on-create also needs rds:AddTagsToResource). */
+  actions: string[];
+  /** What the call touches, narrowed to ARNs by the deploy. `any`: the API does not support resource scoping. */
+  resources: ResourceKind[];
+  why: string;
+}
+
+export const AWS_CALLS: readonly DeclaredCall[] = [
+  {
+    command: 'DescribeDBClustersCommand',
+    actions: ['rds:DescribeDBClusters'],
+    resources: ['cluster'],
+    why: 'list the DocumentDB clusters of a Region (engine=docdb)',
+  },
+  {
+    command: 'ListTagsForResourceCommand',
+    actions: ['rds:ListTagsForResource'],
+    resources: ['cluster', 'cluster-snapshot'],
+    why: 'select clusters by tag, copy cluster tags, confirm a snapshot is ours',
+  },
+  {
+    command: 'CreateDBClusterSnapshotCommand',
+    actions: ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+    resources: ['cluster', 'cluster-snapshot'],
+    why: 'take the tagged manual snapshot',
+  },
+  {
+    command: 'DescribeDBClusterSnapshotsCommand',
+    actions: ['rds:DescribeDBClusterSnapshots'],
+    resources: ['cluster', 'cluster-snapshot'],
+    why: 'confirm an existing snapshot, count the manual snapshot quota',
+  },
+  {
+    command: 'BatchWriteItemCommand',
+    actions: ['dynamodb:BatchWriteItem'],
+    resources: ['results-table'],
+    why: 'record one result per cluster',
+  },
+  {
+    command: 'PutItemCommand',
+    actions: ['dynamodb:PutItem'],
+    resources: ['results-table'],
+    why: 'claim the one alert of a slot (conditional put)',
+  },
+  {
+    command: 'PutEventsCommand',
+    actions: ['events:PutEvents'],
+    resources: ['event-bus'],
+    why: 'publish one result event per cluster',
+  },
+  { command: 'PublishCommand', actions: ['sns:Publish'], resources: ['alert-topic'], why: 'page on-call' },
+];

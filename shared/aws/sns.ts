@@ -1,0 +1,25 @@
+/** On-call alerts through SNS, with `severity` and `policy` message attributes for subscription filters. */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Alert, Alerter } from '../backup/ports.js';
+
+export class SnsAlerter implements Alerter {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async send(alert: Alert, signal?: AbortSignal): Promise<void> {
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: alert.subject,
+        Message: alert.body,
+        MessageAttributes: {
+          severity: { DataType: 'String', StringValue: alert.severity },
+          policy: { DataType: 'String', StringValue: alert.policy },
+        },
+      }),
+      { abortSignal: signal },
+    );
+  }
+}

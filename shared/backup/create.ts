@@ -1,0 +1,161 @@
+/**
+ * Takes one cluster's snapshot: retries a busy cluster with backoff while the deadline allows, treats our
+ * own existing snapshot as success (a retried delivery of the same slot), and reports every other fault.
+ */
+import { isOwnedBy } from '../planning/tags.js';
+import type { RetrySettings } from '../policy/schema.js';
+import { ClusterBusyError, SnapshotAlreadyExistsError, SnapshotQuotaExceededError } from './errors.js';
+import { describeFailure } from './failures.js';
+import type { Clock, ClusterResult, DocdbPort, RunLog } from './ports.js';
+import { backoffMs, STATES_WAITING_CANNOT_FIX } from './retry.js';
+import type { SnapshotTask } from './select.js';
+
+export interface RetryNotice {
+  region: string;
+  clusterId: string;
+  attempt: number;
+  delayMs: number;
+}
+
+export interface CreateContext {
+  docdb: DocdbPort;
+  clock: Clock;
+  log: RunLog;
+  random: () => number;
+  policyName: string;
+  retry: RetrySettings;
+  /** No new attempt starts, and no wait ends, after this time (epoch ms). */
+  cutoff: number;
+  /** Regions whose snapshot quota this run has already hit: no more attempts there. */
+  quotaHit: Set<string>;
+  signal?: AbortSignal;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+type Result = Omit<ClusterResult, 'durationMs'>;
+
+async function confirmOwnSnapshot(ctx: CreateContext, task: SnapshotTask, attempts: number): Promise<Result> {
+  const base = { region: task.region, clusterId: task.cluster.id, snapshotId: task.snapshotId, attempts };
+  try {
+    const existing = await ctx.docdb.findSnapshot(task.region, task.snapshotId, ctx.signal);
+    if (
+      existing &&
+      existing.clusterId.toLowerCase() === task.cluster.id.toLowerCase() &&
+      isOwnedBy(existing.tags, ctx.policyName)
+    ) {
+      return { ...base, outcome: 'already-exists' };
+    }
+    const owner = existing
+      ? `cluster "${existing.clusterId}"${isOwnedBy(existing.tags, ctx.policyName) ? '' : ', not created by this policy'}`
+      : 'another resource';
+    return {
+      ...base,
+      outcome: 'failed',
+      error: {
+        code: 'name-conflict',
+        message: `snapshot id "${task.snapshotId}" is already taken by ${owner}`,
+      },
+    };
+  } catch (error) {
+    return { ...base, outcome: 'failed', error: describeFailure(error) };
+  }
+}
+
+async function attemptAll(ctx: CreateContext, task: SnapshotTask): Promise<Result> {
+  const { region, cluster, snapshotId } = task;
+  const base = { region, clusterId: cluster.id, snapshotId };
+  if (STATES_WAITING_CANNOT_FIX.has(cluster.status)) {
+    return {
+      ...base,
+      outcome: 'failed',
+      attempts: 0,
+      error: {
+        code: 'cluster-unavailable',
+        message: `the cluster is "${cluster.status}", which waiting does not fix`,
+      },
+    };
+  }
+  let attempts = 0;
+  for (;;) {
+    if (ctx.quotaHit.has(region)) {
+      return {
+        ...base,
+        outcome: 'failed',
+        attempts,
+        error: {
+          code: 'quota-exceeded',
+          message: `not attempted: the snapshot quota of ${region} is used up`,
+        },
+      };
+    }
+    attempts++;
+    try {
+      await ctx.docdb.createSnapshot(
+        region,
+        { clusterId: cluster.id, snapshotId, tags: task.tags },
+        ctx.signal,
+      );
+      return { ...base, outcome: 'created', attempts };
+    } catch (error) {
+      if (error instanceof SnapshotAlreadyExistsError) return confirmOwnSnapshot(ctx, task, attempts);
+      if (error instanceof SnapshotQuotaExceededError) ctx.quotaHit.add(region);
+      if (!(error instanceof ClusterBusyError))
+        return { ...base, outcome: 'failed', attempts, error: describeFailure(error) };
+      const busy = (why: string): Result => ({
+        ...base,
+        outcome: 'failed',
+        attempts,
+        error: {
+          code: 'cluster-busy',
+          message: `the cluster was still busy after ${attempts} attempt(s); ${why}`,
+        },
+      });
+      if (attempts >= ctx.retry.maxAttempts) return busy(`the policy allows ${ctx.retry.maxAttempts}`);
+      const delayMs = backoffMs(ctx.retry, attempts, ctx.random);
+      if (ctx.clock.now() + delayMs >= ctx.cutoff)
+        return busy('the next attempt would pass the run deadline');
+      ctx.log.info('cluster busy, waiting to retry', {
+        region,
+        cluster: cluster.id,
+        attempt: attempts,
+        delayMs,
+      });
+      ctx.onRetry?.({ region, clusterId: cluster.id, attempt: attempts, delayMs });
+      try {
+        await ctx.clock.sleep(delayMs, ctx.signal);
+      } catch {
+        return busy('the run was stopped while waiting');
+      }
+    }
+  }
+}
+
+/**
+ * Runs one snapshot task to its outcome. Never throws.
+ * @example await createSnapshot(ctx, task) // { outcome: 'created', attempts: 1, ... }
+ */
+export async function createSnapshot(ctx: CreateContext, task: SnapshotTask): Promise<ClusterResult> {
+  const started = ctx.clock.now();
+  if (started >= ctx.cutoff) {
+    return {
+      region: task.region,
+      clusterId: task.cluster.id,
+      snapshotId: task.snapshotId,
+      outcome: 'skipped',
+      attempts: 0,
+      error: { code: 'deadline', message: 'not attempted: the run reached its deadline first' },
+      durationMs: 0,
+    };
+  }
+  const result = await attemptAll(ctx, task);
+  const full = { ...result, durationMs: Math.max(0, ctx.clock.now() - started) };
+  const fields = {
+    region: task.region,
+    cluster: task.cluster.id,
+    snapshotId: task.snapshotId,
+    attempts: full.attempts,
+  };
+  if (full.outcome === 'failed') ctx.log.error('snapshot failed', { ...fields, error: full.error });
+  else ctx.log.info(full.outcome === 'created' ? 'snapshot created' : 'snapshot already exists', fields);
+  return full;
+}

@@ -1,0 +1,29 @@
+/**
+ * The faults the engine reacts to, in the engine's own words. Adapters translate AWS SDK exceptions into
+ * these (matching the SDK's exported classes, never message text); anything else passes through as is.
+ */
+
+/** The cluster cannot be snapshotted in its current state (`InvalidDBClusterStateFault`). Waiting may help. */
+export class ClusterBusyError extends Error {
+  override readonly name = 'ClusterBusyError';
+}
+
+/** A snapshot with this id already exists in the account and Region (`DBClusterSnapshotAlreadyExistsFault`). */
+export class SnapshotAlreadyExistsError extends Error {
+  override readonly name = 'SnapshotAlreadyExistsError';
+}
+
+/** The Region's manual cluster snapshot quota is used up (`SnapshotQuotaExceeded`). */
+export class SnapshotQuotaExceededError extends Error {
+  override readonly name = 'SnapshotQuotaExceededError';
+}
+
+/** The cluster does not exist (`DBClusterNotFoundFault`). */
+export class ClusterNotFoundError extends Error {
+  override readonly name = 'ClusterNotFoundError';
+}
+
+/** The run itself could not happen (no Region could be read, nothing could be recorded). */
+export class RunFailedError extends Error {
+  override readonly name = 'RunFailedError';
+}

@@ -1,0 +1,103 @@
+/**
+ * Failure codes, what they mean to a person on call, and how an unexpected error becomes one without
+ * leaking endpoints, credentials or request details into logs and alerts.
+ */
+import {
+  ClusterBusyError,
+  ClusterNotFoundError,
+  SnapshotAlreadyExistsError,
+  SnapshotQuotaExceededError,
+} from './errors.js';
+
+export type FailureCode =
+  | 'cluster-busy'
+  | 'cluster-unavailable'
+  | 'cluster-not-found'
+  | 'quota-exceeded'
+  | 'name-conflict'
+  | 'throttled'
+  | 'access-denied'
+  | 'deadline'
+  | 'region-unavailable'
+  | 'aws-error';
+
+export interface Failure {
+  code: FailureCode;
+  message: string;
+}
+
+/** The next step on-call should take for each kind of failure. */
+export const NEXT_STEP: Record<FailureCode, string> = {
+  'cluster-busy':
+    'The cluster stayed busy (maintenance, another backup, a modification) for the whole retry window. Check its status; run the policy again once it is available.',
+  'cluster-unavailable':
+    'The cluster is in a state that waiting does not fix (stopped, encryption key inaccessible, ...). Start or repair it, or exclude it from the policy.',
+  'cluster-not-found':
+    'An explicitly named cluster does not exist in this Region. Fix the identifier in config/policies.yml or remove it, then redeploy.',
+  'quota-exceeded':
+    'The Region has no free manual cluster snapshot slots (shared with RDS and Neptune). Delete snapshots that are no longer needed or raise the quota in Service Quotas, then run the policy again.',
+  'name-conflict':
+    'A snapshot with the id this run needed already exists and was not created by this policy for this cluster. Rename or delete that snapshot, or change the policy prefix.',
+  throttled:
+    'AWS throttled the calls even after retries. Check for other tools calling the RDS/DocumentDB API heavily.',
+  'access-denied':
+    "The service's role is not allowed to make a call. Redeploy so the IAM role matches the code, and check SCPs and permission boundaries.",
+  deadline:
+    'The run reached its time limit before this cluster was done. Raise the function timeout or split the policy.',
+  'region-unavailable':
+    'The Region could not be read. Check the error, the Region name and service availability.',
+  'aws-error': 'An unexpected AWS error. Check the logs for this cluster and run the policy again.',
+};
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+]);
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'CredentialsProviderError',
+]);
+
+/**
+ * Removes what must never reach a log line or a page: URLs, host:port pairs, IP addresses, key material.
+ * @example redact('connect ECONNREFUSED 127.0.0.1:4566') // 'connect ECONNREFUSED <address>'
+ */
+export function redact(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
+    .replace(/\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?(?::\d+)?\b/gi, '<address>')
+    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<access-key>')
+    .replace(/(secret|token|password|signature|credential)\w*\s*[=:]\s*\S+/gi, '$1=<redacted>')
+    .slice(0, 500);
+}
+
+/**
+ * Turns any error thrown while creating a snapshot into a failure code and a message a person can act on.
+ * @example describeFailure(new SnapshotQuotaExceededError('...')).code // 'quota-exceeded'
+ */
+export function describeFailure(error: unknown): Failure {
+  if (error instanceof SnapshotQuotaExceededError)
+    return { code: 'quota-exceeded', message: 'the manual cluster snapshot quota of the Region is used up' };
+  if (error instanceof ClusterNotFoundError)
+    return { code: 'cluster-not-found', message: 'the cluster does not exist (it may have been deleted)' };
+  if (error instanceof ClusterBusyError) return { code: 'cluster-busy', message: 'the cluster is busy' };
+  if (error instanceof SnapshotAlreadyExistsError)
+    return { code: 'name-conflict', message: 'a snapshot with this id already exists' };
+  const name = error instanceof Error ? error.name : 'Error';
+  const detail = error instanceof Error ? redact(error.message) : redact(String(error));
+  if (name === 'AbortError' || name === 'TimeoutError')
+    return { code: 'deadline', message: 'the call was cut off at the run deadline' };
+  if (THROTTLING.has(name)) return { code: 'throttled', message: `throttled by AWS after retries (${name})` };
+  if (ACCESS_DENIED.has(name)) return { code: 'access-denied', message: `${name}: ${detail}` };
+  return { code: 'aws-error', message: `${name}: ${detail}` };
+}

@@ -1,0 +1,121 @@
+/**
+ * The engine's view of the outside world. shared/aws implements these with AWS SDK v3 clients; tests pass
+ * fakes. Every method takes an AbortSignal that fires when the run must stop calling AWS.
+ */
+import type { ClusterInfo, Tag } from '../planning/index.js';
+
+export interface CreatedSnapshot {
+  snapshotId: string;
+  status: string;
+}
+
+export interface ExistingSnapshot {
+  snapshotId: string;
+  clusterId: string;
+  status: string;
+  type: string;
+  createdAt?: Date;
+  tags: Record<string, string>;
+}
+
+/** A manual snapshot as counted against the Region's quota (any engine, any owner). */
+export interface ManualSnapshot {
+  snapshotId: string;
+  clusterId: string;
+}
+
+/** DocumentDB in every Region the policy names. */
+export interface DocdbPort {
+  /** Every DocumentDB cluster of the Region (other engines excluded), all pages. */
+  listClusters(region: string, signal?: AbortSignal): Promise<ClusterInfo[]>;
+  listTags(region: string, arn: string, signal?: AbortSignal): Promise<Record<string, string>>;
+  /** Throws ClusterBusyError, SnapshotAlreadyExistsError, SnapshotQuotaExceededError, ClusterNotFoundError or the SDK's error. */
+  createSnapshot(
+    region: string,
+    request: { clusterId: string; snapshotId: string; tags: Tag[] },
+    signal?: AbortSignal,
+  ): Promise<CreatedSnapshot>;
+  /** The snapshot with this id and its tags, or undefined when there is none. */
+  findSnapshot(
+    region: string,
+    snapshotId: string,
+    signal?: AbortSignal,
+  ): Promise<ExistingSnapshot | undefined>;
+  /** Every manual cluster snapshot in the Region, all engines: what counts against the quota. */
+  listManualSnapshots(region: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
+}
+
+export type Outcome = 'created' | 'already-exists' | 'failed' | 'skipped';
+
+/** One cluster's result in one run: returned, recorded, evented. */
+export interface ClusterResult {
+  region: string;
+  /** The cluster id, or `*` for a Region whose clusters could not be listed. */
+  clusterId: string;
+  outcome: Outcome;
+  snapshotId?: string;
+  attempts: number;
+  /** A stable machine code (e.g. `cluster-busy`, `quota-exceeded`) and a sentence a person can act on. */
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+export interface RunSummary {
+  policy: string;
+  scheduledAt: string;
+  results: ClusterResult[];
+}
+
+/** Where results are kept (DynamoDB in AWS). */
+export interface ResultStore {
+  record(summary: RunSummary, signal?: AbortSignal): Promise<void>;
+  /** Claims the one alert of a policy's slot; false when it was already claimed (a retried run). */
+  claimAlert(policy: string, scheduledAt: string, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** Where result events go (EventBridge in AWS). Returns how many events could not be delivered. */
+export interface ResultEvents {
+  publish(summary: RunSummary, signal?: AbortSignal): Promise<{ failed: number }>;
+}
+
+export interface Alert {
+  policy: string;
+  severity: 'critical' | 'error' | 'warning';
+  subject: string;
+  body: string;
+}
+
+/** Pages on-call (SNS in AWS). */
+export interface Alerter {
+  send(alert: Alert, signal?: AbortSignal): Promise<void>;
+}
+
+/** Structured log lines; the handler wires Powertools Logger. */
+export interface RunLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Time, injectable so no test sleeps for real. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};

@@ -1,0 +1,3 @@
+export * from './naming.js';
+export * from './selection.js';
+export * from './tags.js';

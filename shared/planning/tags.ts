@@ -1,0 +1,66 @@
+/**
+ * The tags a snapshot carries: the service's own ownership tags first, then the policy's, then (when the
+ * policy asks for it) the cluster's own tags, within AWS's limit of 50 tags per resource.
+ */
+
+export const MANAGED_BY_TAG = 'docdb-backup:managed-by';
+export const POLICY_TAG = 'docdb-backup:policy';
+export const SCHEDULED_AT_TAG = 'docdb-backup:scheduled-at';
+/** The value of the ownership tag. Deletes are conditioned on it, in code and in IAM. */
+export const MANAGED_BY_VALUE = 'docdb-backup';
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface SnapshotTagInput {
+  policyName: string;
+  /** Already merged defaults + policy snapshot tags. */
+  policyTags: Record<string, string>;
+  /** The cluster's tags when the policy copies them, else undefined. */
+  clusterTags?: Record<string, string>;
+  slot: Date;
+}
+
+export interface SnapshotTags {
+  tags: Tag[];
+  /** Cluster tag keys that were not copied, with the reason. */
+  notCopied: { key: string; reason: string }[];
+}
+
+const RESERVED_PREFIXES = ['aws:', 'rds:', 'docdb-backup:'];
+
+function isReserved(key: string): boolean {
+  const lower = key.toLowerCase();
+  return RESERVED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/**
+ * Builds the snapshot's tag list.
+ * @example buildSnapshotTags({ policyName: 'nightly', policyTags: { tier: 'gold' }, slot })
+ *   // tags: managed-by, policy, scheduled-at, tier
+ */
+export function buildSnapshotTags(input: SnapshotTagInput): SnapshotTags {
+  const tags = new Map<string, string>([
+    [MANAGED_BY_TAG, MANAGED_BY_VALUE],
+    [POLICY_TAG, input.policyName],
+    [SCHEDULED_AT_TAG, input.slot.toISOString()],
+  ]);
+  for (const [key, value] of Object.entries(input.policyTags)) tags.set(key, value);
+  const notCopied: { key: string; reason: string }[] = [];
+  for (const [key, value] of Object.entries(input.clusterTags ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    if (isReserved(key)) notCopied.push({ key, reason: 'reserved prefix' });
+    else if (tags.has(key)) notCopied.push({ key, reason: 'set by the policy' });
+    else if (tags.size >= MAX_TAGS_PER_RESOURCE)
+      notCopied.push({ key, reason: `snapshot already has ${MAX_TAGS_PER_RESOURCE} tags` });
+    else tags.set(key, value);
+  }
+  return { tags: [...tags].map(([Key, Value]) => ({ Key, Value })), notCopied };
+}
+
+/** True when a snapshot's tags say this service created it for this policy. */
+export function isOwnedBy(tags: Record<string, string>, policyName: string): boolean {
+  return tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && tags[POLICY_TAG] === policyName;
+}
