@@ -86,7 +86,7 @@ export function composeAlert(summary: RunSummary, quotaReports: readonly QuotaRe
     'What happened:',
     ...failed.map(
       (r) =>
-        `- ${r.region} ${r.clusterId === '*' ? '(whole Region)' : r.clusterId}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
+        `- ${r.region === '*' ? 'any Region' : r.region} ${r.clusterId === '*' ? '(whole Region)' : r.clusterId}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
     ),
     '',
     ...quotaReports.flatMap((report) => [...quotaLines(report), '']),

@@ -18,7 +18,7 @@ import type {
   RunLog,
   RunSummary,
 } from './ports.js';
-import { planRegion, type SnapshotTask } from './select.js';
+import { planRegion, type RegionPlan, type SnapshotTask } from './select.js';
 
 export interface EngineDeps {
   docdb: DocdbPort;
@@ -63,6 +63,31 @@ function interleave(perRegion: SnapshotTask[][]): SnapshotTask[] {
   for (let i = 0; i < longest; i++)
     for (const tasks of perRegion) if (tasks[i]) out.push(tasks[i] as SnapshotTask);
   return out;
+}
+
+/**
+ * Explicit identifiers are looked for in every Region of the policy; one found nowhere that could be read
+ * is a failure (reported once, with Region `*`). A cluster found in some Region is not missing elsewhere.
+ */
+function missingEverywhere(plans: RegionPlan[]): ClusterResult[] {
+  const readable = plans.filter((plan) => plan.missing !== undefined);
+  if (readable.length < plans.length) return [];
+  const found = new Set(plans.flatMap((plan) => plan.tasks.map((task) => task.cluster.id)));
+  const missing = [...new Set(readable.flatMap((plan) => plan.missing ?? []))].filter(
+    (id) => !found.has(id) && readable.every((plan) => plan.missing?.includes(id)),
+  );
+  const where = plans.map((plan) => plan.region).join(', ');
+  return missing.map((id) => ({
+    region: '*',
+    clusterId: id,
+    outcome: 'failed',
+    attempts: 0,
+    durationMs: 0,
+    error: {
+      code: 'cluster-not-found',
+      message: `no DocumentDB cluster "${id}" in ${where} (named in clusters.identifiers)`,
+    },
+  }));
 }
 
 function byRegionAndCluster(a: ClusterResult, b: ClusterResult): number {
@@ -148,14 +173,15 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     signal: request.signal,
     onRetry: request.onRetry,
   };
-  for (const failure of plans.flatMap((p) => p.failures)) request.onResult?.(failure);
+  const planFailures = [...plans.flatMap((p) => p.failures), ...missingEverywhere(plans)];
+  for (const failure of planFailures) request.onResult?.(failure);
   const created = await inPool(interleave(plans.map((p) => p.tasks)), concurrency, async (task) => {
     const result = await createSnapshot(createContext, task);
     request.onResult?.(result);
     return result;
   });
 
-  const results = [...plans.flatMap((p) => p.failures), ...created].sort(byRegionAndCluster);
+  const results = [...planFailures, ...created].sort(byRegionAndCluster);
   const summary: RunSummary = { policy: policy.name, scheduledAt: slot.toISOString(), results };
 
   let recorded = true;
@@ -176,7 +202,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   if (eventsFailed > 0) deps.log.warn('some result events were not delivered', { eventsFailed });
 
   const report: RunReport = { summary, alert, recorded, eventsFailed };
-  const unreadable = results.filter((r) => r.clusterId === '*');
+  const unreadable = results.filter((r) => r.clusterId === '*' && r.region !== '*');
   if (policy.regions.length > 0 && unreadable.length === policy.regions.length) {
     throw new RunFailedError(
       `no Region of policy "${policy.name}" could be read: ${unreadable.map((r) => `${r.region}: ${r.error?.message}`).join('; ')}`,

@@ -49,6 +49,7 @@ export type Outcome = 'created' | 'already-exists' | 'failed' | 'skipped';
 
 /** One cluster's result in one run: returned, recorded, evented. */
 export interface ClusterResult {
+  /** The Region, or `*` for an explicit identifier found in none of the policy's Regions. */
   region: string;
   /** The cluster id, or `*` for a Region whose clusters could not be listed. */
   clusterId: string;

@@ -23,7 +23,10 @@ export interface SnapshotTask {
 }
 
 export interface RegionPlan {
+  region: string;
   tasks: SnapshotTask[];
+  /** Explicit identifiers with no DocumentDB cluster in this Region; undefined when the Region could not be read. */
+  missing?: string[];
   /** Clusters (or the whole Region, as `*`) that failed before any snapshot was asked for. */
   failures: ClusterResult[];
 }
@@ -64,6 +67,7 @@ async function withTags(
 
 /**
  * Plans one Region of a run. Never throws: a Region that cannot be read becomes one `*` failure.
+ * Explicit identifiers not found here are returned as `missing`: the run decides across all Regions.
  * @example await planRegion(ctx, policy, 'us-east-1', slot) // { tasks: [...], failures: [...] }
  */
 export async function planRegion(
@@ -80,6 +84,7 @@ export async function planRegion(
     ctx.log.error('could not list clusters', { region, error: failure });
     const code = failure.code === 'aws-error' ? 'region-unavailable' : failure.code;
     return {
+      region,
       tasks: [],
       failures: [failed(region, '*', { code, message: `listing DocumentDB clusters: ${failure.message}` })],
     };
@@ -97,14 +102,6 @@ export async function planRegion(
     failures.push(...read.failures);
   }
   const selection = selectClusters(policy.clusters, clusters);
-  for (const id of selection.missing) {
-    failures.push(
-      failed(region, id, {
-        code: 'cluster-not-found',
-        message: `no DocumentDB cluster "${id}" in ${region} (named in clusters.identifiers)`,
-      }),
-    );
-  }
   let selected = selection.selected;
   if (policy.snapshot.copyClusterTags) {
     const read = await withTags(ctx, region, selected);
@@ -128,5 +125,5 @@ export async function planRegion(
     missing: selection.missing,
     excluded: selection.excluded,
   });
-  return { tasks, failures };
+  return { region, tasks, failures, missing: selection.missing };
 }

@@ -290,10 +290,10 @@ describe('backup run', () => {
           }),
         }),
       );
-      expect(summary.results.map((r) => [r.clusterId, r.outcome, r.error?.code])).toEqual([
-        ['billing', 'failed', 'cluster-not-found'],
-        ['ghost', 'failed', 'cluster-not-found'],
-        ['orders', 'created', undefined],
+      expect(summary.results.map((r) => [r.region, r.clusterId, r.outcome, r.error?.code])).toEqual([
+        ['*', 'ghost', 'failed', 'cluster-not-found'],
+        ['us-east-1', 'billing', 'failed', 'cluster-not-found'],
+        ['us-east-1', 'orders', 'created', undefined],
       ]);
       expect(alert).toMatchObject({ sent: true, severity: 'error' });
       expect(aws.sns.commandCalls(PublishCommand)).toHaveLength(1);
@@ -527,6 +527,29 @@ describe('backup run', () => {
         ['eu-west-1', '*', 'failed', 'access-denied'],
         ['us-east-1', 'orders', 'created', undefined],
       ]);
+    });
+
+    it('looks for an explicit identifier in every Region and misses it only when it is nowhere', async () => {
+      aws = mockedAws(['us-east-1', 'eu-west-1']);
+      happyPaths(aws, [docdbCluster('orders')], 'us-east-1');
+      happyPaths(aws, [docdbCluster('orders-eu')], 'eu-west-1');
+      const { summary } = await runBackup(
+        aws.deps,
+        request(aws, {
+          policy: policy({
+            regions: ['us-east-1', 'eu-west-1'],
+            clusters: { identifiers: ['orders', 'orders-eu', 'ghost'], tags: {}, exclude: [] },
+          }),
+        }),
+      );
+      expect(summary.results.map((r) => [r.region, r.clusterId, r.outcome])).toEqual([
+        ['*', 'ghost', 'failed'],
+        ['eu-west-1', 'orders-eu', 'created'],
+        ['us-east-1', 'orders', 'created'],
+      ]);
+      expect(summary.results[0]!.error?.message).toBe(
+        'no DocumentDB cluster "ghost" in us-east-1, eu-west-1 (named in clusters.identifiers)',
+      );
     });
 
     it('throws when no Region can be read, after recording and paging', async () => {

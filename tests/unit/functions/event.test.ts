@@ -1,0 +1,84 @@
+// Seam: the backup function's event contract (functions/backup/event.ts) and its environment
+// (shared/env.ts): plain data in, a request or a clear error out.
+import { describe, expect, it } from 'vitest';
+import { InvalidEventError, parseBackupEvent, policyFromRule } from '../../../functions/backup/event.js';
+import { EnvError, readBackupEnv } from '../../../shared/env.js';
+
+const known = ['nightly', 'nightly-prod', 'weekly'];
+
+describe('backup event', () => {
+  it('reads the generated rules input and truncates the time to the slot', () => {
+    const request = parseBackupEvent({ policy: 'nightly', time: '2026-11-28T03:00:41Z' }, known);
+    expect(request).toEqual({ policy: 'nightly', slot: new Date('2026-11-28T03:00:00Z') });
+  });
+
+  it('reads a raw EventBridge Scheduled Event, taking the policy from the rule name', () => {
+    const event = {
+      version: '0',
+      id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: '2026-11-28T03:00:00Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:events:us-east-1:123456789012:rule/docdb-backup-prod.nightly-prod'],
+      detail: {},
+    };
+    expect(parseBackupEvent(event, known)).toEqual({
+      policy: 'nightly-prod',
+      slot: new Date('2026-11-28T03:00:00Z'),
+    });
+  });
+
+  it('prefers the longest policy name a rule name ends with', () => {
+    expect(policyFromRule('arn:aws:events:us-east-1:1:rule/stack-nightly-prod', known)).toBe('nightly-prod');
+    expect(policyFromRule('arn:aws:events:us-east-1:1:rule/stack-other', known)).toBeUndefined();
+  });
+
+  it.each([
+    [null, /not an object/],
+    [[], /not an object/],
+    [{ time: '2026-11-28T03:00:00Z' }, /"policy" is missing/],
+    [
+      { policy: 'monthly', time: '2026-11-28T03:00:00Z' },
+      /unknown policy "monthly"; the policy file defines: nightly, nightly-prod, weekly/,
+    ],
+    [{ policy: 'nightly' }, /"time" must be an ISO-8601 time/],
+    [{ policy: 'nightly', time: '2026-11-28 03:00' }, /found "2026-11-28 03:00"/],
+    [{ policy: 'nightly', time: '2026-11-28T03:00:00' }, /with a zone/],
+    [{ 'detail-type': 'Scheduled Event', time: '2026-11-28T03:00:00Z', resources: [] }, /names no rule/],
+  ])('rejects %j with a clear error', (event, message) => {
+    expect(() => parseBackupEvent(event, known)).toThrow(InvalidEventError);
+    expect(() => parseBackupEvent(event, known)).toThrow(message);
+  });
+});
+
+describe('environment', () => {
+  const good = {
+    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:docdb-backup-alerts',
+    RESULTS_TABLE: 'docdb-backup-results',
+  };
+
+  it('applies defaults and resolves the policy file against the task root', () => {
+    expect(readBackupEnv({ ...good, LAMBDA_TASK_ROOT: '/var/task' })).toEqual({
+      alertTopicArn: good.ALERT_TOPIC_ARN,
+      resultsTable: good.RESULTS_TABLE,
+      eventBusName: 'default',
+      policiesFile: '/var/task/config/policies.yml',
+      concurrency: 10,
+      snapshotQuota: 100,
+    });
+  });
+
+  it('names every unusable variable at once', () => {
+    expect(() => readBackupEnv({ ALERT_TOPIC_ARN: 'alerts', BACKUP_CONCURRENCY: '0' })).toThrow(EnvError);
+    try {
+      readBackupEnv({ ALERT_TOPIC_ARN: 'alerts', BACKUP_CONCURRENCY: '0' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('ALERT_TOPIC_ARN must be an SNS topic ARN');
+      expect(message).toContain('RESULTS_TABLE must be a DynamoDB table name');
+      expect(message).toContain('BACKUP_CONCURRENCY must be a whole number from 1 to 100, found "0"');
+    }
+  });
+});
