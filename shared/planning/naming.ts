@@ -3,23 +3,22 @@
  * duplicated delivery of the same slot asks for the same snapshot id and AWS answers "already exists".
  */
 import { createHash } from 'node:crypto';
+import { CLUSTER_ID_PATTERN, MAX_PREFIX_LENGTH } from '../policy/schema.js';
+
+export { MAX_PREFIX_LENGTH };
 
 /** The longest snapshot identifier AWS accepts. */
 export const MAX_SNAPSHOT_ID_LENGTH = 63;
-/** The longest prefix a policy may use; leaves room for a shortened cluster part and the slot. */
-export const MAX_PREFIX_LENGTH = 32;
 /** `-yyyymmdd-hhmm` */
 const SLOT_SUFFIX_LENGTH = 14;
 const HASH_LENGTH = 8;
 
-/** AWS's rule for cluster and snapshot identifiers: letters, digits, hyphens; a letter first; no `--`, no trailing `-`. */
-export const IDENTIFIER_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*$/i;
-
-/** True when `id` is a valid DocumentDB identifier of at most 63 characters. */
+/**
+ * True when `id` is a valid cluster or snapshot identifier (AWS's rule: letters, digits and single
+ * hyphens, a letter first, no trailing hyphen) of at most 63 characters.
+ */
 export function isValidIdentifier(id: string): boolean {
-  return (
-    id.length >= 1 && id.length <= MAX_SNAPSHOT_ID_LENGTH && IDENTIFIER_PATTERN.test(id) && !id.endsWith('-')
-  );
+  return id.length <= MAX_SNAPSHOT_ID_LENGTH && CLUSTER_ID_PATTERN.test(id);
 }
 
 /**

@@ -3,12 +3,13 @@
  * policy asks for it) the cluster's own tags, within AWS's limit of 50 tags per resource.
  */
 
-export const MANAGED_BY_TAG = 'docdb-backup:managed-by';
-export const POLICY_TAG = 'docdb-backup:policy';
-export const SCHEDULED_AT_TAG = 'docdb-backup:scheduled-at';
+import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from '../policy/tags.js';
+
+export const MANAGED_BY_TAG = OWN_TAG_KEYS.managedBy;
+export const POLICY_TAG = OWN_TAG_KEYS.policy;
+export const SCHEDULED_AT_TAG = OWN_TAG_KEYS.scheduledAt;
 /** The value of the ownership tag. Deletes are conditioned on it, in code and in IAM. */
 export const MANAGED_BY_VALUE = 'docdb-backup';
-export const MAX_TAGS_PER_RESOURCE = 50;
 
 export interface Tag {
   Key: string;
@@ -30,7 +31,7 @@ export interface SnapshotTags {
   notCopied: { key: string; reason: string }[];
 }
 
-const RESERVED_PREFIXES = ['aws:', 'rds:', 'docdb-backup:'];
+const RESERVED_PREFIXES = ['aws:', 'rds:', RESERVED_TAG_PREFIX];
 
 function isReserved(key: string): boolean {
   const lower = key.toLowerCase();

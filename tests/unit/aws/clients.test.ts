@@ -7,7 +7,7 @@ describe('SDK clients', () => {
   it('retries throttled calls with the standard strategy and an explicit attempt count', async () => {
     const client = docdbClients()('eu-west-1');
     expect(await client.config.maxAttempts()).toBe(SDK_MAX_ATTEMPTS);
-    expect((await client.config.retryStrategy()).mode).toBe('standard');
+    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('standard');
     expect(await client.config.region()).toBe('eu-west-1');
   });
 

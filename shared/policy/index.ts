@@ -1,0 +1,43 @@
+/**
+ * The policy area: the schema of config/policies.yml, loading and validating it, and schedules.
+ * Example: `const policies = await loadPolicyFile('config/policies.yml')`
+ */
+export {
+  formatProblem,
+  PolicyFileReadError,
+  type PolicyProblem,
+  PolicyValidationError,
+  type ProblemSeverity,
+  ScheduleError,
+} from './errors.js';
+export {
+  loadPolicyFile,
+  parsePolicyFile,
+  type ValidateOptions,
+  type ValidationResult,
+  validatePolicyFile,
+} from './load.js';
+export { isKnownRegion, KNOWN_REGIONS, type RegionCode, suggestRegion } from './regions.js';
+export { resolvePolicies } from './resolve.js';
+export {
+  type CronSchedule,
+  type DayOfMonthRule,
+  type DayOfWeekRule,
+  longestIntervalSeconds,
+  nextScheduledTimes,
+  parseSchedule,
+  type RateSchedule,
+  type Schedule,
+  shortestIntervalSeconds,
+} from './schedule.js';
+export {
+  DEFAULT_RETRY,
+  DefaultsSchema,
+  type PolicyFile,
+  PolicyFileSchema,
+  type PolicyInput,
+  PolicySchema,
+  type ResolvedPolicy,
+  type RetrySettings,
+} from './schema.js';
+export { checkTag, MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from './tags.js';

@@ -1,0 +1,221 @@
+/**
+ * The one description of a policy file. Types are inferred from it, the JSON Schema for editors is
+ * generated from it, and the README quotes it. Every object is strict: an unknown key is an error.
+ *
+ * Only rules JSON Schema can carry live here (types, lengths, patterns, enums); rules across fields or
+ * policies (unique names, prefixes, schedules, tag counts, retry delays) are in validate.ts.
+ * Custom messages start with "expected …": the loader appends ", found …" with the offending value.
+ */
+import { z } from 'zod';
+import { KNOWN_REGIONS } from './regions.js';
+import { SnapshotTagKeySchema, TagKeySchema, TagValueSchema } from './tags.js';
+
+/** Lowercase letters, digits and single hyphens, a letter first, no trailing hyphen: policy names, prefixes. */
+export const LOWERCASE_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** DocumentDB cluster identifier: letters, digits and single hyphens, a letter first, no trailing hyphen. */
+export const CLUSTER_ID_PATTERN = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$/;
+/** Prefixes that would look like automated (`rds:`) or AWS Backup (`awsbackup:`) snapshots. */
+export const NOT_AWS_SNAPSHOT_PREFIX = /^(?!rds|awsbackup)/;
+
+export const MAX_POLICY_NAME_LENGTH = 40;
+export const MAX_PREFIX_LENGTH = 32;
+export const MAX_CLUSTER_ID_LENGTH = 63;
+
+const LOWERCASE_NAME_TEXT =
+  'lowercase letters, digits and hyphens starting with a letter, no "--" or trailing "-"';
+const LOWERCASE_RULE = 'of letters, digits and hyphens starting with a letter (no "--", no trailing "-")';
+
+export const PolicyNameSchema = z
+  .string()
+  .regex(LOWERCASE_NAME_PATTERN, `expected a lowercase name ${LOWERCASE_RULE}`)
+  .min(1, `expected a name of 1 to ${MAX_POLICY_NAME_LENGTH} characters`)
+  .max(MAX_POLICY_NAME_LENGTH, `expected a name of 1 to ${MAX_POLICY_NAME_LENGTH} characters`)
+  .describe(
+    `Unique name of the policy, 1–${MAX_POLICY_NAME_LENGTH} ${LOWERCASE_NAME_TEXT}. Tagged on every snapshot ` +
+      `(docdb-backup:policy) and used as the snapshot prefix unless snapshot.prefix is set. Example: nightly-prod.`,
+  );
+
+export const SnapshotPrefixSchema = z
+  .string()
+  .regex(LOWERCASE_NAME_PATTERN, `expected a lowercase prefix ${LOWERCASE_RULE}`)
+  .regex(NOT_AWS_SNAPSHOT_PREFIX, 'expected a prefix not starting with "rds" or "awsbackup" (names AWS uses)')
+  .min(1, `expected a prefix of 1 to ${MAX_PREFIX_LENGTH} characters`)
+  .max(MAX_PREFIX_LENGTH, `expected a prefix of 1 to ${MAX_PREFIX_LENGTH} characters`)
+  .describe(
+    `Start of every snapshot id: <prefix>-<cluster>-<yyyymmdd>-<hhmm>. 1–${MAX_PREFIX_LENGTH} ${LOWERCASE_NAME_TEXT}; ` +
+      'not starting with rds or awsbackup; unique, and not another policy\'s prefix followed by "-". ' +
+      'Default: the policy name.',
+  );
+
+export const ClusterIdSchema = z
+  .string()
+  .regex(CLUSTER_ID_PATTERN, `expected a DocumentDB cluster identifier ${LOWERCASE_RULE}`)
+  .min(1, `expected a cluster identifier of 1 to ${MAX_CLUSTER_ID_LENGTH} characters`)
+  .max(MAX_CLUSTER_ID_LENGTH, `expected a cluster identifier of 1 to ${MAX_CLUSTER_ID_LENGTH} characters`)
+  .describe(
+    'DocumentDB cluster identifier (case-insensitive; AWS stores it lowercase). Example: orders-prod.',
+  );
+
+export const RegionSchema = z
+  .enum(KNOWN_REGIONS, { error: 'expected an AWS Region code such as us-east-1' })
+  .describe('AWS Region code, e.g. us-east-1.');
+
+const RegionListSchema = z.array(RegionSchema).min(1, 'expected at least one Region');
+
+export const ScheduleExpressionSchema = z
+  .string()
+  .regex(/^(rate|cron)\(.*\)$/, 'expected an EventBridge schedule: rate(<value> <unit>) or cron(<6 fields>)')
+  .describe(
+    'EventBridge schedule in UTC: rate(1 hour), rate(6 hours), or cron(minutes hours day-of-month month ' +
+      'day-of-week year) with exactly one of the day fields "?", e.g. cron(0 3 * * ? *) for 03:00 UTC daily.',
+  );
+
+/** Tags used to select clusters: a cluster matches when it carries every one of them. */
+export const SelectionTagsSchema = z
+  .record(TagKeySchema, TagValueSchema)
+  .describe('Select clusters carrying all of these tags (key: value), e.g. { backup: nightly }.');
+
+/** Tags put on the snapshots, in addition to the service's own `docdb-backup:*` tags. */
+export const SnapshotTagsSchema = z
+  .record(SnapshotTagKeySchema, TagValueSchema)
+  .describe('Tags put on every snapshot (key: value). At most 47 after merging with defaults.');
+
+/** Kept for callers that only need "a map of tags"; key and value rules are those of tags.ts. */
+export const TagMapSchema = SelectionTagsSchema;
+
+export const RetrySchema = z
+  .object({
+    maxAttempts: z
+      .number()
+      .int('expected a whole number of attempts')
+      .min(1, 'expected 1 to 50 attempts')
+      .max(50, 'expected 1 to 50 attempts')
+      .optional()
+      .describe(
+        'Attempts per cluster while it is busy (InvalidDBClusterStateFault), the first included. Default 8.',
+      ),
+    baseDelaySeconds: z
+      .number()
+      .min(0.1, 'expected 0.1 to 900 seconds')
+      .max(900, 'expected 0.1 to 900 seconds')
+      .optional()
+      .describe('First backoff delay in seconds; doubles per attempt, with jitter. Default 30.'),
+    maxDelaySeconds: z
+      .number()
+      .min(0.1, 'expected 0.1 to 900 seconds')
+      .max(900, 'expected 0.1 to 900 seconds')
+      .optional()
+      .describe('Longest backoff delay in seconds; at least baseDelaySeconds. Default 300.'),
+  })
+  .strict()
+  .describe(
+    'Retry while a cluster is busy. Each field falls back to defaults.retry, then to the built-in default.',
+  );
+
+export const ClusterSelectionSchema = z
+  .object({
+    identifiers: z.array(ClusterIdSchema).optional().describe('Clusters selected by identifier.'),
+    tags: SelectionTagsSchema.optional(),
+    exclude: z
+      .array(ClusterIdSchema)
+      .optional()
+      .describe('Clusters never selected, even when their tags match. Must not repeat an identifier.'),
+  })
+  .strict()
+  .describe(
+    'Which DocumentDB clusters to back up: those listed in identifiers plus those carrying all tags, minus exclude.',
+  );
+
+export const SnapshotSchema = z
+  .object({
+    prefix: SnapshotPrefixSchema.optional(),
+    tags: SnapshotTagsSchema.optional(),
+    copyClusterTags: z
+      .boolean()
+      .optional()
+      .describe(
+        "Also copy the cluster's own tags onto the snapshot (reserved and excess tags are skipped). Default false.",
+      ),
+  })
+  .strict()
+  .describe('How snapshots are named and tagged.');
+
+export const PolicySchema = z
+  .object({
+    name: PolicyNameSchema,
+    description: z.string().optional().describe('Free text for people. Default empty.'),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('false keeps the policy in the file but takes no snapshots. Default true.'),
+    schedule: ScheduleExpressionSchema,
+    regions: RegionListSchema.optional().describe('Regions to back up in. Default: defaults.regions.'),
+    clusters: ClusterSelectionSchema,
+    snapshot: SnapshotSchema.optional(),
+    retry: RetrySchema.optional(),
+  })
+  .strict()
+  .describe(
+    'One backup policy: when (schedule), where (regions), what (clusters) and how (snapshot, retry).',
+  );
+
+export const DefaultsSchema = z
+  .object({
+    regions: RegionListSchema.optional().describe('Regions for policies that do not list their own.'),
+    snapshot: z
+      .object({ tags: SnapshotTagsSchema.optional() })
+      .strict()
+      .optional()
+      .describe("Snapshot settings shared by all policies; a policy's own tags win per key."),
+    retry: RetrySchema.optional(),
+  })
+  .strict()
+  .describe('Settings every policy inherits unless it sets its own.');
+
+export const PolicyFileSchema = z
+  .object({
+    version: z
+      .literal(1, { error: 'expected version 1 (the only policy file format so far)' })
+      .describe('File format version: 1.'),
+    defaults: DefaultsSchema.optional(),
+    policies: z
+      .array(PolicySchema)
+      .min(1, 'expected at least one policy')
+      .describe('The backup policies; names and snapshot prefixes are unique.'),
+  })
+  .strict()
+  .describe('docdb-backup policy file (config/policies.yml).');
+
+export type PolicyFile = z.infer<typeof PolicyFileSchema>;
+export type PolicyInput = z.infer<typeof PolicySchema>;
+
+/** Retry settings once defaults are applied. */
+export interface RetrySettings {
+  maxAttempts: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+/** Built-in retry settings, used for any field neither the policy nor `defaults.retry` sets. */
+export const DEFAULT_RETRY: Readonly<RetrySettings> = {
+  maxAttempts: 8,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 300,
+};
+
+/**
+ * A policy with the file's defaults merged in: what the engine, the CLI and the deploy read.
+ * `snapshot.tags` are the user's tags (defaults merged, policy wins); the service adds its own
+ * `docdb-backup:*` tags when it creates a snapshot. Cluster identifiers and excludes are lowercase.
+ * Example: `{ name: 'nightly-prod', schedule: 'cron(0 3 * * ? *)', regions: ['us-east-1'], ... }`
+ */
+export interface ResolvedPolicy {
+  name: string;
+  description: string;
+  enabled: boolean;
+  schedule: string;
+  regions: string[];
+  clusters: { identifiers: string[]; tags: Record<string, string>; exclude: string[] };
+  snapshot: { prefix: string; tags: Record<string, string>; copyClusterTags: boolean };
+  retry: RetrySettings;
+}

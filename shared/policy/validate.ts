@@ -1,0 +1,355 @@
+/**
+ * The semantic pass: rules across fields and policies that JSON Schema cannot say (unique names and
+ * prefixes, schedules, selections, tag counts, Regions, retry delays) plus warnings. It reads the plain
+ * data and checks every value that is well-formed, so a file with a structural problem still gets all
+ * its other problems reported at once.
+ */
+import type { PolicyProblem } from './errors.js';
+import { ScheduleError } from './errors.js';
+import { nextScheduledTimes, parseSchedule, type Schedule, shortestIntervalSeconds } from './schedule.js';
+import { DEFAULT_RETRY, type RetrySettings, SnapshotPrefixSchema } from './schema.js';
+import { formatPath, type PathSegment, type PolicySource } from './source.js';
+import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS } from './tags.js';
+import { quote } from './text.js';
+
+const OWN_TAG_COUNT = Object.keys(OWN_TAG_KEYS).length;
+const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - OWN_TAG_COUNT;
+const HOUR_SECONDS = 3600;
+
+export interface SemanticOptions {
+  /** Reference time for time-dependent warnings (a schedule whose years are over). Default: now. */
+  now?: Date;
+}
+
+type Data = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The checks' view of the file: plain values, skipping anything the structural pass already reported. */
+class Checker {
+  readonly problems: PolicyProblem[] = [];
+
+  constructor(
+    readonly source: PolicySource,
+    private readonly brokenPaths: readonly string[],
+  ) {}
+
+  /** True when the value at `path` exists and neither it nor anything above it has a structural problem. */
+  ok(path: readonly PathSegment[]): boolean {
+    const text = formatPath(path);
+    const broken = this.brokenPaths.some(
+      (b) => b === text || text.startsWith(`${b}.`) || text.startsWith(`${b}[`) || b === '',
+    );
+    return !broken && this.source.valueAt(path) !== undefined;
+  }
+
+  string(path: readonly PathSegment[]): string | undefined {
+    const value = this.source.valueAt(path);
+    return this.ok(path) && typeof value === 'string' ? value : undefined;
+  }
+
+  number(path: readonly PathSegment[]): number | undefined {
+    const value = this.source.valueAt(path);
+    return this.ok(path) && typeof value === 'number' ? value : undefined;
+  }
+
+  record(path: readonly PathSegment[]): Data | undefined {
+    const value = this.source.valueAt(path);
+    return this.ok(path) && isRecord(value) ? value : undefined;
+  }
+
+  /** The well-formed string items of a list, with their paths. */
+  strings(path: readonly PathSegment[]): { value: string; path: PathSegment[] }[] {
+    const list = this.source.valueAt(path);
+    if (!this.ok(path) || !Array.isArray(list)) return [];
+    return list
+      .map((_, i) => ({ value: this.string([...path, i]), path: [...path, i] }))
+      .filter((item): item is { value: string; path: PathSegment[] } => item.value !== undefined);
+  }
+
+  error(path: readonly PathSegment[], message: string, target: 'key' | 'value' | 'parent' = 'value'): void {
+    this.problems.push(this.source.problem(path, message, { target }));
+  }
+
+  warn(path: readonly PathSegment[], message: string): void {
+    this.problems.push(this.source.problem(path, message, { severity: 'warning' }));
+  }
+
+  line(path: readonly PathSegment[]): number {
+    return this.source.lineOf(path);
+  }
+}
+
+/**
+ * Runs every cross-field and cross-policy check on a file whose structure may be partly broken.
+ * Example: `checkSemantics(source, []).filter((p) => p.severity === 'error')`
+ */
+export function checkSemantics(
+  source: PolicySource,
+  brokenPaths: readonly string[],
+  options: SemanticOptions = {},
+): PolicyProblem[] {
+  const check = new Checker(source, brokenPaths);
+  const now = options.now ?? new Date();
+  checkDefaults(check);
+  const policies = source.valueAt(['policies']);
+  if (!check.ok(['policies']) || !Array.isArray(policies)) return check.problems;
+  const names = new Map<string, PathSegment[]>();
+  const prefixes: { prefix: string; path: PathSegment[]; policy: string }[] = [];
+  for (const [index, policy] of policies.entries()) {
+    const at: PathSegment[] = ['policies', index];
+    if (!check.ok(at) || !isRecord(policy)) continue;
+    const uniqueName = checkName(check, at, names);
+    checkEnabled(check, at);
+    checkSchedule(check, at, now);
+    checkRegions(check, at);
+    checkClusters(check, at);
+    checkPrefix(check, at, prefixes, uniqueName);
+    checkTagCount(check, at);
+    checkRetry(check, at);
+  }
+  return check.problems;
+}
+
+function checkDefaults(check: Checker): void {
+  checkDuplicateRegions(check, ['defaults', 'regions']);
+  const tags = check.record(['defaults', 'snapshot', 'tags']);
+  if (tags && Object.keys(tags).length > MAX_USER_TAGS) {
+    check.error(['defaults', 'snapshot', 'tags'], tooManyTagsMessage(Object.keys(tags).length), 'key');
+  }
+  const base = check.number(['defaults', 'retry', 'baseDelaySeconds']);
+  const max = check.number(['defaults', 'retry', 'maxDelaySeconds']);
+  if (base === undefined && max === undefined) return;
+  const effectiveBase = base ?? DEFAULT_RETRY.baseDelaySeconds;
+  const effectiveMax = max ?? DEFAULT_RETRY.maxDelaySeconds;
+  if (effectiveBase > effectiveMax) {
+    const key = base !== undefined ? 'baseDelaySeconds' : 'maxDelaySeconds';
+    check.error(
+      ['defaults', 'retry', key],
+      retryMessage(
+        effectiveBase,
+        base !== undefined ? 'here' : 'built-in default',
+        effectiveMax,
+        max !== undefined ? 'here' : 'built-in default',
+      ),
+    );
+  }
+}
+
+/** Reports a repeated name; true when the name is usable and seen for the first time. */
+function checkName(check: Checker, at: PathSegment[], names: Map<string, PathSegment[]>): boolean {
+  const path = [...at, 'name'];
+  const name = check.string(path);
+  if (name === undefined) return false;
+  const first = names.get(name);
+  if (first) {
+    check.error(
+      path,
+      `expected a unique policy name, found ${quote(name)} again (first used on line ${check.line(first)})`,
+    );
+    return false;
+  }
+  names.set(name, path);
+  return true;
+}
+
+function checkEnabled(check: Checker, at: PathSegment[]): void {
+  const path = [...at, 'enabled'];
+  if (check.ok(path) && check.source.valueAt(path) === false) {
+    check.warn(path, 'the policy is disabled (enabled: false): it takes no snapshots until enabled');
+  }
+}
+
+function checkSchedule(check: Checker, at: PathSegment[], now: Date): void {
+  const path = [...at, 'schedule'];
+  const expression = check.string(path);
+  if (expression === undefined) return;
+  let schedule: Schedule;
+  try {
+    schedule = parseSchedule(expression);
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    check.error(path, error.message);
+    return;
+  }
+  if (nextScheduledTimes(schedule, now, 1).length === 0) {
+    check.warn(path, `the schedule never fires after ${now.toISOString()}: all its years are over`);
+    return;
+  }
+  const shortest = shortestIntervalSeconds(schedule, now);
+  if (shortest < HOUR_SECONDS) {
+    check.warn(
+      path,
+      `the schedule fires more often than hourly (every ${shortest / 60} minutes at the closest): manual snapshots ` +
+        'count against a quota of 100 per Region, shared with RDS and Neptune',
+    );
+  }
+}
+
+function checkDuplicateRegions(check: Checker, path: PathSegment[]): void {
+  const seen = new Map<string, PathSegment[]>();
+  for (const item of check.strings(path)) {
+    const first = seen.get(item.value);
+    if (first) {
+      check.error(
+        item.path,
+        `expected each Region once, found ${quote(item.value)} again (first on line ${check.line(first)})`,
+      );
+    } else {
+      seen.set(item.value, item.path);
+    }
+  }
+}
+
+function checkRegions(check: Checker, at: PathSegment[]): void {
+  const own = [...at, 'regions'];
+  checkDuplicateRegions(check, own);
+  if (check.source.valueAt(own) !== undefined) return;
+  const defaults = check.source.valueAt(['defaults', 'regions']);
+  if (defaults === undefined) {
+    check.error(
+      own,
+      'missing required key "regions": expected regions here or defaults.regions, found neither',
+      'parent',
+    );
+  }
+}
+
+function checkClusters(check: Checker, at: PathSegment[]): void {
+  const clusters = [...at, 'clusters'];
+  const selection = check.record(clusters);
+  if (!selection) return;
+  const identifiers = selection.identifiers;
+  const tags = selection.tags;
+  const noIdentifiers = identifiers === undefined || (Array.isArray(identifiers) && identifiers.length === 0);
+  const noTags = tags === undefined || (isRecord(tags) && Object.keys(tags).length === 0);
+  if (noIdentifiers && noTags) {
+    check.error(
+      clusters,
+      'expected clusters to select something: a non-empty identifiers list or tags mapping, found neither',
+      'key',
+    );
+  }
+  const listed = new Map<string, PathSegment[]>();
+  for (const item of check.strings([...clusters, 'identifiers'])) {
+    const id = item.value.toLowerCase();
+    const first = listed.get(id);
+    if (first) {
+      check.warn(item.path, `cluster ${quote(id)} is listed twice (first on line ${check.line(first)})`);
+    } else {
+      listed.set(id, item.path);
+    }
+  }
+  for (const item of check.strings([...clusters, 'exclude'])) {
+    const id = item.value.toLowerCase();
+    const selected = listed.get(id);
+    if (selected) {
+      check.error(
+        item.path,
+        `expected exclude to name clusters not listed in identifiers, found ${quote(id)}, which identifiers ` +
+          `lists on line ${check.line(selected)}: remove it from one of them`,
+      );
+    }
+  }
+}
+
+function checkPrefix(
+  check: Checker,
+  at: PathSegment[],
+  prefixes: { prefix: string; path: PathSegment[]; policy: string }[],
+  uniqueName: boolean,
+): void {
+  const name = check.string([...at, 'name']);
+  const snapshot = [...at, 'snapshot'];
+  const explicit = [...snapshot, 'prefix'];
+  let prefix: string | undefined;
+  let where: PathSegment[];
+  if (check.source.valueAt(explicit) !== undefined) {
+    prefix = check.string(explicit);
+    where = explicit;
+  } else {
+    if (name === undefined || !uniqueName) return;
+    if (check.source.valueAt(snapshot) !== undefined && !check.ok(snapshot)) return;
+    where = [...at, 'name'];
+    const issue = SnapshotPrefixSchema.safeParse(name).error?.issues[0];
+    if (issue) {
+      const length = issue.code === 'too_big' ? ` (${name.length} characters)` : '';
+      check.error(
+        where,
+        `the policy name is the snapshot prefix when snapshot.prefix is not set: ${issue.message}, found ` +
+          `${quote(name)}${length}; set snapshot.prefix`,
+      );
+      return;
+    }
+    prefix = name;
+  }
+  if (prefix === undefined) return;
+  for (const other of prefixes) {
+    const otherLine = check.line(other.path);
+    if (other.prefix === prefix) {
+      check.error(
+        where,
+        `expected a unique snapshot prefix, found ${quote(prefix)}, already the prefix of policy ` +
+          `${quote(other.policy)} (line ${otherLine})`,
+      );
+    } else if (prefix.startsWith(`${other.prefix}-`) || other.prefix.startsWith(`${prefix}-`)) {
+      const [short, long] =
+        prefix.length < other.prefix.length ? [prefix, other.prefix] : [other.prefix, prefix];
+      const rest = long.slice(short.length + 1);
+      check.error(
+        where,
+        `expected a snapshot prefix that is not another prefix followed by "-", found ${quote(prefix)} next to ` +
+          `${quote(other.prefix)} of policy ${quote(other.policy)} (line ${otherLine}): their snapshot ids can ` +
+          `collide ("${short}" for cluster "${rest}-x" and "${long}" for cluster "x" both give "${long}-x-…")`,
+      );
+    }
+  }
+  const label = check.source.valueAt([...at, 'name']);
+  prefixes.push({ prefix, path: where, policy: typeof label === 'string' ? label : formatPath(at) });
+}
+
+function checkTagCount(check: Checker, at: PathSegment[]): void {
+  const path = [...at, 'snapshot', 'tags'];
+  const own = check.record(path);
+  if (!own) return;
+  const inherited = check.record(['defaults', 'snapshot', 'tags']) ?? {};
+  const count = new Set([...Object.keys(inherited), ...Object.keys(own)]).size;
+  if (count > MAX_USER_TAGS) check.error(path, tooManyTagsMessage(count), 'key');
+}
+
+function tooManyTagsMessage(count: number): string {
+  return (
+    `expected at most ${MAX_USER_TAGS} snapshot tags after merging defaults.snapshot.tags (AWS allows ` +
+    `${MAX_TAGS_PER_RESOURCE} per snapshot and the service adds ${OWN_TAG_COUNT}), found ${count}`
+  );
+}
+
+function checkRetry(check: Checker, at: PathSegment[]): void {
+  const own = (key: keyof RetrySettings) => check.number([...at, 'retry', key]);
+  const inherited = (key: keyof RetrySettings) => check.number(['defaults', 'retry', key]);
+  const base = own('baseDelaySeconds');
+  const max = own('maxDelaySeconds');
+  if (base === undefined && max === undefined) return;
+  const origin = (mine: number | undefined, key: 'baseDelaySeconds' | 'maxDelaySeconds') => {
+    if (mine !== undefined) return { value: mine, from: 'here' };
+    const fromDefaults = inherited(key);
+    return fromDefaults !== undefined
+      ? { value: fromDefaults, from: 'from defaults.retry' }
+      : { value: DEFAULT_RETRY[key], from: 'built-in default' };
+  };
+  const effectiveBase = origin(base, 'baseDelaySeconds');
+  const effectiveMax = origin(max, 'maxDelaySeconds');
+  if (effectiveBase.value > effectiveMax.value) {
+    const key = base !== undefined ? 'baseDelaySeconds' : 'maxDelaySeconds';
+    check.error(
+      [...at, 'retry', key],
+      retryMessage(effectiveBase.value, effectiveBase.from, effectiveMax.value, effectiveMax.from),
+    );
+  }
+}
+
+function retryMessage(base: number, baseFrom: string, max: number, maxFrom: string): string {
+  return `expected baseDelaySeconds to be at most maxDelaySeconds, found ${base} (${baseFrom}) > ${max} (${maxFrom})`;
+}
