@@ -1,0 +1,206 @@
+/**
+ * The emulator's inputs as JSON: the fleet seed, the fault configuration and reset options.
+ * One zod schema each: the TypeScript types are inferred from them, the HTTP control endpoints and
+ * `serve.ts --seed file.json` validate with them. Every object is strict: an unknown key is an error.
+ */
+import { z } from 'zod';
+import { EmulatorConfigError } from './errors.js';
+
+const AccountIdSchema = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
+const RegionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'a Region looks like us-east-1');
+const IsoTimeSchema = z.iso.datetime({ offset: true });
+const TagMapSchema = z.record(z.string(), z.string());
+const RateSchema = z.number().min(0).max(1);
+const CountSchema = z.number().int().min(0);
+const PositiveSchema = z.number().int().min(1);
+
+/** A cluster of any engine; DescribeDBClusters returns all of them unless filtered by `engine`. */
+export const ClusterSeedSchema = z
+  .object({
+    /** Cluster identifier, stored lowercase (AWS identifier rules apply). */
+    id: z.string().min(1),
+    /** `docdb` (default), `aurora-postgresql`, `aurora-mysql`, `neptune`, … */
+    engine: z.string().min(1).optional(),
+    engineVersion: z.string().min(1).optional(),
+    /** `available` (default), `stopped`, `modifying`, `inaccessible-encryption-credentials`, … */
+    status: z.string().min(1).optional(),
+    /** Tags as returned by ListTagsForResource on the cluster ARN. */
+    tags: TagMapSchema.optional(),
+    /** StorageEncrypted; false by default, as the API's default. */
+    encrypted: z.boolean().optional(),
+    /** KMS key ARN; a key ARN in the cluster's Region is made up when `encrypted` and none is given. */
+    kmsKeyId: z.string().min(1).optional(),
+    /** ClusterCreateTime; the emulator's current time by default. */
+    createdAt: IsoTimeSchema.optional(),
+  })
+  .strict();
+
+/**
+ * An existing cluster snapshot. `manual` ids follow the identifier rules; `automated` ones are named
+ * `rds:<cluster>-YYYY-MM-DD-HH-MM` and `awsbackup` ones `awsbackup:job-…` (made up from `createdAt`
+ * when `id` is left out). Only `manual` snapshots count against the Region's quota.
+ */
+export const SnapshotSeedSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    clusterId: z.string().min(1),
+    type: z.enum(['manual', 'automated', 'awsbackup']).optional(),
+    /** A fixed status (`available` by default); a seeded `creating` snapshot stays `creating`. */
+    status: z.string().min(1).optional(),
+    createdAt: IsoTimeSchema.optional(),
+    tags: TagMapSchema.optional(),
+    /** Defaults to the cluster's engine, or `docdb` when the cluster is not seeded. */
+    engine: z.string().min(1).optional(),
+    encrypted: z.boolean().optional(),
+  })
+  .strict();
+
+export const RegionSeedSchema = z
+  .object({
+    /** Manual cluster snapshot quota of the account in this Region (default: the emulator's). */
+    quota: CountSchema.optional(),
+    clusters: z.array(ClusterSeedSchema).optional(),
+    snapshots: z.array(SnapshotSeedSchema).optional(),
+  })
+  .strict();
+
+/** An SNS topic or EventBridge bus: `{ "region": "us-east-1", "name": "backup-alerts" }`. */
+export const RegionalNameSchema = z.object({ region: RegionSchema, name: z.string().min(1) }).strict();
+
+export const AccountSeedSchema = z
+  .object({
+    regions: z.record(RegionSchema, RegionSeedSchema).optional(),
+    topics: z.array(RegionalNameSchema).optional(),
+    /** Custom event buses; `default` exists in every Region without seeding. */
+    eventBuses: z.array(RegionalNameSchema).optional(),
+  })
+  .strict();
+
+/**
+ * What `seed()`, `POST /_emulator/seed` and `serve.ts --seed` accept. Seeding adds to the current
+ * state (a cluster or snapshot with an existing id is replaced). The top-level `regions`, `topics`
+ * and `eventBuses` belong to the default account; `accounts` holds other accounts; `accessKeys`
+ * maps access key ids to accounts (any other key uses the default account). Example:
+ *
+ * ```json
+ * {
+ *   "regions": {
+ *     "us-east-1": {
+ *       "quota": 100,
+ *       "clusters": [{ "id": "orders", "tags": { "backup": "nightly" } },
+ *                    { "id": "billing-pg", "engine": "aurora-postgresql" }],
+ *       "snapshots": [{ "clusterId": "orders", "type": "automated", "createdAt": "2026-11-27T03:00:00Z" }]
+ *     }
+ *   },
+ *   "topics": [{ "region": "us-east-1", "name": "backup-alerts" }],
+ *   "accessKeys": { "AKIDOTHER": "210987654321" },
+ *   "accounts": { "210987654321": { "regions": { "eu-west-1": { "clusters": [{ "id": "audit" }] } } } }
+ * }
+ * ```
+ */
+export const FleetSeedSchema = AccountSeedSchema.extend({
+  accessKeys: z.record(z.string().min(1), AccountIdSchema).optional(),
+  accounts: z.record(AccountIdSchema, AccountSeedSchema).optional(),
+}).strict();
+
+/**
+ * Faults for API calls. Each kind has a random mode (`…Rate`, 0–1, drawn from the seeded PRNG) and
+ * deterministic modes: `…First: n` hits the first n calls, `…Every: k` hits every k-th call (k, 2k, …).
+ * Calls are counted from the moment the faults were set, per scope (all calls, or one action's).
+ */
+export const CallFaultsSchema = z
+  .object({
+    /** Added before every call is answered, DynamoDB included. */
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    /** Answered `Throttling` (Query) / `ThrottlingException` (JSON), HTTP 400, "Rate exceeded". */
+    throttleRate: RateSchema.optional(),
+    throttleFirst: CountSchema.optional(),
+    throttleEvery: PositiveSchema.optional(),
+    /** Answered `InternalFailure` (500) or `ServiceUnavailable` (503). */
+    serverErrorRate: RateSchema.optional(),
+    serverErrorFirst: CountSchema.optional(),
+    serverErrorEvery: PositiveSchema.optional(),
+    serverErrorStatus: z.union([z.literal(500), z.literal(503)]).optional(),
+  })
+  .strict();
+
+/** A cluster that is busy or stuck; keyed by cluster id, optionally limited to one account/Region. */
+export const ClusterFaultSchema = z
+  .object({
+    /**
+     * The next N CreateDBClusterSnapshot calls for the cluster fail with InvalidDBClusterStateFault
+     * while DescribeDBClusters shows `backing-up`; afterwards the cluster is `available` again.
+     */
+    busyForAttempts: CountSchema.optional(),
+    /** A permanent status such as `stopped`: shown by DescribeDBClusters, refused by snapshots. */
+    status: z.string().min(1).optional(),
+    region: RegionSchema.optional(),
+    accountId: AccountIdSchema.optional(),
+  })
+  .strict();
+
+/** Failed PutEvents entries (`ErrorCode: InternalFailure`), per call. */
+export const PutEventsFailuresSchema = z
+  .object({
+    /** Each entry fails with this probability. */
+    rate: RateSchema.optional(),
+    /** The first `count` entries of each call fail. */
+    count: CountSchema.optional(),
+    /** Only the first `forCalls` PutEvents calls after the faults were set are affected. */
+    forCalls: PositiveSchema.optional(),
+  })
+  .strict();
+
+/**
+ * What `setFaults()` and `POST /_emulator/faults` accept; it replaces the previous configuration.
+ * Top-level call faults apply to every API call; `actions` (keys `rds:CreateDBClusterSnapshot`,
+ * `sns:Publish`, `events:PutEvents`, `dynamodb:PutItem`, …) take precedence per fault kind. Example:
+ * `{ "seed": 7, "throttleRate": 0.1, "actions": { "rds:CreateDBClusterSnapshot": { "throttleEvery": 3 } },
+ *    "clusters": { "orders": { "busyForAttempts": 2 } }, "putEventsFailEntries": { "count": 1 } }`
+ */
+export const FaultConfigSchema = CallFaultsSchema.extend({
+  /** PRNG seed for every `…Rate` (default 1): the same seed gives the same faults. */
+  seed: z.number().int().optional(),
+  actions: z
+    .record(
+      z.string().regex(/^(rds|sns|events|dynamodb):[A-Za-z]+$/, 'keys look like rds:DescribeDBClusters'),
+      CallFaultsSchema,
+    )
+    .optional(),
+  clusters: z.record(z.string().min(1), ClusterFaultSchema).optional(),
+  putEventsFailEntries: PutEventsFailuresSchema.optional(),
+}).strict();
+
+/** Settings a `reset()` may change for the next test; the rest return to the start options. */
+export const ResetOptionsSchema = z
+  .object({
+    snapshotAvailableAfterMs: CountSchema.optional(),
+    clusterAvailableAfterMs: CountSchema.optional(),
+    defaultQuota: CountSchema.optional(),
+  })
+  .strict();
+
+export type ClusterSeed = z.infer<typeof ClusterSeedSchema>;
+export type SnapshotSeed = z.infer<typeof SnapshotSeedSchema>;
+export type RegionSeed = z.infer<typeof RegionSeedSchema>;
+export type AccountSeed = z.infer<typeof AccountSeedSchema>;
+export type FleetSeed = z.infer<typeof FleetSeedSchema>;
+export type CallFaults = z.infer<typeof CallFaultsSchema>;
+export type ClusterFault = z.infer<typeof ClusterFaultSchema>;
+export type PutEventsFailures = z.infer<typeof PutEventsFailuresSchema>;
+export type FaultConfig = z.infer<typeof FaultConfigSchema>;
+export type ResetOptions = z.infer<typeof ResetOptionsSchema>;
+
+/**
+ * Validates `value` against `schema`, or throws an EmulatorConfigError naming `what` and the key paths.
+ * Example: `parseConfig(FaultConfigSchema, JSON.parse(body), 'faults')`
+ */
+export function parseConfig<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new EmulatorConfigError(`invalid ${what}:\n${z.prettifyError(result.error)}`, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}

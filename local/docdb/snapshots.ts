@@ -1,0 +1,153 @@
+/** CreateDBClusterSnapshot, DescribeDBClusterSnapshots and DeleteDBClusterSnapshot. */
+import { parseArn } from '../aws-ids.js';
+import type { CallContext } from '../context.js';
+import { AwsApiError, invalidParameterValue } from '../errors.js';
+import { maxRecords, paginate } from '../paging.js';
+import { type QueryParams, readTags } from '../query.js';
+import { type SnapshotRecord, timedStatus } from '../world.js';
+import { list, wrap } from '../xml.js';
+import {
+  clusterNotFound,
+  invalidClusterState,
+  invalidSnapshotState,
+  snapshotAlreadyExists,
+  snapshotNotFound,
+  snapshotQuotaExceeded,
+} from './errors.js';
+import { buildSnapshot } from './records.js';
+import { renderSnapshot } from './render.js';
+import { checkIdentifier, checkTags, MAX_TAGS_PER_RESOURCE } from './rules.js';
+import { snapshotProgress, snapshotStatus } from './status.js';
+
+const SNAPSHOT_TYPES = ['automated', 'manual', 'shared', 'public', 'awsbackup'];
+
+/**
+ * A manual snapshot, checked as AWS does: identifier rules, tags, cluster exists, identifier unused in
+ * the account and Region (any engine), cluster `available`, manual snapshots below the Region's quota.
+ */
+export function createDBClusterSnapshot(ctx: CallContext, params: QueryParams): string {
+  const id = checkIdentifier('DBClusterSnapshotIdentifier', params.required('DBClusterSnapshotIdentifier'));
+  const clusterParam = params.required('DBClusterIdentifier');
+  const tags = readTags(params, 'Tag');
+  checkTags(tags);
+  if (new Map(tags).size > MAX_TAGS_PER_RESOURCE) {
+    throw invalidParameterValue(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
+  }
+  const cluster = ctx.store.clusters.get(clusterParam.toLowerCase());
+  if (!cluster) throw clusterNotFound(clusterParam);
+  if (ctx.store.snapshots.has(id)) throw snapshotAlreadyExists(id);
+
+  const override = ctx.faults.clusterOverride(ctx.accountId, ctx.region, cluster.id);
+  if (override?.busy) {
+    ctx.faults.consumeBusyAttempt(override.key);
+    throw invalidClusterState(cluster.id, override.status);
+  }
+  const status = override?.status ?? timedStatus(cluster, ctx.nowMs);
+  if (status !== 'available') throw invalidClusterState(cluster.id, status);
+
+  const quota = ctx.world.quotaOf(ctx.store);
+  if (ctx.store.manualSnapshotCount() >= quota) throw snapshotQuotaExceeded(quota);
+
+  const snapshot = buildSnapshot(ctx.store, {
+    id,
+    clusterId: cluster.id,
+    type: 'manual',
+    status: 'available',
+    availableAtMs: ctx.nowMs + ctx.world.settings.snapshotAvailableAfterMs,
+    createdAtMs: ctx.nowMs,
+    tags,
+    cluster,
+  });
+  ctx.store.snapshots.set(id, snapshot);
+  return wrap('DBClusterSnapshot', renderSnapshot(snapshot, ctx.region, ctx.accountId, 'creating', 0));
+}
+
+/** An identifier or snapshot ARN, as the identifier lowercase. */
+function snapshotIdOf(value: string): string {
+  const arn = parseArn(value);
+  const id = arn?.resource.startsWith('cluster-snapshot:')
+    ? arn.resource.slice('cluster-snapshot:'.length)
+    : value;
+  return id.toLowerCase();
+}
+
+/** Sort key: creation time, then identifier. */
+function snapshotKey(snapshot: SnapshotRecord): string {
+  return `${String(snapshot.createdAtMs).padStart(16, '0')}|${snapshot.id}`;
+}
+
+/**
+ * Snapshots by cluster, by identifier (unknown → DBClusterSnapshotNotFoundFault) or by SnapshotType,
+ * paged by Marker/MaxRecords (20–100). `Filters` are ignored, like the real service.
+ */
+export function describeDBClusterSnapshots(ctx: CallContext, params: QueryParams): string {
+  const size = maxRecords(params.int('MaxRecords'));
+  const clusterParam = params.string('DBClusterIdentifier');
+  const snapshotParam = params.string('DBClusterSnapshotIdentifier');
+  const type = params.string('SnapshotType');
+  if (clusterParam && snapshotParam) {
+    throw new AwsApiError(
+      'InvalidParameterCombination',
+      'DBClusterIdentifier cannot be used together with DBClusterSnapshotIdentifier.',
+      400,
+    );
+  }
+  if (type !== undefined && !SNAPSHOT_TYPES.includes(type)) {
+    throw invalidParameterValue(
+      `Invalid value ${type} for SnapshotType. Valid values: ${SNAPSHOT_TYPES.join(', ')}`,
+    );
+  }
+  let snapshots: SnapshotRecord[];
+  if (snapshotParam) {
+    const snapshot = ctx.store.snapshots.get(snapshotIdOf(snapshotParam));
+    if (!snapshot) throw snapshotNotFound(snapshotParam);
+    snapshots = [snapshot];
+  } else {
+    snapshots = [...ctx.store.snapshots.values()];
+    if (clusterParam) {
+      const clusterId = clusterParam.toLowerCase();
+      snapshots = snapshots.filter((snapshot) => snapshot.clusterId === clusterId);
+    }
+  }
+  if (type !== undefined) snapshots = snapshots.filter((snapshot) => snapshot.type === type);
+  snapshots.sort((a, b) => (snapshotKey(a) < snapshotKey(b) ? -1 : 1));
+  const page = paginate(snapshots, snapshotKey, size, params.string('Marker'));
+  const marker = page.marker === undefined ? '' : `<Marker>${page.marker}</Marker>`;
+  return (
+    marker +
+    list('DBClusterSnapshots', 'DBClusterSnapshot', page.items, (snapshot) =>
+      renderSnapshot(
+        snapshot,
+        ctx.region,
+        ctx.accountId,
+        snapshotStatus(snapshot, ctx.nowMs),
+        snapshotProgress(snapshot, ctx.nowMs),
+      ),
+    )
+  );
+}
+
+/** Deletes an `available` manual snapshot; automated and AWS Backup ones are refused. */
+export function deleteDBClusterSnapshot(ctx: CallContext, params: QueryParams): string {
+  const requested = params.required('DBClusterSnapshotIdentifier');
+  const snapshot = ctx.store.snapshots.get(snapshotIdOf(requested));
+  if (!snapshot) throw snapshotNotFound(requested);
+  if (snapshot.type === 'automated') {
+    throw invalidSnapshotState(
+      'Only manual snapshots may be deleted. Automated snapshots are deleted by the service.',
+    );
+  }
+  if (snapshot.type === 'awsbackup') {
+    throw invalidSnapshotState(
+      'This snapshot is managed by AWS Backup and can only be deleted through AWS Backup.',
+    );
+  }
+  const status = snapshotStatus(snapshot, ctx.nowMs);
+  if (status !== 'available') {
+    throw invalidSnapshotState(
+      `Cannot delete the snapshot ${snapshot.id} because it is in state ${status}, not available.`,
+    );
+  }
+  ctx.store.snapshots.delete(snapshot.id);
+  return wrap('DBClusterSnapshot', renderSnapshot(snapshot, ctx.region, ctx.accountId, status, 100));
+}

@@ -1,0 +1,144 @@
+/**
+ * Decides, call by call, which injected faults apply: latency, throttling, server errors, busy or
+ * stuck clusters and failed PutEvents entries. Deterministic for a given configuration and seed.
+ */
+import type { CallFaults, ClusterFault, FaultConfig } from './config.js';
+import { mulberry32 } from './prng.js';
+
+/** What to do with one API call before it is answered. */
+export interface CallDecision {
+  latencyMs: number;
+  fault?: { kind: 'throttle' } | { kind: 'server-error'; status: 500 | 503 };
+}
+
+/** The fault state as shown by `state()`. */
+export interface FaultState {
+  config: FaultConfig;
+  /** Remaining busy attempts per `clusters` key. */
+  busyRemaining: Record<string, number>;
+}
+
+/** A cluster fault that applies to one cluster now. */
+export interface ClusterOverride {
+  /** The status DescribeDBClusters shows instead of the real one. */
+  status: string;
+  /** True while the override refuses CreateDBClusterSnapshot because of busyForAttempts. */
+  busy: boolean;
+  /** Key in the `clusters` configuration, used to consume a busy attempt. */
+  key: string;
+}
+
+type Kind = 'throttle' | 'serverError';
+
+export class FaultEngine {
+  private config: FaultConfig = {};
+  private random = mulberry32(1);
+  private allCalls = 0;
+  private readonly actionCalls = new Map<string, number>();
+  private putEventsCalls = 0;
+  private readonly busyRemaining = new Map<string, number>();
+
+  /** Replaces the configuration and restarts every counter and the PRNG. */
+  set(config: FaultConfig): void {
+    this.config = structuredClone(config);
+    this.random = mulberry32(config.seed ?? 1);
+    this.allCalls = 0;
+    this.actionCalls.clear();
+    this.putEventsCalls = 0;
+    this.busyRemaining.clear();
+    for (const [key, fault] of Object.entries(config.clusters ?? {})) {
+      if (fault.busyForAttempts) this.busyRemaining.set(key.toLowerCase(), fault.busyForAttempts);
+    }
+  }
+
+  /** Counts one call of `action` (e.g. `rds:CreateDBClusterSnapshot`) and decides its faults. */
+  decide(action: string): CallDecision {
+    this.allCalls += 1;
+    const actionCount = (this.actionCalls.get(action) ?? 0) + 1;
+    this.actionCalls.set(action, actionCount);
+    const scoped = this.config.actions?.[action];
+    const latencyMs = scoped?.latencyMs ?? this.config.latencyMs ?? 0;
+    if (this.hits('throttle', scoped, actionCount)) return { latencyMs, fault: { kind: 'throttle' } };
+    if (this.hits('serverError', scoped, actionCount)) {
+      const status =
+        (usesScope('serverError', scoped) ? scoped?.serverErrorStatus : undefined) ??
+        this.config.serverErrorStatus ??
+        500;
+      return { latencyMs, fault: { kind: 'server-error', status } };
+    }
+    return { latencyMs };
+  }
+
+  /** The override for a cluster, when a cluster fault applies to it. */
+  clusterOverride(accountId: string, region: string, clusterId: string): ClusterOverride | undefined {
+    const match = this.clusterFault(accountId, region, clusterId);
+    if (!match) return undefined;
+    const [key, fault] = match;
+    if ((this.busyRemaining.get(key) ?? 0) > 0) return { status: 'backing-up', busy: true, key };
+    if (fault.status) return { status: fault.status, busy: false, key };
+    return undefined;
+  }
+
+  /** Uses up one busy attempt of the cluster fault `key`. */
+  consumeBusyAttempt(key: string): void {
+    const remaining = this.busyRemaining.get(key) ?? 0;
+    if (remaining > 0) this.busyRemaining.set(key, remaining - 1);
+  }
+
+  /** Which entries of one PutEvents call fail (true = fail with InternalFailure). */
+  putEventsFailures(entryCount: number): boolean[] {
+    this.putEventsCalls += 1;
+    const rule = this.config.putEventsFailEntries;
+    const failures = new Array<boolean>(entryCount).fill(false);
+    if (!rule || (rule.forCalls !== undefined && this.putEventsCalls > rule.forCalls)) return failures;
+    for (let i = 0; i < entryCount; i++) {
+      const byCount = rule.count !== undefined && i < rule.count;
+      const byRate = rule.rate !== undefined && this.random() < rule.rate;
+      failures[i] = byCount || byRate;
+    }
+    return failures;
+  }
+
+  snapshot(): FaultState {
+    return {
+      config: structuredClone(this.config),
+      busyRemaining: Object.fromEntries(this.busyRemaining),
+    };
+  }
+
+  private clusterFault(
+    accountId: string,
+    region: string,
+    clusterId: string,
+  ): [string, ClusterFault] | undefined {
+    for (const [key, fault] of Object.entries(this.config.clusters ?? {})) {
+      if (key.toLowerCase() !== clusterId) continue;
+      if (fault.region !== undefined && fault.region !== region) continue;
+      if (fault.accountId !== undefined && fault.accountId !== accountId) continue;
+      return [key.toLowerCase(), fault];
+    }
+    return undefined;
+  }
+
+  /** Whether a fault kind hits this call; the action's settings win when it sets any of that kind. */
+  private hits(kind: Kind, scoped: CallFaults | undefined, actionCount: number): boolean {
+    const [settings, count] = usesScope(kind, scoped)
+      ? [scoped ?? {}, actionCount]
+      : [this.config, this.allCalls];
+    const first = settings[`${kind}First`];
+    const every = settings[`${kind}Every`];
+    const rate = settings[`${kind}Rate`];
+    if (first !== undefined && count <= first) return true;
+    if (every !== undefined && count % every === 0) return true;
+    return rate !== undefined && rate > 0 && this.random() < rate;
+  }
+}
+
+function usesScope(kind: Kind, scoped: CallFaults | undefined): boolean {
+  if (!scoped) return false;
+  return (
+    scoped[`${kind}First`] !== undefined ||
+    scoped[`${kind}Every`] !== undefined ||
+    scoped[`${kind}Rate`] !== undefined
+  );
+}

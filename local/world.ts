@@ -1,0 +1,175 @@
+/**
+ * The emulator's in-memory state: resources per account and Region, what was published, and the
+ * call counters. Time is the wall clock plus an offset tests can advance, and statuses that change
+ * with time (`creating` → `available`) are computed from it when read: no timers run.
+ */
+
+export type SnapshotType = 'manual' | 'automated' | 'awsbackup';
+
+export interface ClusterRecord {
+  id: string;
+  arn: string;
+  engine: string;
+  engineVersion: string;
+  /** The status once created; `creating` is shown instead until `availableAtMs`. */
+  status: string;
+  availableAtMs?: number;
+  createdAtMs: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  resourceId: string;
+  port: number;
+  parameterGroup: string;
+  tags: Map<string, string>;
+}
+
+export interface SnapshotRecord {
+  id: string;
+  arn: string;
+  clusterId: string;
+  type: SnapshotType;
+  engine: string;
+  engineVersion: string;
+  status: string;
+  availableAtMs?: number;
+  createdAtMs: number;
+  clusterCreatedAtMs: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  port: number;
+  tags: Map<string, string>;
+}
+
+export interface TopicRecord {
+  name: string;
+  arn: string;
+}
+
+/** Resources of one account in one Region. */
+export class RegionStore {
+  /** Manual snapshot quota override; the emulator's default applies when undefined. */
+  quota?: number;
+  readonly clusters = new Map<string, ClusterRecord>();
+  readonly snapshots = new Map<string, SnapshotRecord>();
+  readonly topics = new Map<string, TopicRecord>();
+  readonly eventBuses = new Set<string>(['default']);
+
+  constructor(
+    readonly accountId: string,
+    readonly region: string,
+  ) {}
+
+  manualSnapshotCount(): number {
+    let count = 0;
+    for (const snapshot of this.snapshots.values()) if (snapshot.type === 'manual') count++;
+    return count;
+  }
+}
+
+/** One SNS Publish as accepted. */
+export interface PublishedMessage {
+  accountId: string;
+  region: string;
+  topicArn: string;
+  messageId: string;
+  subject?: string;
+  message: string;
+  messageStructure?: string;
+  attributes: Record<string, { dataType: string; stringValue?: string; binaryValue?: string }>;
+  time: string;
+}
+
+/** One EventBridge event as accepted by PutEvents. */
+export interface RecordedEvent {
+  accountId: string;
+  region: string;
+  eventId: string;
+  eventBusName: string;
+  source: string;
+  detailType: string;
+  /** The parsed `Detail` JSON. */
+  detail: unknown;
+  resources: string[];
+  time: string;
+}
+
+/** Settings that a reset may change. */
+export interface WorldSettings {
+  accountId: string;
+  defaultQuota: number;
+  snapshotAvailableAfterMs: number;
+  clusterAvailableAfterMs: number;
+}
+
+export class World {
+  settings: WorldSettings;
+  private clockOffsetMs = 0;
+  private readonly stores = new Map<string, RegionStore>();
+  readonly accessKeys = new Map<string, string>();
+  published: PublishedMessage[] = [];
+  events: RecordedEvent[] = [];
+  readonly calls = new Map<string, number>();
+
+  constructor(
+    settings: WorldSettings,
+    private readonly startAccessKeys: Readonly<Record<string, string>> = {},
+  ) {
+    this.settings = { ...settings };
+    this.reset(settings);
+  }
+
+  /** Forgets every resource, record and counter, and takes `settings`. */
+  reset(settings: WorldSettings): void {
+    this.settings = { ...settings };
+    this.clockOffsetMs = 0;
+    this.stores.clear();
+    this.accessKeys.clear();
+    for (const [key, account] of Object.entries(this.startAccessKeys)) this.accessKeys.set(key, account);
+    this.published = [];
+    this.events = [];
+    this.calls.clear();
+  }
+
+  /** The emulator's time in epoch milliseconds. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  /** The account an access key id belongs to; unknown keys use the default account. */
+  accountFor(accessKeyId: string | undefined): string {
+    return (accessKeyId && this.accessKeys.get(accessKeyId)) || this.settings.accountId;
+  }
+
+  /** The store of one account and Region, created on first use. */
+  store(accountId: string, region: string): RegionStore {
+    const key = `${accountId}/${region}`;
+    let store = this.stores.get(key);
+    if (!store) {
+      store = new RegionStore(accountId, region);
+      this.stores.set(key, store);
+    }
+    return store;
+  }
+
+  /** Every store created so far. */
+  allStores(): RegionStore[] {
+    return [...this.stores.values()];
+  }
+
+  quotaOf(store: RegionStore): number {
+    return store.quota ?? this.settings.defaultQuota;
+  }
+
+  countCall(action: string): void {
+    this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+  }
+}
+
+/** The status of a resource that shows `creating` until `availableAtMs`. */
+export function timedStatus(record: { status: string; availableAtMs?: number }, nowMs: number): string {
+  return record.availableAtMs !== undefined && nowMs < record.availableAtMs ? 'creating' : record.status;
+}
