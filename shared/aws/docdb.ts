@@ -132,6 +132,9 @@ export class DocdbAdapter implements DocdbPort {
         snapshots.push({
           snapshotId: s.DBClusterSnapshotIdentifier ?? '',
           clusterId: s.DBClusterIdentifier ?? '',
+          arn: s.DBClusterSnapshotArn ?? '',
+          status: s.Status ?? 'unknown',
+          createdAt: s.SnapshotCreateTime,
         });
       }
       if (signal?.aborted) throw signal.reason;

@@ -18,10 +18,13 @@ export interface ExistingSnapshot {
   tags: Record<string, string>;
 }
 
-/** A manual snapshot as counted against the Region's quota (any engine, any owner). */
+/** A manual snapshot as counted against the Region's quota (any engine, any owner); no tags. */
 export interface ManualSnapshot {
   snapshotId: string;
   clusterId: string;
+  arn: string;
+  status: string;
+  createdAt?: Date;
 }
 
 /** DocumentDB in every Region the policy names. */
