@@ -63,10 +63,14 @@ function subjectFor(summary: RunSummary, failed: ClusterResult[], quotaRegions: 
 }
 
 function quotaLines(report: QuotaReport): string[] {
-  return [
-    `Snapshot quota in ${report.region}: ${report.used} of ${report.quota} manual cluster snapshots in use (shared with RDS and Neptune).`,
-    ...report.holders.map((h) => `  ${String(h.count).padStart(4)}  ${h.holder}`),
-  ];
+  const head = `Snapshot quota reached in ${report.region}: ${report.used} of ${report.quota} manual cluster snapshots in use (shared with RDS and Neptune).`;
+  const mismatch =
+    report.used === report.quota
+      ? []
+      : [
+          `  AWS refused a new snapshot at ${report.used} while the configured quota is ${report.quota}: check the account's quota in Service Quotas and set SNAPSHOT_QUOTA to it.`,
+        ];
+  return [head, ...mismatch, ...report.holders.map((h) => `  ${String(h.count).padStart(4)}  ${h.holder}`)];
 }
 
 /**

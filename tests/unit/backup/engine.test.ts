@@ -386,8 +386,9 @@ describe('backup run', () => {
         policy: { DataType: 'String', StringValue: 'nightly' },
       });
       expect(input.Message).toContain(
-        'Snapshot quota in us-east-1: 100 of 100 manual cluster snapshots in use',
+        'Snapshot quota reached in us-east-1: 100 of 100 manual cluster snapshots in use',
       );
+      expect(input.Message).not.toContain('configured quota');
       expect(input.Message).toContain('60  docdb-backup policy nightly (prefix nightly)');
       expect(input.Message).toContain('40  not created by docdb-backup');
       expect(input.Message).toContain('npx docdb-backup run --policy nightly');

@@ -1,0 +1,57 @@
+// Seam: the deployed entry point itself (functions/backup/handler.ts `handler`, middy + Powertools) as
+// Lambda invokes it with EventBridge's raw Scheduled Event, configured only through the environment.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { snapshotsIn, startWorld, type World } from './support.js';
+
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld();
+  world.emu.seed({ regions: { 'eu-west-1': { clusters: [{ id: 'orders-eu' }] } } });
+  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-it-'));
+  writeFileSync(
+    join(dir, 'policies.yml'),
+    'version: 1\npolicies:\n  - name: nightly-eu\n    schedule: cron(0 3 * * ? *)\n    regions: [eu-west-1]\n    clusters: { identifiers: [orders-eu] }\n',
+  );
+  for (const [key, value] of Object.entries({
+    ...world.service.env,
+    POLICIES_FILE: join(dir, 'policies.yml'),
+  })) {
+    vi.stubEnv(key, value);
+  }
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  await world.emu.stop();
+});
+
+describe('the Lambda entry point on the emulator', () => {
+  it('runs the policy named by the rule of a raw Scheduled Event', async () => {
+    const { handler } = await import('../../../functions/backup/handler.js');
+    const context = { getRemainingTimeInMillis: () => 300_000, awsRequestId: 'r1' } as unknown as Context;
+    const result = await handler(
+      {
+        version: '0',
+        id: 'e1',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '123456789012',
+        time: '2026-11-28T03:00:00Z',
+        region: 'us-east-1',
+        resources: ['arn:aws:events:us-east-1:123456789012:rule/docdb-backup-prod.nightly-eu'],
+        detail: {},
+      },
+      context,
+    );
+    expect(result.counts).toEqual({ created: 1, 'already-exists': 0, failed: 0, skipped: 0 });
+    expect(snapshotsIn(world, 'eu-west-1').map((s) => s.id)).toEqual(['nightly-eu-orders-eu-20261128-0300']);
+  });
+});
