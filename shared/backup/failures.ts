@@ -33,7 +33,7 @@ export const NEXT_STEP: Record<FailureCode, string> = {
   'cluster-unavailable':
     'The cluster is in a state that waiting does not fix (stopped, encryption key inaccessible, ...). Start or repair it, or exclude it from the policy.',
   'cluster-not-found':
-    'An explicitly named cluster does not exist in this Region. Fix the identifier in config/policies.yml or remove it, then redeploy.',
+    "A cluster named in clusters.identifiers exists in none of the policy's Regions (or was deleted during the run). Fix or remove the identifier in config/policies.yml, then redeploy.",
   'quota-exceeded':
     'The Region has no free manual cluster snapshot slots (shared with RDS and Neptune). Delete snapshots that are no longer needed or raise the quota in Service Quotas, then run the policy again.',
   'name-conflict':
