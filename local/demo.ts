@@ -9,6 +9,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { BackupResult } from '../functions/backup/handler.js';
@@ -64,7 +65,7 @@ function latestSlot(policy: ResolvedPolicy, now: Date): Date {
 }
 
 function table(rows: string[][], header: string[]): string {
-  const plain = (s: string) => s.replace(/\x1b\[\d+m/g, '');
+  const plain = stripVTControlCharacters;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => plain(r[i] ?? '').length)));
   const line = (cells: string[]) =>
     `  ${cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - plain(c).length))).join('  ')}`.trimEnd();
@@ -107,7 +108,7 @@ function snapshotCount(emu: Emulator): number {
   return Object.values(regions).reduce((sum, region) => sum + region.snapshots.length, 0);
 }
 
-async function recordedItems(emu: Emulator, table: string): Promise<number> {
+async function recordedItems(table: string): Promise<number> {
   const dynamo = new DynamoDBClient({});
   try {
     const out = await dynamo.send(new ScanCommand({ TableName: table, Select: 'COUNT' }));
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
     const alerts = emu.publishedMessages(service.topicArn);
     console.log(`\n${bold(`On-call was paged ${alerts.length} time(s) (SNS ${service.topicArn}):`)}`);
     for (const message of alerts) console.log(`${alertBlock(message)}\n`);
-    const items = await recordedItems(emu, service.table);
+    const items = await recordedItems(service.table);
     const events = emu.recordedEvents('default').length;
     const created = snapshotCount(emu) - before.snapshots;
     console.log(bold('Recorded:'));
