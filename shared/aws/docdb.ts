@@ -8,6 +8,7 @@ import {
   type DBClusterSnapshot,
   DBClusterSnapshotAlreadyExistsFault,
   DBClusterSnapshotNotFoundFault,
+  DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   type DocDBClient,
   InvalidDBClusterStateFault,
@@ -122,10 +123,33 @@ export class DocdbAdapter implements DocdbPort {
   }
 
   async listManualSnapshots(region: string, signal?: AbortSignal): Promise<ManualSnapshot[]> {
+    return this.manualSnapshots(region, { SnapshotType: 'manual' }, signal);
+  }
+
+  async listClusterSnapshots(
+    region: string,
+    clusterId: string,
+    signal?: AbortSignal,
+  ): Promise<ManualSnapshot[]> {
+    return this.manualSnapshots(region, { SnapshotType: 'manual', DBClusterIdentifier: clusterId }, signal);
+  }
+
+  async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
+    await this.clientFor(region).send(
+      new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotId }),
+      { abortSignal: signal },
+    );
+  }
+
+  private async manualSnapshots(
+    region: string,
+    filter: { SnapshotType: 'manual'; DBClusterIdentifier?: string },
+    signal?: AbortSignal,
+  ): Promise<ManualSnapshot[]> {
     const snapshots: ManualSnapshot[] = [];
     const pages = paginateDescribeDBClusterSnapshots(
       { client: this.clientFor(region), pageSize: PAGE_SIZE },
-      { SnapshotType: 'manual' },
+      filter,
     );
     for await (const page of pages) {
       for (const s of page.DBClusterSnapshots ?? []) {

@@ -59,6 +59,13 @@ export const AWS_CALLS: readonly DeclaredCall[] = [
     why: 'confirm an existing snapshot, count the manual snapshot quota',
   },
   {
+    command: 'DeleteDBClusterSnapshotCommand',
+    usedBy: ['function', 'cli'],
+    actions: ['rds:DeleteDBClusterSnapshot'],
+    resources: ['cluster-snapshot'],
+    why: 'retention: delete expired snapshots this service created (IAM also requires the ownership tag)',
+  },
+  {
     command: 'BatchWriteItemCommand',
     usedBy: ['function', 'cli'],
     actions: ['dynamodb:BatchWriteItem'],

@@ -46,6 +46,10 @@ export interface DocdbPort {
   ): Promise<ExistingSnapshot | undefined>;
   /** Every manual cluster snapshot in the Region, all engines: what counts against the quota. */
   listManualSnapshots(region: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
+  /** The manual snapshots of one cluster (no tags), all pages. */
+  listClusterSnapshots(region: string, clusterId: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
+  /** Deletes one manual snapshot. Only ever called for snapshots whose ownership tags were just read. */
+  deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void>;
 }
 
 export type Outcome = 'created' | 'already-exists' | 'failed' | 'skipped';
