@@ -1,7 +1,13 @@
 /**
  * Resolution: applies the file's defaults and the built-in defaults to each policy of a valid file.
  */
-import { DEFAULT_RETRY, type PolicyFile, type ResolvedPolicy } from './schema.js';
+import {
+  DEFAULT_QUOTA,
+  DEFAULT_RETRY,
+  type PolicyFile,
+  type QuotaSettings,
+  type ResolvedPolicy,
+} from './schema.js';
 
 function lowercaseUnique(ids: readonly string[] | undefined): string[] {
   return [...new Set((ids ?? []).map((id) => id.toLowerCase()))];
@@ -17,6 +23,11 @@ function lowercaseUnique(ids: readonly string[] | undefined): string[] {
  */
 export function resolvePolicies(file: PolicyFile): ResolvedPolicy[] {
   const defaults = file.defaults ?? {};
+  const quota: QuotaSettings = {
+    default: file.quota?.default ?? DEFAULT_QUOTA.default,
+    regions: { ...file.quota?.regions },
+    warnAtPercent: file.quota?.warnAtPercent ?? DEFAULT_QUOTA.warnAtPercent,
+  };
   return file.policies.map((policy) => ({
     name: policy.name,
     description: policy.description ?? '',
@@ -40,5 +51,9 @@ export function resolvePolicies(file: PolicyFile): ResolvedPolicy[] {
       maxDelaySeconds:
         policy.retry?.maxDelaySeconds ?? defaults.retry?.maxDelaySeconds ?? DEFAULT_RETRY.maxDelaySeconds,
     },
+    ...((policy.retention ?? defaults.retention)
+      ? { retention: { ...(policy.retention ?? defaults.retention) } }
+      : {}),
+    quota: { ...quota, regions: { ...quota.regions } },
   }));
 }

@@ -112,6 +112,69 @@ export const RetrySchema = z
     'Retry while a cluster is busy. Each field falls back to defaults.retry, then to the built-in default.',
   );
 
+const count = (max: number, what: string) =>
+  z
+    .number()
+    .int(`expected a whole number of ${what}`)
+    .min(1, `expected 1 to ${max} ${what}`)
+    .max(max, `expected 1 to ${max} ${what}`)
+    .optional();
+
+export const RetentionSchema = z
+  .object({
+    keepLast: count(1000, 'snapshots').describe('Keep the newest N snapshots of each cluster.'),
+    maxAgeDays: count(36_500, 'days').describe('Keep every snapshot younger than N days.'),
+    daily: count(3660, 'days').describe(
+      'Keep the newest snapshot of each of the last N UTC days (today included).',
+    ),
+    weekly: count(520, 'weeks').describe(
+      'Keep the newest snapshot of each of the last N weeks (Monday to Sunday, UTC; this week included).',
+    ),
+    monthly: count(1200, 'months').describe(
+      'Keep the newest snapshot of each of the last N calendar months (UTC; this month included).',
+    ),
+  })
+  .strict()
+  .describe(
+    'Which snapshots to keep; a snapshot is deleted only when no rule keeps it. Only snapshots this policy ' +
+      'created are ever deleted, only when available, never the newest available one of a cluster, and never ' +
+      'for a cluster whose snapshot failed in the run. Without retention nothing is ever deleted.',
+  );
+
+export const QuotaSchema = z
+  .object({
+    default: z
+      .number()
+      .int('expected a whole number of snapshots')
+      .min(1, 'expected 1 to 100000 snapshots')
+      .max(100_000, 'expected 1 to 100000 snapshots')
+      .optional()
+      .describe(
+        "The account's manual cluster snapshot quota per Region (shared with RDS and Neptune). Default 100.",
+      ),
+    regions: z
+      .record(
+        z.string(),
+        z
+          .number()
+          .int('expected a whole number of snapshots')
+          .min(1, 'expected 1 to 100000 snapshots')
+          .max(100_000),
+      )
+      .optional()
+      .describe('The quota of Regions where it was raised, e.g. { eu-west-1: 200 }.'),
+    warnAtPercent: z
+      .number()
+      .min(1, 'expected 1 to 100 percent')
+      .max(100, 'expected 1 to 100 percent')
+      .optional()
+      .describe(
+        'Page with a warning when a run leaves a Region at or above this share of its quota. Default 80.',
+      ),
+  })
+  .strict()
+  .describe('The manual cluster snapshot quota the service watches before it is hit.');
+
 export const ClusterSelectionSchema = z
   .object({
     identifiers: z.array(ClusterIdSchema).optional().describe('Clusters selected by identifier.'),
@@ -153,10 +216,11 @@ export const PolicySchema = z
     clusters: ClusterSelectionSchema,
     snapshot: SnapshotSchema.optional(),
     retry: RetrySchema.optional(),
+    retention: RetentionSchema.optional(),
   })
   .strict()
   .describe(
-    'One backup policy: when (schedule), where (regions), what (clusters) and how (snapshot, retry).',
+    'One backup policy: when (schedule), where (regions), what (clusters), how (snapshot, retry) and how long (retention).',
   );
 
 export const DefaultsSchema = z
@@ -168,6 +232,9 @@ export const DefaultsSchema = z
       .optional()
       .describe("Snapshot settings shared by all policies; a policy's own tags win per key."),
     retry: RetrySchema.optional(),
+    retention: RetentionSchema.optional().describe(
+      'Retention for policies without their own retention block (the block is taken whole, not per field).',
+    ),
   })
   .strict()
   .describe('Settings every policy inherits unless it sets its own.');
@@ -178,6 +245,7 @@ export const PolicyFileSchema = z
       .literal(1, { error: 'expected version 1 (the only policy file format so far)' })
       .describe('File format version: 1.'),
     defaults: DefaultsSchema.optional(),
+    quota: QuotaSchema.optional(),
     policies: z
       .array(PolicySchema)
       .min(1, 'expected at least one policy')
@@ -203,6 +271,24 @@ export const DEFAULT_RETRY: Readonly<RetrySettings> = {
   maxDelaySeconds: 300,
 };
 
+/** Retention rules once validated: at least one is set. */
+export type RetentionRules = z.infer<typeof RetentionSchema>;
+
+/** The file's quota settings, resolved. */
+export interface QuotaSettings {
+  /** Quota per Region for Regions not listed in `regions`. */
+  default: number;
+  regions: Record<string, number>;
+  warnAtPercent: number;
+}
+
+export const DEFAULT_QUOTA: Readonly<QuotaSettings> = { default: 100, regions: {}, warnAtPercent: 80 };
+
+/** The quota of one Region. */
+export function quotaOf(settings: QuotaSettings, region: string): number {
+  return settings.regions[region] ?? settings.default;
+}
+
 /**
  * A policy with the file's defaults merged in: what the engine, the CLI and the deploy read.
  * `snapshot.tags` are the user's tags (defaults merged, policy wins); the service adds its own
@@ -218,4 +304,8 @@ export interface ResolvedPolicy {
   clusters: { identifiers: string[]; tags: Record<string, string>; exclude: string[] };
   snapshot: { prefix: string; tags: Record<string, string>; copyClusterTags: boolean };
   retry: RetrySettings;
+  /** Undefined: the policy never deletes anything. */
+  retention?: RetentionRules;
+  /** The file's quota settings (the same for every policy of the file). */
+  quota: QuotaSettings;
 }

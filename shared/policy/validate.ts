@@ -6,6 +6,7 @@
  */
 import type { PolicyProblem } from './errors.js';
 import { ScheduleError } from './errors.js';
+import { isKnownRegion, suggestRegion } from './regions.js';
 import { nextScheduledTimes, parseSchedule, type Schedule, shortestIntervalSeconds } from './schedule.js';
 import { DEFAULT_RETRY, type RetrySettings, SnapshotPrefixSchema } from './schema.js';
 import { formatPath, type PathSegment, type PolicySource } from './source.js';
@@ -94,6 +95,8 @@ export function checkSemantics(
   const check = new Checker(source, brokenPaths);
   const now = options.now ?? new Date();
   checkDefaults(check);
+  checkRetention(check, ['defaults', 'retention']);
+  checkQuota(check);
   const policies = source.valueAt(['policies']);
   if (!check.ok(['policies']) || !Array.isArray(policies)) return check.problems;
   const names = new Map<string, PathSegment[]>();
@@ -109,8 +112,34 @@ export function checkSemantics(
     checkPrefix(check, at, prefixes, uniqueName);
     checkTagCount(check, at);
     checkRetry(check, at);
+    checkRetention(check, [...at, 'retention']);
   }
   return check.problems;
+}
+
+/** A retention block must say what to keep: an empty one would keep only the newest snapshot. */
+function checkRetention(check: Checker, path: PathSegment[]): void {
+  const retention = check.record(path);
+  if (retention && Object.keys(retention).length === 0) {
+    check.error(
+      path,
+      'expected at least one rule (keepLast, maxAgeDays, daily, weekly or monthly), found none; remove the block to never delete',
+      'key',
+    );
+  }
+}
+
+function checkQuota(check: Checker): void {
+  const regions = check.record(['quota', 'regions']);
+  for (const region of Object.keys(regions ?? {})) {
+    if (isKnownRegion(region)) continue;
+    const suggestion = suggestRegion(region);
+    check.error(
+      ['quota', 'regions', region],
+      `expected an AWS Region code, found ${quote(region)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+      'key',
+    );
+  }
 }
 
 function checkDefaults(check: Checker): void {

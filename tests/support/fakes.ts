@@ -64,6 +64,7 @@ export function policy(overrides: Partial<ResolvedPolicy> = {}): ResolvedPolicy 
     clusters: { identifiers: [], tags: {}, exclude: [], ...overrides.clusters },
     snapshot: { prefix: 'nightly', tags: {}, copyClusterTags: false, ...overrides.snapshot },
     retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300, ...overrides.retry },
+    quota: { default: 100, regions: {}, warnAtPercent: 80 },
     ...Object.fromEntries(
       Object.entries(overrides).filter(([k]) => !['clusters', 'snapshot', 'retry'].includes(k)),
     ),

@@ -47,6 +47,8 @@ describe('example config/policies.yml', () => {
         copyClusterTags: true,
       },
       retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300 },
+      retention: { daily: 7, weekly: 4, monthly: 12 },
+      quota: { default: 100, regions: { 'eu-west-1': 150 }, warnAtPercent: 80 },
     });
   });
 
@@ -56,6 +58,7 @@ describe('example config/policies.yml', () => {
       regions: ['us-west-2'],
       snapshot: { prefix: 'weekly-staging', tags: { owner: 'platform-sre', 'cost-center': '4711' } },
       retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300 },
+      retention: { keepLast: 7 },
     });
   });
 

@@ -145,7 +145,7 @@ describe('policy file: unknown keys', () => {
     const problem = onlyProblem(yaml(...HEAD, ...policy('nightly'), '    retenton: 7'));
     expect(problem).toMatchObject({ file: FILE, line: 9, column: 5, policy: 'nightly', path: 'retenton' });
     expect(problem.message).toBe(
-      'unknown key "retenton": expected one of name, description, enabled, schedule, regions, clusters, snapshot, retry',
+      'unknown key "retenton" (did you mean "retention"?): expected one of name, description, enabled, schedule, regions, clusters, snapshot, retry, retention',
     );
   });
 
@@ -781,6 +781,7 @@ describe('policy file: warnings and resolution', () => {
         clusters: { identifiers: ['orders'], tags: {}, exclude: [] },
         snapshot: { prefix: 'nightly', tags: {}, copyClusterTags: false },
         retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300 },
+        quota: { default: 100, regions: {}, warnAtPercent: 80 },
       },
     ]);
   });
@@ -853,8 +854,8 @@ describe('policy file: reporting', () => {
     const lines = error.message.split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[1]).toBe(
-      'config/policies.yml:6:5  nightly  retenton  unknown key "retenton": expected one of name, description, ' +
-        'enabled, schedule, regions, clusters, snapshot, retry',
+      'config/policies.yml:6:5  nightly  retenton  unknown key "retenton" (did you mean "retention"?): expected ' +
+        'one of name, description, enabled, schedule, regions, clusters, snapshot, retry, retention',
     );
     expect(lines[3]).toMatch(/^config\/policies\.yml:8:11 {2}Weekly {2}name {2}expected a lowercase name/);
   });
@@ -930,5 +931,84 @@ describe('policy file: loading from disk', () => {
     await expect(loadPolicyFile(tmpdir())).rejects.toThrow(
       'cannot read the policy file: it is a directory (EISDIR)',
     );
+  });
+});
+
+describe('policy file: retention and quota', () => {
+  const FILE = 'config/policies.yml';
+  const base = [
+    'version: 1',
+    'policies:',
+    '  - name: nightly',
+    '    schedule: cron(0 3 * * ? *)',
+    '    regions: [us-east-1]',
+    '    clusters: { identifiers: [orders] }',
+  ];
+
+  it('takes retention from the policy, else the defaults block whole', () => {
+    const [own, inherited] = parsePolicyFile(
+      [
+        'version: 1',
+        'defaults:',
+        '  retention: { keepLast: 3 }',
+        'policies:',
+        '  - name: a',
+        '    schedule: cron(0 3 * * ? *)',
+        '    regions: [us-east-1]',
+        '    clusters: { identifiers: [x] }',
+        '    retention: { maxAgeDays: 35 }',
+        '  - name: b',
+        '    schedule: cron(0 4 * * ? *)',
+        '    regions: [us-east-1]',
+        '    clusters: { identifiers: [y] }',
+      ].join('\n'),
+      FILE,
+    );
+    expect(own?.retention).toEqual({ maxAgeDays: 35 });
+    expect(inherited?.retention).toEqual({ keepLast: 3 });
+  });
+
+  it('leaves retention out when none is set: nothing is ever deleted', () => {
+    expect(parsePolicyFile(base.join('\n'), FILE)[0]).not.toHaveProperty('retention');
+  });
+
+  it('reports an empty retention block at its line', () => {
+    const result = validatePolicyFile([...base, '    retention: {}'].join('\n'), FILE);
+    expect(result.problems).toMatchObject([
+      {
+        line: 7,
+        policy: 'nightly',
+        path: 'retention',
+        message:
+          'expected at least one rule (keepLast, maxAgeDays, daily, weekly or monthly), found none; remove the block to never delete',
+      },
+    ]);
+  });
+
+  it('checks retention values', () => {
+    const result = validatePolicyFile(
+      [...base, '    retention: { keepLast: 0, monthly: 1.5 }'].join('\n'),
+      FILE,
+    );
+    expect(result.problems.map((p) => [p.path, p.message])).toEqual([
+      ['retention.keepLast', expect.stringContaining('expected 1 to 1000 snapshots')],
+      ['retention.monthly', expect.stringContaining('expected a whole number of months')],
+    ]);
+  });
+
+  it('resolves the quota per Region and reports an unknown Region', () => {
+    const ok = parsePolicyFile(
+      [...base, 'quota: { regions: { eu-west-1: 200 }, warnAtPercent: 90 }'].join('\n'),
+      FILE,
+    );
+    expect(ok[0]?.quota).toEqual({ default: 100, regions: { 'eu-west-1': 200 }, warnAtPercent: 90 });
+    const bad = validatePolicyFile([...base, 'quota: { regions: { eu-west-9: 200 } }'].join('\n'), FILE);
+    expect(bad.problems).toMatchObject([
+      {
+        line: 7,
+        path: 'quota.regions.eu-west-9',
+        message: expect.stringMatching(/expected an AWS Region code, found "eu-west-9"/),
+      },
+    ]);
   });
 });
