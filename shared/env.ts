@@ -14,8 +14,6 @@ export interface BackupEnv {
   policiesFile: string;
   /** Snapshot requests in flight at once across all Regions. */
   concurrency: number;
-  /** The manual cluster snapshot quota per Region. */
-  snapshotQuota: number;
 }
 
 /** The environment is missing or malformed: names the variable and what was expected. */
@@ -69,7 +67,6 @@ export function readBackupEnv(
     problems.push(`EVENT_BUS_NAME must be an event bus name or ARN, found "${eventBusName}"`);
   const file = env.POLICIES_FILE || join('config', 'policies.yml');
   const concurrency = positiveInt(env, 'BACKUP_CONCURRENCY', 10, 100, problems);
-  const snapshotQuota = positiveInt(env, 'SNAPSHOT_QUOTA', 100, 100_000, problems);
   if (problems.length)
     throw new EnvError(`the backup function's environment is not usable:\n- ${problems.join('\n- ')}`);
   return {
@@ -78,6 +75,5 @@ export function readBackupEnv(
     eventBusName,
     policiesFile: isAbsolute(file) ? file : join(baseDir, file),
     concurrency,
-    snapshotQuota,
   };
 }

@@ -8,7 +8,13 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type ClusterResult, type RunLog, type RunReport, runBackup } from '../../shared/backup/index.js';
+import {
+  type ClusterResult,
+  type DeletionResult,
+  type RunLog,
+  type RunReport,
+  runBackup,
+} from '../../shared/backup/index.js';
 import { parseBackupEvent } from './event.js';
 import { type BackupWiring, wireFromEnvironment } from './wiring.js';
 
@@ -17,6 +23,8 @@ export interface BackupResult {
   policy: string;
   scheduledAt: string;
   results: ClusterResult[];
+  /** Snapshots retention deleted (or failed to delete) in this run. */
+  deletions: DeletionResult[];
   counts: Record<ClusterResult['outcome'], number>;
   alert: { subject: string; severity: string; sent: boolean; note?: string } | null;
   eventsFailed: number;
@@ -84,7 +92,6 @@ export async function runScheduledBackup(
     slot: request.slot,
     deadline,
     concurrency: wiring.env.concurrency,
-    snapshotQuota: wiring.env.snapshotQuota,
     prefixOwners: wiring.policies.map((p) => ({ policy: p.name, prefix: p.snapshot.prefix })),
     signal: AbortSignal.timeout(Math.max(1, remainingMs - 1_000)),
   });

@@ -23,7 +23,14 @@ import {
   SnapshotAlreadyExistsError,
   SnapshotQuotaExceededError,
 } from '../backup/errors.js';
-import type { CreatedSnapshot, DocdbPort, ExistingSnapshot, ManualSnapshot } from '../backup/ports.js';
+import type {
+  AnyEngineCluster,
+  ClusterInventory,
+  CreatedSnapshot,
+  DocdbPort,
+  ExistingSnapshot,
+  ManualSnapshot,
+} from '../backup/ports.js';
 import type { ClusterInfo, Tag } from '../planning/index.js';
 
 const PAGE_SIZE = 100;
@@ -40,8 +47,8 @@ function translate(error: unknown): unknown {
   return error;
 }
 
-/** DocdbPort over one SDK client per Region. */
-export class DocdbAdapter implements DocdbPort {
+/** DocdbPort (and the CLI's ClusterInventory) over one SDK client per Region. */
+export class DocdbAdapter implements DocdbPort, ClusterInventory {
   constructor(private readonly clientFor: (region: string) => DocDBClient) {}
 
   async listClusters(region: string, signal?: AbortSignal): Promise<ClusterInfo[]> {
@@ -58,6 +65,25 @@ export class DocdbAdapter implements DocdbPort {
           id: cluster.DBClusterIdentifier.toLowerCase(),
           arn: cluster.DBClusterArn,
           status: cluster.Status ?? 'unknown',
+        });
+      }
+      if (signal?.aborted) throw signal.reason;
+    }
+    return clusters;
+  }
+
+  /** For the operator CLI: every cluster of any engine (no `engine` filter), to explain what is not backed up. */
+  async listClustersOfAnyEngine(region: string, signal?: AbortSignal): Promise<AnyEngineCluster[]> {
+    const clusters: AnyEngineCluster[] = [];
+    const pages = paginateDescribeDBClusters({ client: this.clientFor(region), pageSize: PAGE_SIZE }, {});
+    for await (const page of pages) {
+      for (const cluster of page.DBClusters ?? []) {
+        if (!cluster.DBClusterIdentifier || !cluster.DBClusterArn) continue;
+        clusters.push({
+          id: cluster.DBClusterIdentifier.toLowerCase(),
+          arn: cluster.DBClusterArn,
+          status: cluster.Status ?? 'unknown',
+          engine: cluster.Engine ?? 'unknown',
         });
       }
       if (signal?.aborted) throw signal.reason;

@@ -3,7 +3,8 @@
  * marker item per paged slot so that a retried run never pages twice.
  *
  * Keys: pk = `<region>#<cluster>`, sk = `<scheduledAt>#<policy>` (newest last, so "latest result of a
- * cluster" is one Query); alert markers: pk = `alert#<policy>`, sk = `<scheduledAt>`.
+ * cluster" is one Query); retention deletions: pk = `<region>#<cluster>#deletions`,
+ * sk = `<scheduledAt>#<policy>#<snapshotId>`; alert markers: pk = `alert#<policy>`, sk = `<scheduledAt>`.
  */
 import {
   type AttributeValue,
@@ -13,7 +14,7 @@ import {
   PutItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { Clock, ClusterResult, ResultStore, RunSummary } from '../backup/ports.js';
+import type { Clock, ClusterResult, DeletionResult, ResultStore, RunSummary } from '../backup/ports.js';
 
 const BATCH_SIZE = 25;
 const MAX_BATCH_ROUNDS = 6;
@@ -52,6 +53,33 @@ export function resultItem(
   return item;
 }
 
+/** The table's item for one snapshot deleted (or not) by retention. */
+export function deletionItem(
+  summary: RunSummary,
+  deletion: DeletionResult,
+  recordedAt: number,
+  expiresAt: number,
+): Record<string, AttributeValue> {
+  const item: Record<string, AttributeValue> = {
+    pk: { S: `${deletion.region}#${deletion.clusterId}#deletions` },
+    sk: { S: `${summary.scheduledAt}#${summary.policy}#${deletion.snapshotId}` },
+    policy: { S: summary.policy },
+    scheduledAt: { S: summary.scheduledAt },
+    region: { S: deletion.region },
+    clusterId: { S: deletion.clusterId },
+    snapshotId: { S: deletion.snapshotId },
+    outcome: { S: deletion.outcome },
+    reason: { S: deletion.reason },
+    recordedAt: { S: new Date(recordedAt).toISOString() },
+    expiresAt: { N: String(Math.floor(expiresAt / 1000)) },
+  };
+  if (deletion.error) {
+    item.errorCode = { S: deletion.error.code };
+    item.errorMessage = { S: deletion.error.message };
+  }
+  return item;
+}
+
 export class DynamoResultStore implements ResultStore {
   private readonly retentionMs: number;
 
@@ -65,9 +93,15 @@ export class DynamoResultStore implements ResultStore {
 
   async record(summary: RunSummary, signal?: AbortSignal): Promise<void> {
     const now = this.options.clock.now();
-    const requests: WriteRequest[] = summary.results.map((result) => ({
-      PutRequest: { Item: resultItem(summary, result, now, now + this.retentionMs) },
-    }));
+    const expires = now + this.retentionMs;
+    const requests: WriteRequest[] = [
+      ...summary.results.map((result) => ({
+        PutRequest: { Item: resultItem(summary, result, now, expires) },
+      })),
+      ...summary.deletions.map((deletion) => ({
+        PutRequest: { Item: deletionItem(summary, deletion, now, expires) },
+      })),
+    ];
     for (let i = 0; i < requests.length; i += BATCH_SIZE) {
       await this.writeBatch(requests.slice(i, i + BATCH_SIZE), signal);
     }

@@ -11,17 +11,22 @@ import type { Clock, ResultEvents, RunSummary } from '../backup/ports.js';
 
 export const EVENT_SOURCE = 'docdb-backup';
 export const EVENT_DETAIL_TYPE = 'DocumentDB Snapshot Result';
+export const DELETION_DETAIL_TYPE = 'DocumentDB Snapshot Deleted';
 const MAX_ENTRIES = 10;
 const MAX_ROUNDS = 4;
 
-/** The PutEvents entries for a run, one per cluster result. */
+/** The PutEvents entries for a run: one per cluster result, one per retention deletion. */
 export function resultEntries(summary: RunSummary, busName: string): PutEventsRequestEntry[] {
-  return summary.results.map((result) => ({
+  const entry = (detailType: string, detail: object): PutEventsRequestEntry => ({
     Source: EVENT_SOURCE,
-    DetailType: EVENT_DETAIL_TYPE,
+    DetailType: detailType,
     EventBusName: busName,
-    Detail: JSON.stringify({ policy: summary.policy, scheduledAt: summary.scheduledAt, ...result }),
-  }));
+    Detail: JSON.stringify({ policy: summary.policy, scheduledAt: summary.scheduledAt, ...detail }),
+  });
+  return [
+    ...summary.results.map((result) => entry(EVENT_DETAIL_TYPE, result)),
+    ...summary.deletions.map((deletion) => entry(DELETION_DETAIL_TYPE, deletion)),
+  ];
 }
 
 export class EventBridgeResultEvents implements ResultEvents {

@@ -80,6 +80,13 @@ export const AWS_CALLS: readonly DeclaredCall[] = [
     why: 'claim the one alert of a slot (conditional put)',
   },
   {
+    command: 'QueryCommand',
+    usedBy: ['cli'],
+    actions: ['dynamodb:Query'],
+    resources: ['results-table'],
+    why: 'status: the latest recorded result of a cluster',
+  },
+  {
     command: 'PutEventsCommand',
     usedBy: ['function', 'cli'],
     actions: ['events:PutEvents'],

@@ -4,9 +4,9 @@
  */
 import { hasSnapshotIdShape } from '../planning/naming.js';
 import { type FailureCode, NEXT_STEP } from './failures.js';
-import type { Alert, ClusterResult, ManualSnapshot, RunSummary } from './ports.js';
+import type { Alert, ClusterResult, ManualSnapshot, QuotaWarning, RunSummary } from './ports.js';
 
-/** Who holds the manual snapshot slots of a Region where the quota was hit. */
+/** Who holds the manual snapshot slots of a Region (where the quota was hit or nearly so). */
 export interface QuotaReport {
   region: string;
   used: number;
@@ -53,51 +53,115 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
-function subjectFor(summary: RunSummary, failed: ClusterResult[], quotaRegions: string[]): string {
-  const counted = summary.results.filter((r) => r.clusterId !== '*').length;
-  const what = quotaRegions.length
-    ? `snapshot quota reached in ${quotaRegions.join(', ')}`
-    : `${failed.length} of ${Math.max(counted, failed.length)} clusters not backed up`;
-  const severity = quotaRegions.length ? 'CRITICAL' : 'ERROR';
-  return truncate(`[docdb-backup] ${severity} ${summary.policy}: ${what}`, MAX_SUBJECT);
+function percent(used: number, quota: number): number {
+  return Math.round((used / Math.max(1, quota)) * 100);
 }
 
-function quotaLines(report: QuotaReport): string[] {
-  const head = `Snapshot quota reached in ${report.region}: ${report.used} of ${report.quota} manual cluster snapshots in use (shared with RDS and Neptune).`;
-  const mismatch =
-    report.used === report.quota
-      ? []
-      : [
-          `  AWS refused a new snapshot at ${report.used} while the configured quota is ${report.quota}: check the account's quota in Service Quotas and set SNAPSHOT_QUOTA to it.`,
-        ];
-  return [head, ...mismatch, ...report.holders.map((h) => `  ${String(h.count).padStart(4)}  ${h.holder}`)];
+function subjectFor(
+  summary: RunSummary,
+  failed: ClusterResult[],
+  quotaRegions: string[],
+  warnings: readonly QuotaWarning[],
+): string {
+  const counted = summary.results.filter((r) => r.clusterId !== '*').length;
+  let text: string;
+  if (quotaRegions.length)
+    text = `CRITICAL ${summary.policy}: snapshot quota reached in ${quotaRegions.join(', ')}`;
+  else if (failed.length)
+    text = `ERROR ${summary.policy}: ${failed.length} of ${Math.max(counted, failed.length)} clusters not backed up`;
+  else
+    text = `WARNING ${summary.policy}: snapshot quota ${warnings
+      .map((w) => `${percent(w.used, w.quota)}% used in ${w.region}`)
+      .join(', ')}`;
+  return truncate(`[docdb-backup] ${text}`, MAX_SUBJECT);
+}
+
+function holderLines(report: QuotaReport | undefined): string[] {
+  return (report?.holders ?? []).map((h) => `  ${String(h.count).padStart(4)}  ${h.holder}`);
+}
+
+/** What happened to the quota of a Region where it was hit, who holds it, and exactly what to do. */
+function quotaHitLines(report: QuotaReport, missed: number, policy: string, hasRetention: boolean): string[] {
+  const lines = [
+    `Snapshot quota reached in ${report.region}: ${report.used} of ${report.quota} manual cluster snapshots in use (shared with RDS and Neptune).`,
+  ];
+  if (report.used !== report.quota) {
+    lines.push(
+      `  AWS refused a new snapshot at ${report.used} while the configured quota is ${report.quota}: check the account's quota in Service Quotas and set quota.regions.${report.region} in config/policies.yml.`,
+    );
+  }
+  lines.push(...holderLines(report));
+  lines.push(
+    `  To take the ${missed} missed snapshot(s), free at least ${missed} slot(s) in ${report.region}: delete that many manual snapshots that are no longer needed` +
+      ` (above: who holds them), or raise the quota to at least ${report.used + missed} ("Manual DB cluster snapshots" in Service Quotas) and set quota.regions.${report.region}.` +
+      (hasRetention
+        ? ` This policy's retention already deleted what it no longer keeps; tightening it frees more at the next run.`
+        : ' This policy has no retention: add one so its own snapshots stop piling up.'),
+    `  Then run: npx docdb-backup run --policy ${policy}`,
+  );
+  return lines;
+}
+
+function warningLines(warning: QuotaWarning, report: QuotaReport | undefined): string[] {
+  return [
+    `Snapshot quota in ${warning.region} after this run: ${warning.used} of ${warning.quota} manual cluster snapshots in use (${percent(warning.used, warning.quota)}%, warning at ${warning.warnAtPercent}%).`,
+    ...holderLines(report),
+    `  Free slots before the quota is hit: tighten retention in config/policies.yml, delete manual snapshots that are no longer needed, or raise the quota in Service Quotas and set quota.regions.${warning.region}.`,
+  ];
+}
+
+export interface AlertContext {
+  /** Regions where the quota was hit or a warning applies, with who holds the slots. */
+  quotaReports: readonly QuotaReport[];
+  warnings: readonly QuotaWarning[];
+  hasRetention: boolean;
 }
 
 /**
  * The alert for a finished run, or undefined when nobody needs to act.
- * @example composeAlert(summary, []) // undefined when every cluster succeeded
+ * @example composeAlert(summary, { quotaReports: [], warnings: [], hasRetention: false }) // undefined when all went well
  */
-export function composeAlert(summary: RunSummary, quotaReports: readonly QuotaReport[]): Alert | undefined {
+export function composeAlert(summary: RunSummary, context: AlertContext): Alert | undefined {
   const failed = summary.results.filter(needsAttention);
-  if (failed.length === 0) return undefined;
-  const quotaRegions = [
-    ...new Set(failed.filter((r) => r.error?.code === 'quota-exceeded').map((r) => r.region)),
-  ];
+  const { quotaReports, warnings } = context;
+  if (failed.length === 0 && warnings.length === 0) return undefined;
+  const quotaFailed = failed.filter((r) => r.error?.code === 'quota-exceeded');
+  const quotaRegions = [...new Set(quotaFailed.map((r) => r.region))];
   const codes = [...new Set(failed.map((r) => (r.error?.code ?? 'aws-error') as FailureCode))];
-  const lines = [
-    `docdb-backup could not back up ${failed.length} cluster(s) for policy "${summary.policy}", scheduled at ${summary.scheduledAt}.`,
-    '',
-    'What happened:',
-    ...failed.map(
-      (r) =>
-        `- ${r.region === '*' ? 'any Region' : r.region} ${r.clusterId === '*' ? '(whole Region)' : r.clusterId}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
-    ),
-    '',
-    ...quotaReports.flatMap((report) => [...quotaLines(report), '']),
-    'What to do next:',
-    ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
-    `- Then take the missed backups now: npx docdb-backup run --policy ${summary.policy}`,
-    '',
+  const reportFor = (region: string) => quotaReports.find((r) => r.region === region);
+  const lines: string[] = [];
+  if (failed.length) {
+    lines.push(
+      `docdb-backup could not back up ${failed.length} cluster(s) for policy "${summary.policy}", scheduled at ${summary.scheduledAt}.`,
+      '',
+      'What happened:',
+      ...failed.map(
+        (r) =>
+          `- ${r.region === '*' ? 'any Region' : r.region} ${r.clusterId === '*' ? '(whole Region)' : r.clusterId}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
+      ),
+      '',
+    );
+  } else {
+    lines.push(
+      `docdb-backup backed up every cluster of policy "${summary.policy}" (slot ${summary.scheduledAt}), but a snapshot quota is nearly used up.`,
+      '',
+    );
+  }
+  for (const region of quotaRegions) {
+    const report = reportFor(region);
+    const missed = quotaFailed.filter((r) => r.region === region).length;
+    if (report) lines.push(...quotaHitLines(report, missed, summary.policy, context.hasRetention), '');
+  }
+  for (const warning of warnings) lines.push(...warningLines(warning, reportFor(warning.region)), '');
+  if (codes.length) {
+    lines.push(
+      'What to do next:',
+      ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
+      `- Then take the missed backups now: npx docdb-backup run --policy ${summary.policy}`,
+      '',
+    );
+  }
+  lines.push(
     'Details (JSON):',
     JSON.stringify(
       {
@@ -112,15 +176,16 @@ export function composeAlert(summary: RunSummary, quotaReports: readonly QuotaRe
           error,
         })),
         quota: quotaReports,
+        warnings,
       },
       null,
       2,
     ),
-  ];
+  );
   return {
     policy: summary.policy,
-    severity: quotaRegions.length ? 'critical' : 'error',
-    subject: subjectFor(summary, failed, quotaRegions),
+    severity: quotaRegions.length ? 'critical' : failed.length ? 'error' : 'warning',
+    subject: subjectFor(summary, failed, quotaRegions, warnings),
     body: lines.join('\n'),
   };
 }

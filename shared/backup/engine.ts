@@ -3,6 +3,7 @@
  * record every outcome, publish the result events and page on-call at most once.
  */
 import type { ResolvedPolicy } from '../policy/schema.js';
+import { quotaOf } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
 import { createSnapshot, type RetryNotice } from './create.js';
 import { RunFailedError } from './errors.js';
@@ -12,12 +13,15 @@ import type {
   Alerter,
   Clock,
   ClusterResult,
+  DeletionResult,
   DocdbPort,
+  QuotaWarning,
   ResultEvents,
   ResultStore,
   RunLog,
   RunSummary,
 } from './ports.js';
+import { pruneCluster } from './prune.js';
 import { planRegion, type RegionPlan, type SnapshotTask } from './select.js';
 
 export interface EngineDeps {
@@ -40,8 +44,6 @@ export interface RunRequest {
   reserveMs?: number;
   /** Snapshot requests in flight at once, across all Regions. Default 10. */
   concurrency?: number;
-  /** The manual cluster snapshot quota per Region. Default 100. */
-  snapshotQuota?: number;
   /** Every policy's prefix, to tell who holds the quota. Default: this policy's. */
   prefixOwners?: PrefixOwner[];
   signal?: AbortSignal;
@@ -51,6 +53,8 @@ export interface RunRequest {
 
 export interface RunReport {
   summary: RunSummary;
+  /** Regions left at or above the quota warning threshold. */
+  warnings: QuotaWarning[];
   alert?: { subject: string; severity: string; sent: boolean; note?: string };
   recorded: boolean;
   eventsFailed: number;
@@ -97,11 +101,8 @@ function byRegionAndCluster(a: ClusterResult, b: ClusterResult): number {
 async function quotaReports(
   deps: EngineDeps,
   request: RunRequest,
-  results: ClusterResult[],
+  regions: string[],
 ): Promise<QuotaReport[]> {
-  const regions = [
-    ...new Set(results.filter((r) => r.error?.code === 'quota-exceeded').map((r) => r.region)),
-  ];
   const owners = request.prefixOwners ?? [
     { policy: request.policy.name, prefix: request.policy.snapshot.prefix },
   ];
@@ -109,9 +110,9 @@ async function quotaReports(
   for (const region of regions) {
     try {
       const snapshots = await deps.docdb.listManualSnapshots(region, request.signal);
-      reports.push(quotaReport(region, request.snapshotQuota ?? 100, snapshots, owners));
+      reports.push(quotaReport(region, quotaOf(request.policy.quota, region), snapshots, owners));
     } catch (error) {
-      deps.log.warn('could not count manual snapshots for the quota alert', {
+      deps.log.warn('could not count manual snapshots for the alert', {
         region,
         error: describeFailure(error),
       });
@@ -120,8 +121,26 @@ async function quotaReports(
   return reports;
 }
 
-async function page(deps: EngineDeps, request: RunRequest, summary: RunSummary): Promise<RunReport['alert']> {
-  const alert = composeAlert(summary, await quotaReports(deps, request, summary.results));
+async function page(
+  deps: EngineDeps,
+  request: RunRequest,
+  summary: RunSummary,
+  warnings: QuotaWarning[],
+): Promise<RunReport['alert']> {
+  const quotaRegions = summary.results.filter((r) => r.error?.code === 'quota-exceeded').map((r) => r.region);
+  const regions = [...new Set([...quotaRegions, ...warnings.map((w) => w.region)])];
+  const hasRetention = request.policy.retention !== undefined;
+  if (
+    !summary.results.some((r) => r.outcome === 'failed' || r.outcome === 'skipped') &&
+    warnings.length === 0
+  ) {
+    return undefined;
+  }
+  const alert = composeAlert(summary, {
+    quotaReports: await quotaReports(deps, request, regions),
+    warnings,
+    hasRetention,
+  });
   if (!alert) return undefined;
   const report = { subject: alert.subject, severity: alert.severity };
   let first = true;
@@ -147,6 +166,46 @@ async function page(deps: EngineDeps, request: RunRequest, summary: RunSummary):
   }
 }
 
+/** Manual snapshots per Region before the run (undefined where they could not be counted). */
+async function usageBefore(deps: EngineDeps, request: RunRequest, concurrency: number) {
+  const counts = await inPool(request.policy.regions, concurrency, async (region) => {
+    try {
+      return (await deps.docdb.listManualSnapshots(region, request.signal)).length;
+    } catch (error) {
+      deps.log.warn('could not count manual snapshots before the run', {
+        region,
+        error: describeFailure(error),
+      });
+      return undefined;
+    }
+  });
+  return new Map(request.policy.regions.map((region, i) => [region, counts[i]]));
+}
+
+/** Regions left at or above the warning share of their quota (not those where the quota was hit). */
+function quotaWarnings(
+  request: RunRequest,
+  before: Map<string, number | undefined>,
+  results: ClusterResult[],
+  deletions: DeletionResult[],
+): QuotaWarning[] {
+  const { quota } = request.policy;
+  const warnings: QuotaWarning[] = [];
+  for (const [region, count] of before) {
+    if (count === undefined || results.some((r) => r.region === region && r.error?.code === 'quota-exceeded'))
+      continue;
+    const created = results.filter((r) => r.region === region && r.outcome === 'created').length;
+    const deleted = deletions.filter((d) => d.region === region && d.outcome === 'deleted').length;
+    const used = count + created - deleted;
+    const limit = quotaOf(quota, region);
+    if (used * 100 >= quota.warnAtPercent * limit)
+      warnings.push({ region, used, quota: limit, warnAtPercent: quota.warnAtPercent });
+  }
+  return warnings;
+}
+
+const succeeded = (r: ClusterResult) => r.outcome === 'created' || r.outcome === 'already-exists';
+
 /**
  * Runs one policy for one slot. Per-cluster failures are results, not exceptions; it throws RunFailedError
  * only when no Region could be read or the results could not be recorded (after doing all it could).
@@ -157,9 +216,10 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const concurrency = request.concurrency ?? 10;
   const cutoff = request.deadline - (request.reserveMs ?? 15_000);
   const planContext = { docdb: deps.docdb, log: deps.log, concurrency, signal: request.signal };
-  const plans = await inPool(policy.regions, concurrency, (region) =>
-    planRegion(planContext, policy, region, slot),
-  );
+  const [plans, before] = await Promise.all([
+    inPool(policy.regions, concurrency, (region) => planRegion(planContext, policy, region, slot)),
+    usageBefore(deps, request, concurrency),
+  ]);
 
   const createContext = {
     docdb: deps.docdb,
@@ -175,14 +235,60 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   };
   const planFailures = [...plans.flatMap((p) => p.failures), ...missingEverywhere(plans)];
   for (const failure of planFailures) request.onResult?.(failure);
-  const created = await inPool(interleave(plans.map((p) => p.tasks)), concurrency, async (task) => {
+  const tasks = interleave(plans.map((p) => p.tasks));
+  const created = await inPool(tasks, concurrency, async (task) => {
     const result = await createSnapshot(createContext, task);
     request.onResult?.(result);
     return result;
   });
 
+  const deletions: DeletionResult[] = [];
+  const retention = policy.retention;
+  const prune = async (results: ClusterResult[]) => {
+    if (!retention) return;
+    const done = results.filter((r) => succeeded(r) && r.snapshotId);
+    if (done.length && deps.clock.now() >= cutoff) {
+      deps.log.warn('no time left for retention; it runs again next slot', { clusters: done.length });
+      return;
+    }
+    const pruneContext = {
+      ...planContext,
+      clock: deps.clock,
+      policyName: policy.name,
+      prefix: policy.snapshot.prefix,
+      rules: retention,
+      slot,
+    };
+    const found = await inPool(done, concurrency, (r) =>
+      pruneCluster(pruneContext, r.region, r.clusterId, r.snapshotId!),
+    );
+    deletions.push(...found.flat());
+  };
+  await prune(created);
+
+  // Quota hit, but retention just freed slots in that Region: give each missed cluster one more attempt.
+  const freed = new Set(deletions.filter((d) => d.outcome === 'deleted').map((d) => d.region));
+  const retryable = created
+    .map((r, i) => (r.error?.code === 'quota-exceeded' && freed.has(r.region) ? i : -1))
+    .filter((i) => i >= 0);
+  if (retryable.length) {
+    for (const region of freed) createContext.quotaHit.delete(region);
+    deps.log.info('retention freed snapshot slots; retrying clusters that hit the quota', {
+      clusters: retryable.length,
+    });
+    const again = await inPool(retryable, concurrency, async (i) => {
+      const second = await createSnapshot(createContext, tasks[i] as SnapshotTask);
+      const merged = { ...second, attempts: second.attempts + (created[i]?.attempts ?? 0) };
+      request.onResult?.(merged);
+      created[i] = merged;
+      return merged;
+    });
+    await prune(again);
+  }
+
   const results = [...planFailures, ...created].sort(byRegionAndCluster);
-  const summary: RunSummary = { policy: policy.name, scheduledAt: slot.toISOString(), results };
+  const summary: RunSummary = { policy: policy.name, scheduledAt: slot.toISOString(), results, deletions };
+  const warnings = quotaWarnings(request, before, results, deletions);
 
   let recorded = true;
   try {
@@ -191,17 +297,17 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     recorded = false;
     deps.log.error('could not record the results', { error: describeFailure(error) });
   }
-  const alert = await page(deps, request, summary);
+  const alert = await page(deps, request, summary, warnings);
   let eventsFailed = 0;
   try {
     eventsFailed = (await deps.events.publish(summary, request.signal)).failed;
   } catch (error) {
-    eventsFailed = results.length;
+    eventsFailed = results.length + deletions.length;
     deps.log.error('could not publish the result events', { error: describeFailure(error) });
   }
   if (eventsFailed > 0) deps.log.warn('some result events were not delivered', { eventsFailed });
 
-  const report: RunReport = { summary, alert, recorded, eventsFailed };
+  const report: RunReport = { summary, alert, recorded, eventsFailed, warnings };
   const unreadable = results.filter((r) => r.clusterId === '*' && r.region !== '*');
   if (policy.regions.length > 0 && unreadable.length === policy.regions.length) {
     throw new RunFailedError(

@@ -52,6 +52,17 @@ export interface DocdbPort {
   deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void>;
 }
 
+/** A cluster of any engine (DocumentDB, Aurora, Neptune, …) as DescribeDBClusters lists it; no tags. */
+export interface AnyEngineCluster extends ClusterInfo {
+  engine: string;
+}
+
+/** Read-only lookups only the operator CLI makes (its `plan` explains clusters the engine never sees). */
+export interface ClusterInventory {
+  /** Every cluster of the Region whatever its engine, all pages. */
+  listClustersOfAnyEngine(region: string, signal?: AbortSignal): Promise<AnyEngineCluster[]>;
+}
+
 export type Outcome = 'created' | 'already-exists' | 'failed' | 'skipped';
 
 /** One cluster's result in one run: returned, recorded, evented. */
@@ -68,10 +79,32 @@ export interface ClusterResult {
   durationMs: number;
 }
 
+/** One snapshot retention deleted (or failed to delete) in a run. */
+export interface DeletionResult {
+  region: string;
+  clusterId: string;
+  /** `*` when the cluster's snapshots could not be read. */
+  snapshotId: string;
+  outcome: 'deleted' | 'failed';
+  /** Why retention let it go, e.g. `kept by no rule (keepLast 7)`. */
+  reason: string;
+  error?: { code: string; message: string };
+}
+
+/** A Region left at or above the warning share of its snapshot quota after the run. */
+export interface QuotaWarning {
+  region: string;
+  used: number;
+  quota: number;
+  warnAtPercent: number;
+}
+
 export interface RunSummary {
   policy: string;
   scheduledAt: string;
   results: ClusterResult[];
+  /** Snapshots retention deleted; empty when the policy has no retention. */
+  deletions: DeletionResult[];
 }
 
 /** Where results are kept (DynamoDB in AWS). */

@@ -29,6 +29,8 @@ export interface RegionPlan {
   missing?: string[];
   /** Clusters (or the whole Region, as `*`) that failed before any snapshot was asked for. */
   failures: ClusterResult[];
+  /** DocumentDB clusters of this Region that `clusters.exclude` names (for the CLI's `plan`), sorted. */
+  excluded?: string[];
 }
 
 export interface PlanContext {
@@ -90,6 +92,8 @@ export async function planRegion(
     };
   }
 
+  const present = new Set(clusters.map((c) => c.id));
+  const excludedHere = policy.clusters.exclude.filter((id) => present.has(id)).sort();
   const failures: ClusterResult[] = [];
   if (needsTagsForSelection(policy.clusters)) {
     const excluded = new Set(policy.clusters.exclude);
@@ -125,5 +129,5 @@ export async function planRegion(
     missing: selection.missing,
     excluded: selection.excluded,
   });
-  return { region, tasks, failures, missing: selection.missing };
+  return { region, tasks, failures, missing: selection.missing, excluded: excludedHere };
 }

@@ -66,7 +66,6 @@ describe('environment', () => {
       eventBusName: 'default',
       policiesFile: '/var/task/config/policies.yml',
       concurrency: 10,
-      snapshotQuota: 100,
     });
   });
 

@@ -113,6 +113,7 @@ describe('backup handler', () => {
           durationMs: expect.any(Number),
         },
       ],
+      deletions: [],
       counts: { created: 1, 'already-exists': 0, failed: 0, skipped: 0 },
       alert: null,
       eventsFailed: 0,

@@ -1,0 +1,47 @@
+'use strict';
+/**
+ * The bridge serverless.yml uses: `${file(./deploy/serverless.cjs):resources}`, `…:iamStatements` and
+ * `…:policiesFile`. osls loads variable files with require(), so this file is CommonJS; the generator and
+ * the policy loader it calls are the project's ESM TypeScript, loaded through tsx's namespaced loader
+ * (tsImport), which leaves the rest of the serverless process untouched. Generated once per process.
+ */
+const path = require('node:path');
+
+let pending;
+
+/** Errors the user can act on (an invalid policy file, bad settings) print as their message alone. */
+const ACTIONABLE = new Set([
+  'PolicyValidationError',
+  'PolicyFileReadError',
+  'DeploySettingsError',
+  'DeployConfigError',
+]);
+
+async function generate({ resolveVariable }) {
+  // The ESM build of tsx's API: its CommonJS build cannot find its own loader when required from here.
+  const { tsImport } = await import('tsx/esm/api');
+  const entry = await tsImport('./entry.ts', __filename);
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  try {
+    return await entry.generateStack({ serviceDir: path.resolve(__dirname, '..'), service, stage });
+  } catch (error) {
+    if (error && ACTIONABLE.has(error.name)) error.stack = `${error.name}:\n${error.message}`;
+    throw error;
+  }
+}
+
+function stack(context) {
+  pending ??= generate(context).catch((error) => {
+    // A variable this depends on may not be resolved yet (osls then calls again): never cache a failure.
+    pending = undefined;
+    throw error;
+  });
+  return pending;
+}
+
+module.exports = {
+  resources: async (context) => (await stack(context)).resources,
+  iamStatements: async (context) => (await stack(context)).iamStatements,
+  policiesFile: async (context) => (await stack(context)).policiesFile,
+};

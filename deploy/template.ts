@@ -1,0 +1,520 @@
+/**
+ * The parts of the CloudFormation stack that follow from the policy file and from the code: one schedule
+ * rule (and its invoke permission) per policy, one "no successful snapshot" alarm per enabled policy, the
+ * alert subscriptions, the result-event archive, and the function's IAM statements derived from
+ * `AWS_CALLS`. Pure: policies and settings in, plain CloudFormation objects out. serverless.yml holds the
+ * fixed resources (topic, key, table, queue) whose logical ids are in `LOGICAL_IDS`.
+ */
+
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/aws/eventbridge.js';
+import type { DeclaredCall, ResourceKind } from '../shared/aws/permissions.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../shared/planning/tags.js';
+import { longestIntervalSeconds } from '../shared/policy/schedule.js';
+import type { ResolvedPolicy } from '../shared/policy/schema.js';
+
+/** Logical ids of the resources serverless.yml declares (and the function osls names `BackupLambdaFunction`). */
+export const LOGICAL_IDS = {
+  function: 'BackupLambdaFunction',
+  alertTopic: 'AlertTopic',
+  alertTopicKey: 'AlertTopicKey',
+  resultsTable: 'ResultsTable',
+  deadLetterQueue: 'DeadLetterQueue',
+} as const;
+
+/** What the handler publishes through Powertools Metrics (EMF): namespace and its default `service` dimension. */
+export const METRICS = {
+  namespace: 'DocdbBackup',
+  service: 'docdb-backup',
+  succeeded: ['SnapshotsCreated', 'SnapshotsAlreadyExisting'],
+} as const;
+
+/** The bus the function publishes result events to (EVENT_BUS_NAME). */
+export const EVENT_BUS = 'default';
+
+/**
+ * Time allowed after a scheduled fire for the run to report: the 900 s function timeout, Lambda's two
+ * asynchronous retries (each up to 900 s, after 1 and 2 minutes) and metric ingestion fit in one hour.
+ */
+export const ALARM_GRACE_SECONDS = 3_600;
+/** CloudWatch: Period × EvaluationPeriods of an alarm can be at most seven days. */
+export const MAX_ALARM_WINDOW_SECONDS = 604_800;
+/** CloudFormation's 500 resources per stack, less what serverless.yml and osls add. */
+const MAX_GENERATED_RESOURCES = 475;
+/** EventBridge rule names: 1–64 of `.`, `-`, `_`, letters, digits. */
+const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+
+export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
+export interface CfnResource {
+  Type: string;
+  Properties: Record<string, CfnValue>;
+  DependsOn?: string[];
+}
+
+export interface IamStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: CfnValue[];
+  Condition?: Record<string, Record<string, CfnValue>>;
+}
+
+/** Who hears the alerts: each entry becomes a subscription of the alert topic. */
+export interface AlertSubscriptions {
+  email: string[];
+  https: string[];
+}
+
+export interface DeployInput {
+  /** `service` of serverless.yml, e.g. `docdb-backup`. */
+  service: string;
+  /** The stage being deployed, e.g. `prod`. */
+  stage: string;
+  policies: readonly ResolvedPolicy[];
+  calls: readonly DeclaredCall[];
+  alerts: AlertSubscriptions;
+  /** Reference time for schedule intervals (the longest gap from now on). */
+  now: Date;
+}
+
+export interface Deployment {
+  /** Merged into serverless.yml's `resources`. */
+  resources: { Resources: Record<string, CfnResource> };
+  /** serverless.yml's `provider.iam.role.statements`. */
+  iamStatements: IamStatement[];
+}
+
+/** The generator cannot produce a sound stack from its input; the message says what to change. */
+export class DeployConfigError extends Error {
+  override readonly name = 'DeployConfigError';
+}
+
+const sub = (text: string): CfnValue => ({ 'Fn::Sub': text });
+const getAtt = (id: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [id, attribute] });
+const ref = (id: string): CfnValue => ({ Ref: id });
+
+/**
+ * The CloudFormation id part for a policy name: PascalCase of its hyphen-separated words.
+ * @example policyLogicalId('nightly-prod') // 'NightlyProd'
+ */
+export function policyLogicalId(name: string): string {
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/**
+ * The EventBridge rule name of a policy: `<service>-<stage>.<policy>`. The handler reads the policy back
+ * from the text after the last `.`.
+ * @example ruleName('docdb-backup', 'prod', 'nightly') // 'docdb-backup-prod.nightly'
+ */
+export function ruleName(service: string, stage: string, policy: string): string {
+  return `${service}-${stage}.${policy}`;
+}
+
+/**
+ * The alarm window for a schedule: its longest gap between fires plus the grace for the run to report,
+ * rounded up to whole minutes (CloudWatch periods of an hour or more must be multiples of 60 s).
+ * @example alarmWindowSeconds(86_400) // 90_000 (25 hours for a nightly schedule)
+ */
+export function alarmWindowSeconds(longestIntervalSec: number): number {
+  return Math.ceil((longestIntervalSec + ALARM_GRACE_SECONDS) / 60) * 60;
+}
+
+function humanDuration(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} day(s)`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} hour(s)`;
+  return `${Math.round(seconds / 60)} minute(s)`;
+}
+
+function policyMetric(id: string, metricName: string, policy: string, period: number): CfnValue {
+  return {
+    Id: id,
+    ReturnData: false,
+    MetricStat: {
+      Metric: {
+        Namespace: METRICS.namespace,
+        MetricName: metricName,
+        Dimensions: [
+          { Name: 'service', Value: METRICS.service },
+          { Name: 'policy', Value: policy },
+        ],
+      },
+      Period: period,
+      Stat: 'Sum',
+    },
+  };
+}
+
+/**
+ * The alarm that pages when a policy stops producing snapshots.
+ *
+ * When the schedule's longest gap plus grace fits CloudWatch's seven-day evaluation limit, the alarm sums
+ * SnapshotsCreated + SnapshotsAlreadyExisting over that window and breaches below 1, missing data
+ * included: a run that never happened is as bad as a run that failed. Longer schedules (weekly, monthly)
+ * cannot be watched that way; their alarm fires on any run that reports zero successful snapshots and
+ * stays in ALARM until a run succeeds (missing data keeps the state), and runs that never happen are caught by the function-error and
+ * dead-letter alarms (delivery failures land in the queue) — only a rule disabled outside this stack
+ * goes unnoticed.
+ */
+export function policyAlarm(
+  policy: ResolvedPolicy,
+  input: Pick<DeployInput, 'service' | 'stage' | 'now'>,
+): [string, CfnResource] {
+  const longest = longestIntervalSeconds(policy.schedule, input.now);
+  const window = Number.isFinite(longest) ? alarmWindowSeconds(longest) : Number.POSITIVE_INFINITY;
+  const watchesWindow = window <= MAX_ALARM_WINDOW_SECONDS;
+  const period = watchesWindow ? window : 3_600;
+  const [created, existing] = METRICS.succeeded;
+  const common = {
+    ActionsEnabled: true,
+    AlarmActions: [ref(LOGICAL_IDS.alertTopic)],
+    OKActions: [ref(LOGICAL_IDS.alertTopic)],
+    ComparisonOperator: 'LessThanThreshold',
+    Threshold: 1,
+    EvaluationPeriods: 1,
+    DatapointsToAlarm: 1,
+  };
+  const id = `${policyLogicalId(policy.name)}NoSnapshotAlarm`;
+  if (watchesWindow) {
+    return [
+      id,
+      {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: `${input.service}-${input.stage}-${policy.name}-no-snapshot`,
+          AlarmDescription:
+            `docdb-backup policy "${policy.name}" (${policy.schedule}) produced no successful snapshot in the last ` +
+            `${humanDuration(window)} (its longest gap between runs plus ${humanDuration(ALARM_GRACE_SECONDS)}). ` +
+            'Check the function logs and the results table.',
+          ...common,
+          TreatMissingData: 'breaching',
+          Metrics: [
+            {
+              Id: 'succeeded',
+              Label: 'Snapshots created or already existing',
+              Expression: 'FILL(created, 0) + FILL(existing, 0)',
+              ReturnData: true,
+            },
+            policyMetric('created', created, policy.name, period),
+            policyMetric('existing', existing, policy.name, period),
+          ],
+        },
+      },
+    ];
+  }
+  return [
+    id,
+    {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${input.service}-${input.stage}-${policy.name}-no-snapshot`,
+        AlarmDescription:
+          `docdb-backup policy "${policy.name}" (${policy.schedule}) ran without any successful snapshot. Its ` +
+          'schedule leaves more than seven days between runs, longer than a CloudWatch alarm can look back, ' +
+          'so missed runs are reported by the function-error and dead-letter alarms instead.',
+        ...common,
+        TreatMissingData: 'ignore',
+        Metrics: [
+          {
+            Id: 'succeeded',
+            Label: 'Snapshots created or already existing, per run',
+            Expression: 'created + existing',
+            ReturnData: true,
+          },
+          policyMetric('created', created, policy.name, period),
+          policyMetric('existing', existing, policy.name, period),
+        ],
+      },
+    },
+  ];
+}
+
+/**
+ * The schedule rule of a policy and the permission that lets exactly that rule invoke the function. The
+ * target's input transformer sends `{"policy": "<name>", "time": <time of the event>}`, so a retried
+ * delivery names the same slot; deliveries that fail for an hour go to the dead-letter queue.
+ */
+export function scheduleResources(
+  policy: ResolvedPolicy,
+  input: Pick<DeployInput, 'service' | 'stage'>,
+): Record<string, CfnResource> {
+  const id = policyLogicalId(policy.name);
+  const name = ruleName(input.service, input.stage, policy.name);
+  const description = (policy.description || `docdb-backup policy ${policy.name}`).slice(0, 512);
+  return {
+    [`${id}ScheduleRule`]: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: name,
+        Description: description,
+        ScheduleExpression: policy.schedule,
+        State: policy.enabled ? 'ENABLED' : 'DISABLED',
+        Targets: [
+          {
+            Id: 'backup',
+            Arn: getAtt(LOGICAL_IDS.function, 'Arn'),
+            InputTransformer: {
+              InputPathsMap: { time: '$.time' },
+              InputTemplate: `{"policy": ${JSON.stringify(policy.name)}, "time": <time>}`,
+            },
+            RetryPolicy: { MaximumEventAgeInSeconds: 3_600, MaximumRetryAttempts: 20 },
+            DeadLetterConfig: { Arn: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn') },
+          },
+        ],
+      },
+    },
+    [`${id}SchedulePermission`]: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: getAtt(LOGICAL_IDS.function, 'Arn'),
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceAccount: ref('AWS::AccountId'),
+        SourceArn: getAtt(`${id}ScheduleRule`, 'Arn'),
+      },
+    },
+  };
+}
+
+/** One SNS subscription per configured e-mail address and HTTPS endpoint, with ids stable per endpoint. */
+export function alertSubscriptions(alerts: AlertSubscriptions): Record<string, CfnResource> {
+  const resources: Record<string, CfnResource> = {};
+  for (const [protocol, endpoints] of [
+    ['email', alerts.email],
+    ['https', alerts.https],
+  ] as const) {
+    for (const endpoint of [...new Set(endpoints)].sort()) {
+      resources[`AlertSubscription${protocol === 'email' ? 'Email' : 'Https'}${stableHash(endpoint)}`] = {
+        Type: 'AWS::SNS::Subscription',
+        Properties: { TopicArn: ref(LOGICAL_IDS.alertTopic), Protocol: protocol, Endpoint: endpoint },
+      };
+    }
+  }
+  return resources;
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a short id part that stays the same for the same text. */
+function stableHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of new TextEncoder().encode(text)) {
+    hash ^= char;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** The archive that keeps the function's result events on the default bus for 90 days (replayable). */
+export function resultArchive(): Record<string, CfnResource> {
+  return {
+    ResultEventsArchive: {
+      Type: 'AWS::Events::Archive',
+      Properties: {
+        Description: 'docdb-backup snapshot results, kept for replay and audit',
+        SourceArn: sub(
+          `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${EVENT_BUS}`,
+        ),
+        EventPattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_DETAIL_TYPE] },
+        RetentionDays: 90,
+      },
+    },
+  };
+}
+
+/**
+ * Resource kinds an action may touch, where it is narrower than its call's: tag-on-create tags the new
+ * snapshot only, never the cluster it was taken from.
+ */
+const ACTION_KINDS: Readonly<Record<string, readonly ResourceKind[]>> = {
+  'rds:AddTagsToResource': ['cluster-snapshot'],
+};
+
+/** The action's verb: `rds:DeleteDBClusterSnapshot` → `DeleteDBClusterSnapshot`. */
+function verb(action: string): string {
+  return action.slice(action.indexOf(':') + 1);
+}
+
+/** Read-only verbs; everything else changes something and is scoped as tightly as the resource allows. */
+function isReadOnly(action: string): boolean {
+  return /^(Describe|List|Get)/.test(verb(action));
+}
+
+/** Delete verbs: allowed only on resources that carry the service's ownership tag. */
+function isDelete(action: string): boolean {
+  return /^Delete/.test(verb(action));
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/**
+ * The narrowest ARNs for one kind of resource, given the action. RDS (and so DocumentDB) ARNs use the
+ * service name `rds`. Clusters and snapshots are limited to the Regions the policies name; actions that
+ * create, tag or delete snapshots are limited to the policies' own name prefixes in the policies' own
+ * Regions (`cluster-snapshot:<prefix>-*`): a snapshot id is `<prefix>-<cluster>-<slot>`, and no prefix is
+ * another prefix followed by "-" (the policy validator checks it).
+ *
+ * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS"):
+ * DescribeDBClusters requires the `cluster` type; DescribeDBClusterSnapshots and ListTagsForResource take
+ * `cluster` and/or `cluster-snapshot`; CreateDBClusterSnapshot requires both; AddTagsToResource and
+ * DeleteDBClusterSnapshot take `cluster-snapshot` (with `aws:ResourceTag/…`). None of the declared actions
+ * needs `*`; only a call declared with kind `any` would get it.
+ */
+function resourcesFor(kind: ResourceKind, action: string, policies: readonly ResolvedPolicy[]): CfnValue[] {
+  const regions = unique(policies.flatMap((p) => p.regions)).sort();
+  const rds = (region: string, resource: string) =>
+    sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${resource}`);
+  switch (kind) {
+    case 'cluster':
+      return regions.map((region) => rds(region, 'cluster:*'));
+    case 'cluster-snapshot':
+      if (isReadOnly(action)) return regions.map((region) => rds(region, 'cluster-snapshot:*'));
+      return unique(policies.flatMap((p) => p.regions.map((region) => `${region}\u0000${p.snapshot.prefix}`)))
+        .sort()
+        .map((key) => {
+          const [region, prefix] = key.split('\u0000') as [string, string];
+          return rds(region, `cluster-snapshot:${prefix}-*`);
+        });
+    case 'results-table':
+      // The table has no secondary index, so no `/index/*`.
+      return [getAtt(LOGICAL_IDS.resultsTable, 'Arn')];
+    case 'alert-topic':
+      return [ref(LOGICAL_IDS.alertTopic)];
+    case 'event-bus':
+      return [sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${EVENT_BUS}`)];
+    case 'any':
+      // The API supports no resource-level permissions: `*` for this action only.
+      return ['*'];
+  }
+}
+
+/** Statement ids per resource group; `own` marks snapshot ARNs limited to the policies' prefixes. */
+const GROUP_SIDS: Record<string, string> = {
+  cluster: 'Clusters',
+  'cluster-snapshot': 'ClusterSnapshots',
+  'cluster-snapshot/own': 'OwnClusterSnapshots',
+  'results-table': 'ResultsTable',
+  'alert-topic': 'AlertTopic',
+  'event-bus': 'ResultEventBus',
+  any: 'ActionsWithoutResourceScoping',
+};
+
+/** IAM's limit on a role's inline policies (10,240 characters), less room for the logging statements osls adds. */
+const MAX_POLICY_CHARACTERS = 9_000;
+
+/**
+ * The function's IAM statements, derived from the declared AWS calls it sends (`usedBy` includes
+ * `function`; calls only the operator CLI makes are never granted to it). Each action gets the narrowest
+ * ARNs of every kind its call touches (see `resourcesFor`); actions sharing the same ARNs and condition
+ * share a statement, so a long ARN list (Regions × prefixes) appears once per purpose. Never a wildcard
+ * action. Every Delete action gets a statement of its own conditioned on the ownership tag
+ * (`aws:ResourceTag/docdb-backup:managed-by = docdb-backup`): retention's `rds:DeleteDBClusterSnapshot`
+ * comes out as `DeleteOwnClusterSnapshots`, prefix-scoped and tag-conditioned. Publishing to the
+ * KMS-encrypted alert topic also needs the topic's key, through SNS only.
+ * @example iamStatements(AWS_CALLS, policies).map((s) => s.Sid) // ['Clusters', 'ClusterSnapshots', …, 'AlertTopicKey']
+ */
+export function iamStatements(
+  calls: readonly DeclaredCall[],
+  policies: readonly ResolvedPolicy[],
+): IamStatement[] {
+  if (policies.length === 0) throw new DeployConfigError('the policy file defines no policy');
+  const groups = new Map<string, IamStatement>();
+  const granted = calls.filter((call) => call.usedBy.includes('function'));
+  for (const call of granted) {
+    for (const action of call.actions) {
+      if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
+        throw new DeployConfigError(`${call.command} declares "${action}"; expected one action, no wildcard`);
+      const narrowed = ACTION_KINDS[action];
+      const kinds = narrowed ? call.resources.filter((kind) => narrowed.includes(kind)) : call.resources;
+      if (kinds.length === 0) {
+        throw new DeployConfigError(
+          `${call.command} declares ${action} on ${call.resources.join(', ') || 'no resource'}; ` +
+            `the deploy grants it only on ${narrowed?.join(', ') ?? 'a declared resource kind'}`,
+        );
+      }
+      for (const kind of kinds) {
+        const own = kind === 'cluster-snapshot' && !isReadOnly(action);
+        const group = `${kind}${own ? '/own' : ''}`;
+        const deletes = isDelete(action);
+        const key = `${deletes ? 'Delete' : ''}${GROUP_SIDS[group]}`;
+        const statement = groups.get(key);
+        if (statement) {
+          if (!statement.Action.includes(action)) statement.Action.push(action);
+          continue;
+        }
+        groups.set(key, {
+          Sid: key,
+          Effect: 'Allow',
+          Action: [action],
+          Resource: resourcesFor(kind, action, policies),
+          ...(deletes
+            ? { Condition: { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } } }
+            : {}),
+        });
+      }
+    }
+  }
+  const statements = [...groups.values()];
+  if (granted.some((call) => call.resources.includes('alert-topic'))) {
+    statements.push({
+      Sid: 'AlertTopicKey',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: [getAtt(LOGICAL_IDS.alertTopicKey, 'Arn')],
+      Condition: { StringEquals: { 'kms:ViaService': sub(`sns.\${AWS::Region}.amazonaws.com`) } },
+    });
+  }
+  const size = JSON.stringify(statements).length;
+  if (size > MAX_POLICY_CHARACTERS) {
+    throw new DeployConfigError(
+      `the function's IAM policy would be about ${size} characters, more than IAM allows for one role ` +
+        '(the snapshot ARNs grow with Regions × prefixes): deploy fewer policies or Regions per stage',
+    );
+  }
+  return statements;
+}
+
+/**
+ * Everything the policy file and the declared calls contribute to the stack.
+ * @example buildDeployment({ service: 'docdb-backup', stage: 'prod', policies, calls: AWS_CALLS, alerts, now: new Date() })
+ */
+export function buildDeployment(input: DeployInput): Deployment {
+  const resources: Record<string, CfnResource> = {};
+  const owners = new Map<string, string>();
+  for (const policy of input.policies) {
+    const name = ruleName(input.service, input.stage, policy.name);
+    if (!RULE_NAME.test(name)) {
+      throw new DeployConfigError(
+        `the schedule rule of policy "${policy.name}" would be named "${name}" (${name.length} characters); ` +
+          'EventBridge allows at most 64: use a shorter stage or policy name',
+      );
+    }
+    if (policy.regions.length === 0)
+      throw new DeployConfigError(
+        `policy "${policy.name}" names no Region (set regions or defaults.regions)`,
+      );
+    const id = policyLogicalId(policy.name);
+    const other = owners.get(id);
+    if (other) {
+      throw new DeployConfigError(
+        `policies "${other}" and "${policy.name}" map to the same CloudFormation id "${id}"; rename one`,
+      );
+    }
+    owners.set(id, policy.name);
+    Object.assign(resources, scheduleResources(policy, input));
+    if (policy.enabled) {
+      const [alarmId, alarm] = policyAlarm(policy, input);
+      resources[alarmId] = alarm;
+    }
+  }
+  Object.assign(resources, alertSubscriptions(input.alerts), resultArchive());
+  const count = Object.keys(resources).length;
+  if (count > MAX_GENERATED_RESOURCES) {
+    throw new DeployConfigError(
+      `the policies and alert settings need ${count} CloudFormation resources; one stack holds 500 and ` +
+        `serverless.yml uses about 20 of them, so at most ${MAX_GENERATED_RESOURCES}: split the policies across stages`,
+    );
+  }
+  return { resources: { Resources: resources }, iamStatements: iamStatements(input.calls, input.policies) };
+}

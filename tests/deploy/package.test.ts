@@ -1,0 +1,493 @@
+// Seam: `serverless package` of the real serverless.yml (osls + serverless-esbuild + the generator), run
+// offline in a temporary copy of the service: the CloudFormation it writes and the artifact it zips. Two
+// runs in all, shared by every assertion: one with the real config/policies.yml, one with a broken policy
+// file that must fail with the validator's own message.
+import { execFile, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../local/emulator.js';
+import { provisionService } from '../../local/service.js';
+import { snapshotIdFor } from '../../shared/planning/naming.js';
+import { loadPolicyFile, PolicyValidationError, parsePolicyFile } from '../../shared/policy/index.js';
+import type { ResolvedPolicy } from '../../shared/policy/schema.js';
+import { arnText } from './cfn.js';
+import { readZip, type ZipEntry } from './zip.js';
+
+const execFileAsync = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const SERVERLESS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
+/** serverless-esbuild hangs instead of exiting on some build errors: every run is bounded. */
+const RUN_LIMIT_SECONDS = 300;
+
+/** CloudFormation read back from disk: any shape, checked by the assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: the template is JSON of no declared type
+type Json = any;
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, Json>;
+  DependsOn?: string | string[];
+}
+
+let service: string;
+let template: { Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
+let artifact: ZipEntry[];
+let zipBytes: number;
+let policies: ResolvedPolicy[];
+let broken: { status: number | null; output: string; expected: string[] };
+
+/** A copy of what `serverless package` reads, with node_modules linked, so runs never touch the work tree. */
+function copyService(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-package-'));
+  for (const file of ['serverless.yml', 'package.json', 'tsconfig.json'])
+    cpSync(join(ROOT, file), join(dir, file));
+  for (const folder of ['deploy', 'config', 'functions', 'shared'])
+    cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+const ISOLATED_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'POLICIES_FILE',
+  'DEPLOY_SETTINGS_FILE',
+];
+
+function serverless(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; output: string } {
+  const clean = { ...process.env };
+  // Offline and hermetic: no credentials, no policy or settings file chosen by the developer's shell.
+  for (const name of ISOLATED_VARIABLES) delete clean[name];
+  const run = spawnSync('timeout', [String(RUN_LIMIT_SECONDS), process.execPath, SERVERLESS, ...args], {
+    cwd: service,
+    encoding: 'utf8',
+    env: { ...clean, ...env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
+}
+
+const BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+const BROKEN_POLICIES = `version: 1
+policies:
+  - name: Nightly_Prod
+    schedule: cron(0 3 * * *)
+    regions: [us-east-1]
+    clusters:
+      identifiers: [orders-prod]
+`;
+
+beforeAll(async () => {
+  service = copyService();
+  writeFileSync(
+    join(service, 'config', 'deploy.yml'),
+    'version: 1\nalerts:\n  email: [oncall@example.com]\n  https: [https://hooks.example.com/docdb-backup]\n',
+  );
+  const out = join(service, 'out');
+  mkdirSync(out);
+  const packaged = serverless(['package', '--stage', 'prod', '--region', 'us-east-1', '--package', out]);
+  if (packaged.status !== 0)
+    throw new Error(`serverless package failed (${packaged.status}):\n${packaged.output}`);
+  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  const zip = readFileSync(join(out, 'docdb-backup.zip'));
+  zipBytes = zip.length;
+  artifact = readZip(zip);
+  policies = await loadPolicyFile(join(service, 'config', 'policies.yml'));
+
+  writeFileSync(join(service, 'config', 'broken.yml'), BROKEN_POLICIES);
+  let expected: string[] = [];
+  try {
+    parsePolicyFile(BROKEN_POLICIES, 'config/broken.yml');
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    expected = error.message.split('\n');
+  }
+  broken = {
+    ...serverless(
+      ['package', '--stage', 'prod', '--region', 'us-east-1', '--package', join(service, 'broken-out')],
+      {
+        POLICIES_FILE: 'config/broken.yml',
+      },
+    ),
+    expected,
+  };
+}, 600_000);
+
+afterAll(() => {
+  if (service) rmSync(service, { recursive: true, force: true });
+});
+
+interface Invocation {
+  result?: Record<string, Json>;
+  error?: { name: string; message: string };
+  stderr: string;
+}
+
+/**
+ * Unzips the artifact (once) and invokes its handler in a fresh Node process, as Lambda would: the task
+ * root is the unzipped folder, configuration comes from the environment only. Asynchronous, so an
+ * emulator running in this process keeps answering.
+ */
+async function invokeArtifact(event: unknown, env: Record<string, string>): Promise<Invocation> {
+  const root = join(service, 'task-root');
+  if (!existsSync(root)) {
+    for (const entry of artifact) {
+      mkdirSync(dirname(join(root, entry.name)), { recursive: true });
+      writeFileSync(join(root, entry.name), entry.read());
+    }
+  }
+  const probe = `
+    const { handler } = await import('./functions/backup/handler.mjs');
+    const context = { getRemainingTimeInMillis: () => 60000, functionName: 'docdb-backup-prod-backup',
+      awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:docdb-backup-prod-backup' };
+    try { console.log(JSON.stringify({ result: await handler(${JSON.stringify(event)}, context) })); }
+    catch (error) { console.log(JSON.stringify({ error: { name: error.name, message: error.message } })); }`;
+  const { stdout, stderr } = await execFileAsync(process.execPath, ['--input-type=module', '-e', probe], {
+    cwd: root,
+    timeout: 60_000,
+    env: {
+      PATH: process.env.PATH ?? '',
+      LAMBDA_TASK_ROOT: root,
+      POLICIES_FILE: 'config/policies.yml',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('{"result"') || l.startsWith('{"error"'));
+  return { ...(line ? JSON.parse(line) : {}), stderr: `${stderr}\n${stdout}` };
+}
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+function resource(id: string): Resource {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+}
+
+describe('serverless package: the function', () => {
+  it('runs the bundled handler on nodejs22.x arm64 with the retry-budget timeout', () => {
+    const fn = resource('BackupLambdaFunction').Properties;
+
+    expect(fn).toMatchObject({
+      Handler: 'functions/backup/handler.handler',
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 900,
+    });
+    expect(fn.Environment.Variables).toMatchObject({
+      ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
+      RESULTS_TABLE: { Ref: 'ResultsTable' },
+      EVENT_BUS_NAME: 'default',
+      POLICIES_FILE: 'config/policies.yml',
+      POWERTOOLS_SERVICE_NAME: 'docdb-backup',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('keeps its logs for 90 days', () => {
+    const [[, group] = []] = ofType('AWS::Logs::LogGroup');
+
+    expect(group?.Properties).toMatchObject({
+      LogGroupName: '/aws/lambda/docdb-backup-prod-backup',
+      RetentionInDays: 90,
+    });
+  });
+
+  it('retries a failed invocation twice, then sends it to the encrypted dead-letter queue', () => {
+    const [[, config] = []] = ofType('AWS::Lambda::EventInvokeConfig');
+
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
+    });
+    expect(resource('DeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('zips only the ESM bundle and the policy file the schedules were generated from', () => {
+    expect(artifact.map((entry) => entry.name).sort()).toEqual([
+      'config/policies.yml',
+      'functions/backup/handler.mjs',
+    ]);
+    const packagedPolicies = artifact
+      .find((entry) => entry.name === 'config/policies.yml')!
+      .read()
+      .toString('utf8');
+    expect(packagedPolicies).toBe(readFileSync(join(service, 'config', 'policies.yml'), 'utf8'));
+    expect(zipBytes).toBeLessThan(1_500_000);
+  });
+
+  it('bundles the AWS SDK instead of importing the runtime’s copy, with a require() for its dynamic loads', () => {
+    const bundle = artifact
+      .find((entry) => entry.name === 'functions/backup/handler.mjs')!
+      .read()
+      .toString('utf8');
+    const sdkLoads = [...bundle.matchAll(/(?:from\s*|require\(|import\()["'](@aws-sdk\/[^"']+)["']/g)].map(
+      (m) => m[1],
+    );
+
+    expect(bundle.startsWith(BANNER)).toBe(true);
+    // Only the optional SigV4a signers remain, loaded in try/catch for multi-Region endpoints this code never uses.
+    expect([...new Set(sdkLoads)].sort()).toEqual(['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
+  });
+
+  it('starts from the artifact alone and reads the packaged policy file', async () => {
+    const run = await invokeArtifact(
+      { policy: 'no-such-policy', time: '2026-11-28T03:00:00Z' },
+      {
+        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+        RESULTS_TABLE: 'results',
+        AWS_REGION: 'us-east-1',
+      },
+    );
+
+    expect(run.error?.name, run.stderr).toBe('InvalidEventError');
+    for (const p of policies) expect(run.error?.message).toContain(p.name);
+  });
+
+  it('takes real snapshots over HTTP with the bundled SDK (local emulator)', async (context) => {
+    const target = policies.find((p) => p.enabled && p.clusters.identifiers.length > 0);
+    // A policy file that selects clusters by tag only has nothing to seed by name.
+    if (!target) return context.skip();
+    const { identifiers } = target.clusters;
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const provisioned = await provisionService(emu);
+      const clusters = identifiers.map((id) => ({ id }));
+      emu.seed({ regions: Object.fromEntries(target.regions.map((region) => [region, { clusters }])) });
+
+      const run = await invokeArtifact(
+        { policy: target.name, time: '2026-11-28T03:00:00Z' },
+        provisioned.env,
+      );
+
+      const expected = target.regions.length * identifiers.length;
+      expect(run.result, run.stderr).toMatchObject({
+        policy: target.name,
+        counts: { created: expected, failed: 0 },
+      });
+      for (const region of target.regions) {
+        const snapshots = emu.state().accounts['123456789012']?.regions[region]?.snapshots ?? [];
+        for (const id of identifiers)
+          expect(snapshots.map((snapshot) => snapshot.id)).toContain(
+            snapshotIdFor(target.snapshot.prefix, id, new Date('2026-11-28T03:00:00Z')),
+          );
+      }
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
+describe('serverless package: schedules from config/policies.yml', () => {
+  it('creates one rule per policy, named <service>-<stage>.<policy>, with its expression and state', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+
+    expect(rules).toHaveLength(policies.length);
+    for (const p of policies) {
+      const rule = rules.find((r) => r.Name === `docdb-backup-prod.${p.name}`);
+      expect(rule, p.name).toBeDefined();
+      expect(rule!.ScheduleExpression).toBe(p.schedule);
+      expect(rule!.State).toBe(p.enabled ? 'ENABLED' : 'DISABLED');
+      expect(rule!.Targets).toHaveLength(1);
+      expect(rule!.Targets[0]).toMatchObject({
+        Arn: { 'Fn::GetAtt': ['BackupLambdaFunction', 'Arn'] },
+        InputTransformer: {
+          InputPathsMap: { time: '$.time' },
+          InputTemplate: `{"policy": "${p.name}", "time": <time>}`,
+        },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      });
+    }
+  });
+
+  it('lets each rule, and only that rule, invoke the function', () => {
+    const ruleIds = ofType('AWS::Events::Rule').map(([id]) => id);
+    const sources = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+
+    expect(sources.map((p) => p.SourceArn)).toEqual(ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+    for (const p of sources)
+      expect(p).toMatchObject({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
+  });
+});
+
+describe('serverless package: least-privilege IAM', () => {
+  const statements = () =>
+    resource('IamRoleLambdaExecution').Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: Record<string, Json>[] } }) => p.PolicyDocument.Statement,
+    ) as { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Json> }[];
+  const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+  it('grants no wildcard action and no unscoped resource', () => {
+    for (const statement of statements()) {
+      for (const action of list(statement.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      for (const arn of list(statement.Resource)) expect(arnText(arn)).not.toBe('*');
+    }
+  });
+
+  it('limits DocumentDB access to the Regions the policies name', () => {
+    const regions = new Set(policies.flatMap((p) => p.regions));
+    const rdsArns = statements()
+      .flatMap((s) => list(s.Resource))
+      .map(arnText)
+      .filter((arn) => arn.includes(':rds:'));
+
+    expect(rdsArns.length).toBeGreaterThan(0);
+    for (const arn of rdsArns) expect(regions).toContain(/:rds:([a-z0-9-]+):/.exec(arn)?.[1]);
+  });
+
+  it('creates and tags snapshots only under the policies’ prefixes', () => {
+    const own = statements().find((s) => s.Sid === 'OwnClusterSnapshots')!;
+    const prefixes = new Set(policies.map((p) => `${p.snapshot.prefix}-*`));
+
+    expect(list(own.Action)).toEqual(['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource']);
+    for (const arn of list(own.Resource).map(arnText))
+      expect(prefixes).toContain(arn.split(':cluster-snapshot:')[1]);
+  });
+
+  it('conditions every delete on the ownership tag', () => {
+    const deletes = statements().filter((s) => list(s.Action).some((a) => /:Delete/.test(a)));
+
+    for (const statement of deletes) {
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup' },
+      });
+    }
+  });
+
+  it('scopes the table, topic, bus, key and queue to this stack', () => {
+    const byResource = statements().map((s) => [list(s.Action), list(s.Resource).map(arnText)] as const);
+    const resourcesOf = (action: string) =>
+      byResource.filter(([actions]) => actions.includes(action)).flatMap(([, r]) => r);
+
+    expect(resourcesOf('dynamodb:PutItem')).toEqual([
+      JSON.stringify({ 'Fn::GetAtt': ['ResultsTable', 'Arn'] }),
+    ]);
+    expect(resourcesOf('sns:Publish')).toEqual([JSON.stringify({ Ref: 'AlertTopic' })]);
+    expect(resourcesOf('events:PutEvents')).toEqual([
+      'arn:aws:events:us-east-1:123456789012:event-bus/default',
+    ]);
+    expect(resourcesOf('kms:GenerateDataKey')).toEqual([
+      JSON.stringify({ 'Fn::GetAtt': ['AlertTopicKey', 'Arn'] }),
+    ]);
+    expect(resourcesOf('sqs:SendMessage')).toEqual([
+      JSON.stringify({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }),
+    ]);
+  });
+});
+
+describe('serverless package: alarms, alerts and records', () => {
+  it('has a no-snapshot alarm per enabled policy within CloudWatch’s seven-day window', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+
+    for (const p of policies.filter((x) => x.enabled)) {
+      const alarm = alarms.find((a) => a.AlarmName === `docdb-backup-prod-${p.name}-no-snapshot`);
+      expect(alarm, p.name).toBeDefined();
+      expect(alarm!.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+      const stats = alarm!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat);
+      expect(
+        stats.map((m: { MetricStat: { Metric: { MetricName: string } } }) => m.MetricStat.Metric.MetricName),
+      ).toEqual(['SnapshotsCreated', 'SnapshotsAlreadyExisting']);
+      for (const m of stats)
+        expect(m.MetricStat.Period * alarm!.EvaluationPeriods).toBeLessThanOrEqual(604_800);
+    }
+    expect(alarms.filter((a) => /-no-snapshot$/.test(a.AlarmName))).toHaveLength(
+      policies.filter((p) => p.enabled).length,
+    );
+  });
+
+  it('pages on function errors and on dead letters', () => {
+    expect(resource('FunctionErrorsAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'BackupLambdaFunction' } }],
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+    expect(resource('DeadLetterQueueAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it('encrypts the alert topic with a key CloudWatch alarms may use, and subscribes config/deploy.yml’s endpoints', () => {
+    expect(resource('AlertTopic').Properties.KmsMasterKeyId).toEqual({ Ref: 'AlertTopicKey' });
+    const key = resource('AlertTopicKey').Properties;
+    expect(key.EnableKeyRotation).toBe(true);
+    expect(key.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+    );
+    const subscriptions = ofType('AWS::SNS::Subscription').map(([, s]) => s.Properties);
+    expect(subscriptions).toEqual([
+      { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'email', Endpoint: 'oncall@example.com' },
+      {
+        TopicArn: { Ref: 'AlertTopic' },
+        Protocol: 'https',
+        Endpoint: 'https://hooks.example.com/docdb-backup',
+      },
+    ]);
+  });
+
+  it('records results in an on-demand table with TTL, point-in-time recovery and encryption', () => {
+    const table = resource('ResultsTable');
+
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('archives the result events of the default bus for 90 days', () => {
+    const [[, archive] = []] = ofType('AWS::Events::Archive');
+
+    expect(arnText(archive?.Properties.SourceArn)).toBe(
+      'arn:aws:events:us-east-1:123456789012:event-bus/default',
+    );
+    expect(archive?.Properties).toMatchObject({
+      EventPattern: { source: ['docdb-backup'], 'detail-type': ['DocumentDB Snapshot Result'] },
+      RetentionDays: 90,
+    });
+  });
+});
+
+describe('serverless package: an invalid policy file', () => {
+  it('fails the package with the validator’s own message', () => {
+    expect(broken.status).not.toBe(0);
+    expect(broken.status).not.toBe(124); // not the timeout
+    expect(broken.expected.length).toBeGreaterThanOrEqual(2);
+    for (const line of broken.expected) expect(broken.output).toContain(line);
+  });
+});

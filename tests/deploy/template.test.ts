@@ -1,0 +1,523 @@
+// Seam: the deploy generator (deploy/template.ts, deploy/settings.ts, deploy/entry.ts) as pure functions:
+// resolved policies, declared AWS calls and settings in, CloudFormation resources and IAM statements out.
+// No packaging here; tests/deploy/package.test.ts checks the same through `serverless package`.
+import { CreateDBClusterSnapshotCommand, DescribeDBClustersCommand } from '@aws-sdk/client-docdb';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_POLICIES_FILE, policiesFileFrom } from '../../deploy/entry.js';
+import { alertsForStage, DeploySettingsError, parseDeploySettings } from '../../deploy/settings.js';
+import {
+  ALARM_GRACE_SECONDS,
+  alarmWindowSeconds,
+  buildDeployment,
+  type CfnResource,
+  DeployConfigError,
+  type DeployInput,
+  iamStatements,
+  LOGICAL_IDS,
+  METRICS,
+  policyLogicalId,
+} from '../../deploy/template.js';
+import { logger, metrics, runScheduledBackup } from '../../functions/backup/handler.js';
+import { AWS_CALLS, type DeclaredCall } from '../../shared/aws/permissions.js';
+import type { ResolvedPolicy } from '../../shared/policy/schema.js';
+import { mockedAws, policy, TABLE, TOPIC_ARN } from '../support/fakes.js';
+import { arnText } from './cfn.js';
+
+const NOW = new Date('2026-11-28T00:00:00Z');
+
+function input(policies: ResolvedPolicy[], overrides: Partial<DeployInput> = {}): DeployInput {
+  return {
+    service: 'docdb-backup',
+    stage: 'prod',
+    policies,
+    calls: AWS_CALLS,
+    alerts: { email: [], https: [] },
+    now: NOW,
+    ...overrides,
+  };
+}
+
+const nightly = policy({
+  name: 'nightly-prod',
+  description: 'Nightly production',
+  schedule: 'cron(0 3 * * ? *)',
+  regions: ['us-east-1', 'eu-west-1'],
+  snapshot: { prefix: 'nightly', tags: {}, copyClusterTags: false },
+});
+const weekly = policy({
+  name: 'weekly-staging',
+  schedule: 'cron(30 4 ? * SUN *)',
+  regions: ['us-west-2'],
+  snapshot: { prefix: 'weekly-staging', tags: {}, copyClusterTags: false },
+});
+const paused = policy({
+  name: 'paused',
+  enabled: false,
+  schedule: 'rate(6 hours)',
+  snapshot: { prefix: 'paused', tags: {}, copyClusterTags: false },
+});
+
+function ofType(resources: Record<string, CfnResource>, type: string): [string, CfnResource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The ARN texts of resource values, pseudo parameters of the sample account filled in. */
+function arns(resources: unknown[]): string[] {
+  return resources.map(arnText);
+}
+
+describe('schedule rules', () => {
+  it('creates one named rule per policy with its expression, state and slot-carrying input', () => {
+    const { Resources } = buildDeployment(input([nightly, weekly, paused])).resources;
+
+    const rules = ofType(Resources, 'AWS::Events::Rule');
+    expect(rules.map(([id]) => id)).toEqual([
+      'NightlyProdScheduleRule',
+      'WeeklyStagingScheduleRule',
+      'PausedScheduleRule',
+    ]);
+    const rule = Resources.NightlyProdScheduleRule!.Properties;
+    expect(rule).toMatchObject({
+      Name: 'docdb-backup-prod.nightly-prod',
+      Description: 'Nightly production',
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      State: 'ENABLED',
+    });
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [LOGICAL_IDS.function, 'Arn'] },
+        InputTransformer: {
+          InputPathsMap: { time: '$.time' },
+          InputTemplate: '{"policy": "nightly-prod", "time": <time>}',
+        },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [LOGICAL_IDS.deadLetterQueue, 'Arn'] } },
+      }),
+    ]);
+    expect(Resources.PausedScheduleRule!.Properties.State).toBe('DISABLED');
+  });
+
+  it('sends what the handler reads: the template with a time filled in is the event the handler parses', async () => {
+    const { parseBackupEvent } = await import('../../functions/backup/event.js');
+    const rule = buildDeployment(input([nightly])).resources.Resources.NightlyProdScheduleRule!;
+    const template = (rule.Properties.Targets as { InputTransformer: { InputTemplate: string } }[])[0]!
+      .InputTransformer.InputTemplate;
+
+    const event = JSON.parse(template.replace('<time>', JSON.stringify('2026-11-28T03:00:00Z')));
+
+    expect(parseBackupEvent(event, ['nightly-prod'])).toEqual({
+      policy: 'nightly-prod',
+      slot: new Date('2026-11-28T03:00:00Z'),
+    });
+  });
+
+  it('lets exactly each rule invoke the function', () => {
+    const { Resources } = buildDeployment(input([nightly, weekly])).resources;
+
+    const permissions = ofType(Resources, 'AWS::Lambda::Permission');
+    expect(permissions.map(([, p]) => p.Properties)).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': ['NightlyProdScheduleRule', 'Arn'] },
+      }),
+      expect.objectContaining({ SourceArn: { 'Fn::GetAtt': ['WeeklyStagingScheduleRule', 'Arn'] } }),
+    ]);
+  });
+
+  it('refuses a rule name longer than EventBridge allows, naming the policy', () => {
+    const long = policy({ name: 'a-policy-name-that-is-quite-long-indeed' });
+
+    expect(() => buildDeployment(input([long], { stage: 'feature-branch-42' }))).toThrow(
+      /policy "a-policy-name-that-is-quite-long-indeed" would be named .* at most 64/,
+    );
+  });
+
+  it('refuses a policy without a Region, which no ARN could be scoped to', () => {
+    expect(() => buildDeployment(input([policy({ regions: [] })]))).toThrow(
+      /policy "nightly" names no Region/,
+    );
+  });
+
+  it('refuses two policies whose CloudFormation ids would collide', () => {
+    expect(policyLogicalId('a-1b')).toBe(policyLogicalId('a1b'));
+    const first = policy({ name: 'a-1b', snapshot: { prefix: 'a-1b', tags: {}, copyClusterTags: false } });
+    const second = policy({ name: 'a1b', snapshot: { prefix: 'a1b', tags: {}, copyClusterTags: false } });
+
+    expect(() => buildDeployment(input([first, second]))).toThrow(DeployConfigError);
+  });
+});
+
+describe('no-snapshot alarms', () => {
+  it('rounds the window up to whole minutes and adds the grace for the run to report', () => {
+    expect(alarmWindowSeconds(86_400)).toBe(90_000);
+    expect(alarmWindowSeconds(300)).toBe(300 + ALARM_GRACE_SECONDS);
+    expect(alarmWindowSeconds(86_430) % 60).toBe(0);
+  });
+
+  it('sums created and already-existing snapshots over the longest gap plus grace, missing data breaching', () => {
+    const { Resources } = buildDeployment(input([nightly])).resources;
+
+    const alarm = Resources.NightlyProdNoSnapshotAlarm!.Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'docdb-backup-prod-nightly-prod-no-snapshot',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+    const metrics = alarm.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: Record<string, unknown>;
+    }[];
+    expect(metrics[0]).toMatchObject({ Id: 'succeeded', Expression: 'FILL(created, 0) + FILL(existing, 0)' });
+    expect(metrics.slice(1).map((m) => m.MetricStat)).toEqual(
+      METRICS.succeeded.map((name) => ({
+        Metric: {
+          Namespace: 'DocdbBackup',
+          MetricName: name,
+          Dimensions: [
+            { Name: 'service', Value: 'docdb-backup' },
+            { Name: 'policy', Value: 'nightly-prod' },
+          ],
+        },
+        Period: 90_000,
+        Stat: 'Sum',
+      })),
+    );
+  });
+
+  it('keeps every window within CloudWatch limits, even for every-five-minutes schedules', () => {
+    const often = policy({ name: 'often', schedule: 'rate(5 minutes)' });
+    const alarm = buildDeployment(input([often])).resources.Resources.OftenNoSnapshotAlarm!.Properties;
+    const [, created] = alarm.Metrics as { MetricStat: { Period: number } }[];
+
+    const period = created!.MetricStat.Period;
+    expect(period).toBe(300 + ALARM_GRACE_SECONDS);
+    expect(period * (alarm.EvaluationPeriods as number)).toBeLessThanOrEqual(604_800);
+  });
+
+  it('watches each run of a schedule longer than seven days instead, keeping its state between runs', () => {
+    const { Resources } = buildDeployment(input([weekly])).resources;
+
+    const alarm = Resources.WeeklyStagingNoSnapshotAlarm!.Properties;
+    expect(alarm.TreatMissingData).toBe('ignore');
+    const metrics = alarm.Metrics as { Expression?: string; MetricStat?: { Period: number } }[];
+    expect(metrics[0]!.Expression).toBe('created + existing');
+    expect(metrics[1]!.MetricStat!.Period).toBe(3_600);
+  });
+
+  it('has no alarm for a disabled policy', () => {
+    const { Resources } = buildDeployment(input([nightly, paused])).resources;
+
+    expect(ofType(Resources, 'AWS::CloudWatch::Alarm').map(([id]) => id)).toEqual([
+      'NightlyProdNoSnapshotAlarm',
+    ]);
+  });
+});
+
+describe('IAM statements from the declared calls', () => {
+  const statements = iamStatements(AWS_CALLS, [nightly, weekly]);
+
+  it('grants every action the function’s declared calls need, and no wildcard action', () => {
+    const granted = statements.flatMap((s) => s.Action);
+    for (const call of AWS_CALLS.filter((c) => c.usedBy.includes('function')))
+      for (const action of call.actions) expect(granted).toContain(action);
+    for (const action of granted) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+  });
+
+  it('never grants the function a call only the operator CLI makes', () => {
+    const cliOnly: DeclaredCall = {
+      command: 'CopyDBClusterSnapshotCommand',
+      usedBy: ['cli'],
+      actions: ['rds:CopyDBClusterSnapshot'],
+      resources: ['cluster-snapshot'],
+      why: 'operator copies a snapshot by hand',
+    };
+
+    const granted = iamStatements([...AWS_CALLS, cliOnly], [nightly]).flatMap((s) => s.Action);
+
+    expect(granted).not.toContain('rds:CopyDBClusterSnapshot');
+  });
+
+  it('scopes clusters and snapshots to the Regions of the policies', () => {
+    const clusters = statements.find((s) => s.Sid === 'Clusters')!;
+    expect(clusters.Action).toEqual([
+      'rds:DescribeDBClusters',
+      'rds:ListTagsForResource',
+      'rds:CreateDBClusterSnapshot',
+      'rds:DescribeDBClusterSnapshots',
+    ]);
+    expect(arns(clusters.Resource)).toEqual([
+      'arn:aws:rds:eu-west-1:123456789012:cluster:*',
+      'arn:aws:rds:us-east-1:123456789012:cluster:*',
+      'arn:aws:rds:us-west-2:123456789012:cluster:*',
+    ]);
+    const snapshots = statements.find((s) => s.Sid === 'ClusterSnapshots')!;
+    expect(snapshots.Action).toEqual(['rds:ListTagsForResource', 'rds:DescribeDBClusterSnapshots']);
+    expect(arns(snapshots.Resource)).toContain('arn:aws:rds:us-west-2:123456789012:cluster-snapshot:*');
+  });
+
+  it('creates and tags snapshots only under each policy’s own prefix in its own Regions', () => {
+    const own = statements.find((s) => s.Sid === 'OwnClusterSnapshots')!;
+
+    expect(own.Action).toEqual(['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource']);
+    expect(arns(own.Resource)).toEqual([
+      'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:weekly-staging-*',
+    ]);
+    const tagging = statements.filter((s) => s.Action.includes('rds:AddTagsToResource'));
+    expect(tagging.flatMap((s) => arns(s.Resource)).filter((arn) => arn.includes(':cluster:'))).toEqual([]);
+  });
+
+  it('scopes the table, topic and bus to this stack, with the topic key usable through SNS only', () => {
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+
+    expect(bySid.ResultsTable).toMatchObject({
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      Resource: [{ 'Fn::GetAtt': [LOGICAL_IDS.resultsTable, 'Arn'] }],
+    });
+    expect(bySid.AlertTopic).toMatchObject({
+      Action: ['sns:Publish'],
+      Resource: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+    expect(arns(bySid.ResultEventBus!.Resource)).toEqual([
+      'arn:aws:events:us-east-1:123456789012:event-bus/default',
+    ]);
+    expect(bySid.AlertTopicKey).toMatchObject({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    });
+    expect(arnText(bySid.AlertTopicKey!.Condition!.StringEquals!['kms:ViaService'])).toBe(
+      'sns.us-east-1.amazonaws.com',
+    );
+  });
+
+  it('puts a declared delete in its own statement, prefix-scoped and conditioned on the ownership tag', () => {
+    const declared = AWS_CALLS.find((call) => call.actions.includes('rds:DeleteDBClusterSnapshot'));
+    const deleteCall: DeclaredCall = declared ?? {
+      command: 'DeleteDBClusterSnapshotCommand',
+      usedBy: ['function'],
+      actions: ['rds:DeleteDBClusterSnapshot'],
+      resources: ['cluster-snapshot'],
+      why: 'retention',
+    };
+
+    const deletes = iamStatements([deleteCall], [nightly]);
+
+    expect(deletes).toEqual([
+      {
+        Sid: 'DeleteOwnClusterSnapshots',
+        Effect: 'Allow',
+        Action: ['rds:DeleteDBClusterSnapshot'],
+        Resource: expect.any(Array),
+        Condition: { StringEquals: { 'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup' } },
+      },
+    ]);
+    expect(arns(deletes[0]!.Resource)).toEqual([
+      'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
+    ]);
+  });
+
+  it('conditions every statement that deletes, and only those, on the ownership tag', () => {
+    for (const statement of statements) {
+      const deletes = statement.Action.some((action) => /:Delete/.test(action));
+      const tagged = JSON.stringify(statement.Condition ?? {}).includes(
+        'aws:ResourceTag/docdb-backup:managed-by',
+      );
+      expect(tagged, statement.Sid).toBe(deletes);
+      if (deletes)
+        expect(
+          statement.Action.every((action) => /:Delete/.test(action)),
+          statement.Sid,
+        ).toBe(true);
+    }
+  });
+
+  it('uses "*" only for an action declared without resource scoping, in a statement of its own', () => {
+    const unscoped: DeclaredCall = {
+      command: 'DescribeAccountAttributesCommand',
+      usedBy: ['function'],
+      actions: ['rds:DescribeAccountAttributes'],
+      resources: ['any'],
+      why: 'quota',
+    };
+
+    const out = iamStatements([...AWS_CALLS, unscoped], [nightly]);
+
+    expect(out.filter((s) => s.Resource.includes('*'))).toEqual([
+      expect.objectContaining({ Action: ['rds:DescribeAccountAttributes'], Resource: ['*'] }),
+    ]);
+  });
+
+  it('rejects an action declared on no resource it could be granted on', () => {
+    const tagsCluster: DeclaredCall = {
+      command: 'AddTagsToResourceCommand',
+      usedBy: ['function'],
+      actions: ['rds:AddTagsToResource'],
+      resources: ['cluster'],
+      why: 'tag a cluster',
+    };
+
+    expect(() => iamStatements([tagsCluster], [nightly])).toThrow(/grants it only on cluster-snapshot/);
+  });
+
+  it('rejects a declared wildcard action', () => {
+    const bad: DeclaredCall = {
+      command: 'X',
+      usedBy: ['function'],
+      actions: ['rds:*'],
+      resources: ['cluster'],
+      why: 'no',
+    };
+
+    expect(() => iamStatements([bad], [nightly])).toThrow(/expected one action, no wildcard/);
+  });
+});
+
+describe('alert subscriptions and archive', () => {
+  it('subscribes each e-mail address and HTTPS endpoint once, with ids stable per endpoint', () => {
+    const alerts = {
+      email: ['oncall@example.com', 'oncall@example.com'],
+      https: ['https://events.example.com/hook'],
+    };
+
+    const first = ofType(
+      buildDeployment(input([nightly], { alerts })).resources.Resources,
+      'AWS::SNS::Subscription',
+    );
+    const again = ofType(
+      buildDeployment(input([nightly], { alerts: { ...alerts, email: ['x@example.com', ...alerts.email] } }))
+        .resources.Resources,
+      'AWS::SNS::Subscription',
+    );
+
+    expect(first.map(([, s]) => s.Properties)).toEqual([
+      { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'email', Endpoint: 'oncall@example.com' },
+      { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'https', Endpoint: 'https://events.example.com/hook' },
+    ]);
+    for (const [id] of first) expect(again.map(([otherId]) => otherId)).toContain(id);
+  });
+
+  it('archives exactly the result events the function publishes', () => {
+    const archive = buildDeployment(input([nightly])).resources.Resources.ResultEventsArchive!.Properties;
+
+    expect(archive.EventPattern).toEqual({
+      source: ['docdb-backup'],
+      'detail-type': ['DocumentDB Snapshot Result'],
+    });
+    expect(archive.RetentionDays).toBe(90);
+  });
+});
+
+describe('deploy settings (config/deploy.yml)', () => {
+  it('reads subscriptions, with a stage replacing the top-level alerts', () => {
+    const settings = parseDeploySettings(
+      'version: 1\nalerts:\n  email: [oncall@example.com]\nstages:\n  dev:\n    alerts:\n      https: [https://hooks.example.com/x]\n',
+      'config/deploy.yml',
+    );
+
+    expect(alertsForStage(settings, 'prod')).toEqual({ email: ['oncall@example.com'], https: [] });
+    expect(alertsForStage(settings, 'dev')).toEqual({ email: [], https: ['https://hooks.example.com/x'] });
+  });
+
+  it('names the file, the key and the bad value', () => {
+    const parse = () =>
+      parseDeploySettings('version: 1\nalerts:\n  email: [not-an-address]\n  sms: []\n', 'config/deploy.yml');
+
+    expect(parse).toThrow(DeploySettingsError);
+    expect(parse).toThrow(
+      /config\/deploy\.yml {2}alerts\.email\.0 {2}expected an e-mail address.*found "not-an-address"/,
+    );
+    expect(parse).toThrow(/config\/deploy\.yml {2}alerts {2}.*sms/);
+  });
+
+  it('treats an empty file as no subscriptions', () => {
+    expect(alertsForStage(parseDeploySettings('', 'config/deploy.yml'), 'prod')).toEqual({
+      email: [],
+      https: [],
+    });
+  });
+});
+
+describe('policy file location (POLICIES_FILE)', () => {
+  it('defaults to config/policies.yml and accepts another file inside the service', () => {
+    expect(policiesFileFrom({})).toBe(DEFAULT_POLICIES_FILE);
+    expect(policiesFileFrom({ POLICIES_FILE: './config/../config/other.yml' })).toBe('config/other.yml');
+  });
+
+  it('refuses a file outside the service directory, which could not be packaged', () => {
+    expect(() => policiesFileFrom({ POLICIES_FILE: '/etc/policies.yml' })).toThrow(
+      /inside the service directory/,
+    );
+    expect(() => policiesFileFrom({ POLICIES_FILE: '../policies.yml' })).toThrow(DeployConfigError);
+  });
+});
+
+describe('the metrics the alarms watch', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('are the ones the handler publishes: namespace, service and policy dimensions, metric names', async () => {
+    const aws = mockedAws();
+    const docdb = aws.docdb['us-east-1']!;
+    docdb.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'orders',
+          DBClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:orders',
+          Engine: 'docdb',
+          Status: 'available',
+        },
+      ],
+    });
+    docdb.on(CreateDBClusterSnapshotCommand).callsFake((request) => ({
+      DBClusterSnapshot: {
+        DBClusterSnapshotIdentifier: request.DBClusterSnapshotIdentifier,
+        Status: 'creating',
+      },
+    }));
+    aws.dynamo.on(BatchWriteItemCommand).resolves({});
+    aws.events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e0' }] });
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const watched = policy({ name: 'nightly', clusters: { identifiers: ['orders'], tags: {}, exclude: [] } });
+    const wiring = {
+      env: {
+        alertTopicArn: TOPIC_ARN,
+        resultsTable: TABLE,
+        eventBusName: 'default',
+        policiesFile: 'config/policies.yml',
+        concurrency: 1,
+      },
+      policies: [watched],
+      deps: aws.deps,
+    };
+
+    await runScheduledBackup({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, 60_000, wiring, {
+      logger,
+      metrics,
+    });
+    metrics.publishStoredMetrics();
+
+    const emf = written
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
+    const record = emf.find((e) => e._aws.CloudWatchMetrics[0].Namespace === METRICS.namespace);
+    expect(record).toBeDefined();
+    const [directive] = record._aws.CloudWatchMetrics;
+    expect(directive.Dimensions).toEqual([['service', 'policy']]);
+    expect(record.service).toBe(METRICS.service);
+    expect(record.policy).toBe('nightly');
+    const names = directive.Metrics.map((m: { Name: string }) => m.Name);
+    for (const name of METRICS.succeeded) expect(names).toContain(name);
+    expect(record.SnapshotsCreated).toBe(1);
+  });
+});
