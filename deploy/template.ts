@@ -6,7 +6,7 @@
  * fixed resources (topic, key, table, queue) whose logical ids are in `LOGICAL_IDS`.
  */
 
-import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/aws/eventbridge.js';
+import { DELETION_DETAIL_TYPE, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/aws/eventbridge.js';
 import type { DeclaredCall, ResourceKind } from '../shared/aws/permissions.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../shared/planning/tags.js';
 import { longestIntervalSeconds } from '../shared/policy/schedule.js';
@@ -314,7 +314,7 @@ export function resultArchive(): Record<string, CfnResource> {
         SourceArn: sub(
           `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${EVENT_BUS}`,
         ),
-        EventPattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_DETAIL_TYPE] },
+        EventPattern: { source: [EVENT_SOURCE], 'detail-type': [EVENT_DETAIL_TYPE, DELETION_DETAIL_TYPE] },
         RetentionDays: 90,
       },
     },

@@ -477,7 +477,10 @@ describe('serverless package: alarms, alerts and records', () => {
       'arn:aws:events:us-east-1:123456789012:event-bus/default',
     );
     expect(archive?.Properties).toMatchObject({
-      EventPattern: { source: ['docdb-backup'], 'detail-type': ['DocumentDB Snapshot Result'] },
+      EventPattern: {
+        source: ['docdb-backup'],
+        'detail-type': ['DocumentDB Snapshot Result', 'DocumentDB Snapshot Deleted'],
+      },
       RetentionDays: 90,
     });
   });

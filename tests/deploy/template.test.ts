@@ -408,7 +408,7 @@ describe('alert subscriptions and archive', () => {
 
     expect(archive.EventPattern).toEqual({
       source: ['docdb-backup'],
-      'detail-type': ['DocumentDB Snapshot Result'],
+      'detail-type': ['DocumentDB Snapshot Result', 'DocumentDB Snapshot Deleted'],
     });
     expect(archive.RetentionDays).toBe(90);
   });
