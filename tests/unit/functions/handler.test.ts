@@ -85,6 +85,7 @@ beforeEach(() => {
     ],
   });
   docdb.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { Status: 'creating' } });
+  docdb.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
   dynamo.on(BatchWriteItemCommand).resolves({});
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
 });
