@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DocDBClient,
 } from '@aws-sdk/client-docdb';
