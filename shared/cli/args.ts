@@ -1,0 +1,74 @@
+/**
+ * Flags through `node:util` parseArgs, strict, with its errors turned into `UsageError`s that read like
+ * the rest of the CLI. Every command also takes `--help`, `--debug` and `--no-color`.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Flags every command understands. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+} as const satisfies Options;
+
+export interface CommonFlags {
+  help?: boolean;
+  debug?: boolean;
+  'no-color'?: boolean;
+}
+
+function describeParseError(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  const positional = /argument '([^']*)'/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? error.message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return option && /argument missing/.test(error.message)
+        ? `${option} needs a value`
+        : `${option ?? 'an option'} does not take a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${positional ?? error.message}"`;
+    default:
+      return error.message;
+  }
+}
+
+/**
+ * Parses one command's arguments, or throws a `UsageError` naming the flag.
+ * Example: `parseCommandArgs('plan', ['--policy', 'nightly'], { policy: { type: 'string' } }, 0)`
+ */
+export function parseCommandArgs<const O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  maxPositionals: number,
+) {
+  const config = {
+    args,
+    options: { ...COMMON_OPTIONS, ...options },
+    allowPositionals: true,
+    strict: true,
+  } as const;
+  let parsed: ReturnType<typeof parseArgs<typeof config>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (error) {
+    throw new UsageError(describeParseError(error as Error), { command, cause: error });
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals[maxPositionals];
+    throw new UsageError(`unexpected argument "${extra}"`, { command });
+  }
+  return parsed;
+}
+
+/** A string flag that must not be empty when given. */
+export function nonEmpty(value: string | undefined, flag: string, command: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value`, { command });
+  return value;
+}

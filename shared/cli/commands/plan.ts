@@ -1,0 +1,194 @@
+/**
+ * `docdb-backup plan [--policy P] [--at TIME] [--json]`: per policy the next three scheduled times, and
+ * (with AWS credentials) per Region what the next run would do: the clusters it selects now with the
+ * snapshot ids it would create, and what it would skip or fail, and why. Read-only.
+ */
+import { nextScheduledTimes, type ResolvedPolicy } from '../../policy/index.js';
+import { nonEmpty, parseCommandArgs } from '../args.js';
+import type { Command, CommandContext } from '../context.js';
+import { EXIT } from '../errors.js';
+import { countActions, inspectPolicy, type PlanAction, type PlannedCluster } from '../inspect.js';
+import { counted, writeJson } from '../output.js';
+import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
+import type { Style } from '../style.js';
+import { renderTable } from '../table.js';
+import { formatUtc, parseTimeFlag } from '../time.js';
+
+const HELP = `Usage: docdb-backup plan [--policy P] [--at TIME] [--file F] [--offline] [--json]
+
+Shows what the scheduled runs will do, changing nothing. Per policy: the next three scheduled
+times (UTC, from its EventBridge schedule) and, when AWS credentials are found, per Region the
+clusters the next run would snapshot (with the snapshot ids) and those it would skip or fail, and
+why: excluded, stopped or unavailable, explicit identifier not found, another engine with
+matching tags.
+
+Options:
+  --policy P    only this policy (default: every policy in the file)
+  --at TIME     plan from TIME instead of now (ISO-8601 with zone, e.g. 2026-11-28T03:00Z); a
+                scheduled time equal to TIME is the next run, so the ids match "run --at TIME"
+  --file F      the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  --offline     do not call AWS: schedules only
+  --json        print the plan as JSON (shape: shared/cli/README.md)
+  --no-color    plain text even on a terminal
+  --debug       show the engine's log lines and stack traces on stderr
+  -h, --help    show this help
+
+AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource.
+Exit codes: 0 planned; 1 the next run would fail for some cluster; 2 could not plan (flags,
+policy file, unknown policy).`;
+
+/** How many scheduled times each policy lists. */
+export const NEXT_RUNS = 3;
+
+export interface PolicyPlan {
+  name: string;
+  enabled: boolean;
+  schedule: string;
+  regions: string[];
+  /** The next scheduled times at or after the reference time (ISO-8601, UTC). */
+  nextRuns: string[];
+  /** The slot the clusters were planned for (the first of `nextRuns`), null when none. */
+  slot: string | null;
+  /** Null when AWS was not read (offline, no credentials, or no next run). */
+  clusters: PlannedCluster[] | null;
+  counts: Record<PlanAction, number> | null;
+}
+
+/**
+ * The next `count` scheduled times at or after `at` (a time equal to `at` counts).
+ * Example: `nextRunsFrom('cron(0 3 * * ? *)', new Date('2026-11-28T03:00Z'), 1)` → `[2026-11-28T03:00Z]`
+ */
+export function nextRunsFrom(schedule: string, at: Date, count: number): Date[] {
+  return nextScheduledTimes(schedule, new Date(at.getTime() - 1), count);
+}
+
+/** The coloured action word of a plan line. */
+export function actionWord(action: PlanAction, style: Style): string {
+  if (action === 'snapshot') return style.green(action);
+  return action === 'fail' ? style.red(action) : style.yellow(action);
+}
+
+/**
+ * A plan's lines as an aligned table (REGION, CLUSTER, ACTION, DETAIL).
+ * Example: `planTable(rows, style, '    ')` → `['    REGION     CLUSTER  ACTION    DETAIL', …]`
+ */
+export function planTable(rows: readonly PlannedCluster[], style: Style, indent: string): string[] {
+  return renderTable(
+    [{ header: 'REGION' }, { header: 'CLUSTER' }, { header: 'ACTION' }, { header: 'DETAIL' }],
+    rows.map((r) => [r.region, r.clusterId, actionWord(r.action, style), r.detail]),
+    { indent, style },
+  );
+}
+
+/** `3 to snapshot, 1 skipped, 1 would fail`. */
+export function countsLine(counts: Record<PlanAction, number>): string {
+  return `${counts.snapshot} to snapshot, ${counts.skip} skipped, ${counts.fail} would fail`;
+}
+
+/** The text of one policy's plan. */
+export function renderPolicyPlan(plan: PolicyPlan, style: Style, awsNote: string | undefined): string[] {
+  const disabled = plan.enabled
+    ? ''
+    : `  ${style.yellow('disabled')} (enabled: false): its rule does not fire`;
+  const lines = [`${style.bold(plan.name)}  ${plan.schedule}  ${plan.regions.join(', ')}${disabled}`];
+  lines.push(
+    `  next runs (UTC)  ${plan.nextRuns.length ? plan.nextRuns.map((t) => formatUtc(new Date(t))).join('  ') : 'none: the schedule never fires again'}`,
+  );
+  if (plan.clusters && plan.slot) {
+    lines.push(`  the run at ${formatUtc(new Date(plan.slot))} would:`);
+    lines.push(
+      ...(plan.clusters.length ? planTable(plan.clusters, style, '    ') : ['    select no cluster']),
+    );
+    if (plan.counts) lines.push(`  ${countsLine(plan.counts)}`);
+  } else if (awsNote && plan.slot) {
+    lines.push(`  clusters: ${awsNote}`);
+  }
+  return lines;
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    'plan',
+    args,
+    {
+      policy: { type: 'string' },
+      at: { type: 'string' },
+      file: { type: 'string' },
+      offline: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
+  const now = ctx.io.now();
+  const at = values.at === undefined ? now : parseTimeFlag(values.at, '--at', now, 'plan');
+  const file = policyFileOf(nonEmpty(values.file, '--file', 'plan'), ctx.io);
+  const policies = pickPolicies(
+    await loadPolicies(file, ctx.io, 'plan'),
+    nonEmpty(values.policy, '--policy', 'plan'),
+    'plan',
+    file,
+  );
+
+  let awsNote: string | undefined;
+  if (values.offline) {
+    awsNote = 'not read (--offline)';
+  } else {
+    const found = await ctx.aws().credentials();
+    if (!found.ok) awsNote = `not read: no AWS credentials (${found.reason})`;
+  }
+
+  const plans: PolicyPlan[] = [];
+  for (const policy of policies) plans.push(await planPolicy(policy, at, ctx, awsNote === undefined));
+
+  const failing = plans.some((p) => (p.counts?.fail ?? 0) > 0);
+  if (values.json) {
+    writeJson(ctx.io, {
+      version: 1,
+      command: 'plan',
+      file,
+      at: at.toISOString(),
+      aws: awsNote === undefined,
+      awsNote: awsNote ?? null,
+      policies: plans,
+    });
+  } else {
+    const blocks = plans.map((plan) => renderPolicyPlan(plan, ctx.out, awsNote).join('\n'));
+    ctx.io.stdout.write(`${blocks.join('\n\n')}\n`);
+    if (awsNote === undefined && plans.length > 1) {
+      const totals = countActions(plans.flatMap((p) => p.clusters ?? []));
+      ctx.io.stdout.write(`\n${counted(plans.length, 'policy', 'policies')}: ${countsLine(totals)}\n`);
+    }
+  }
+  return failing ? EXIT.attention : EXIT.ok;
+}
+
+async function planPolicy(
+  policy: ResolvedPolicy,
+  at: Date,
+  ctx: CommandContext,
+  readAws: boolean,
+): Promise<PolicyPlan> {
+  const nextRuns = nextRunsFrom(policy.schedule, at, NEXT_RUNS);
+  const slot = nextRuns[0];
+  const clusters =
+    readAws && slot
+      ? await inspectPolicy({ docdb: ctx.aws().docdb, log: ctx.log, concurrency: 10 }, policy, slot)
+      : null;
+  return {
+    name: policy.name,
+    enabled: policy.enabled,
+    schedule: policy.schedule,
+    regions: policy.regions,
+    nextRuns: nextRuns.map((t) => t.toISOString()),
+    slot: slot?.toISOString() ?? null,
+    clusters,
+    counts: clusters ? countActions(clusters) : null,
+  };
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'show the next scheduled runs and what they would snapshot, skip or fail (read-only)',
+  help: HELP,
+  run,
+};

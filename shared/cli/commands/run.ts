@@ -1,0 +1,360 @@
+/**
+ * `docdb-backup run --policy P [--at TIME] [--dry-run] [--json]`: one run now, with the engine the
+ * scheduled function uses (`runBackup`) and the same records: results table, result events, and the one
+ * alert per slot. It needs the function's environment (ALERT_TOPIC_ARN, RESULTS_TABLE, …), read by
+ * `readBackupEnv`. `--dry-run` prints the plan for the slot and changes nothing.
+ */
+import type { RetryNotice } from '../../backup/create.js';
+import { type FailureCode, NEXT_STEP } from '../../backup/failures.js';
+import { RunFailedError, type RunReport, runBackup } from '../../backup/index.js';
+import { type ClusterResult, type DeletionResult, type DocdbPort, systemClock } from '../../backup/ports.js';
+import { EnvError, readBackupEnv } from '../../env.js';
+import { slotOf } from '../../planning/naming.js';
+import type { ResolvedPolicy } from '../../policy/index.js';
+import { nonEmpty, parseCommandArgs } from '../args.js';
+import { requireCredentials } from '../aws.js';
+import type { Command, CommandContext } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { countActions, inspectPolicy } from '../inspect.js';
+import { counted, writeJson } from '../output.js';
+import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
+import { RunProgress } from '../progress.js';
+import { renderTable } from '../table.js';
+import { formatDuration, formatUtc, parseDurationFlag, parseTimeFlag } from '../time.js';
+import { countsLine, planTable } from './plan.js';
+
+const DEFAULT_TIMEOUT_SECONDS = 900;
+
+const HELP = `Usage: docdb-backup run --policy P [--at TIME] [--dry-run] [--timeout D] [--file F] [--json]
+
+Takes the policy's snapshots now, with the same engine and the same records as the scheduled
+function: one result per cluster in the results table, result events, and at most one alert to
+on-call for the slot. Busy clusters are retried with backoff; each cluster is shown as it
+completes. A policy with retention then deletes what it no longer keeps, as a scheduled run does.
+
+Options:
+  --policy P     the policy to run (required)
+  --at TIME      the slot, ISO-8601 with zone (default now), truncated to the minute. It names the
+                 snapshots: --at a scheduled time completes that run (existing ones count as done)
+  --dry-run      print the snapshot ids it would create and what it would skip; change nothing
+  --timeout D    stop starting attempts after D (e.g. 90s, 15m; default 15m, like the function)
+  --file F       the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  --json         print the outcome as JSON (shape: shared/cli/README.md); no progress lines
+  --no-color     plain text even on a terminal
+  --debug        show the engine's log lines and stack traces on stderr
+  -h, --help     show this help
+
+Environment (not needed for --dry-run; the stack's outputs AlertTopicArn, ResultsTableName):
+  ALERT_TOPIC_ARN, RESULTS_TABLE       required
+  EVENT_BUS_NAME, BACKUP_CONCURRENCY   optional, as for the function
+  AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...)
+
+Exit codes: 0 every selected cluster has its snapshot (created or already there); 1 some cluster
+does not, nothing was selected, or the run could not be recorded (--dry-run: a cluster would
+fail); 2 could not run (flags, policy file, unknown policy, environment, credentials);
+130 interrupted (Ctrl-C).`;
+
+type Counts = Record<ClusterResult['outcome'], number>;
+
+function countOutcomes(results: readonly ClusterResult[]): Counts {
+  const counts: Counts = { created: 0, 'already-exists': 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.outcome]++;
+  return counts;
+}
+
+/** True when the cluster has its snapshot for the slot. */
+function succeeded(result: ClusterResult): boolean {
+  return result.outcome === 'created' || result.outcome === 'already-exists';
+}
+
+/**
+ * The closing lines of a run: counts, what retention deleted, quota warnings, records, the alert, and
+ * what to do about failures.
+ * Example: `summaryLines(report, 12_300, 'results')` → `['4 created, 1 already existed, 0 failed, 0 skipped in 12.3s', …]`
+ */
+export function summaryLines(report: RunReport, elapsedMs: number, table: string): string[] {
+  const counts = countOutcomes(report.summary.results);
+  const results = report.summary.results;
+  const lines = [
+    `${counts.created} created, ${counts['already-exists']} already existed, ${counts.failed} failed, ` +
+      `${counts.skipped} skipped in ${formatDuration(elapsedMs)}`,
+  ];
+  const deletions = report.summary.deletions;
+  if (deletions.length) {
+    const deleted = deletions.filter((d) => d.outcome === 'deleted').length;
+    const failed = deletions.length - deleted;
+    lines.push(
+      `retention deleted ${counted(deleted, 'snapshot')}${failed ? `; ${counted(failed, 'deletion')} failed` : ''}:`,
+      ...renderTable(
+        [{ header: '' }, { header: '' }, { header: '' }, { header: '' }],
+        deletions.map((d) => [
+          d.outcome,
+          d.region,
+          d.snapshotId,
+          d.error ? `${d.error.code}: ${d.error.message}` : d.reason,
+        ]),
+        { indent: '  ', noHeader: true },
+      ),
+    );
+  }
+  for (const w of report.warnings) {
+    lines.push(
+      `quota: ${w.region} holds ${w.used} of ${w.quota} manual snapshots (warning at ${w.warnAtPercent}%)`,
+    );
+  }
+  lines.push(
+    `recorded ${counted(results.length, 'result')} in ${table}` +
+      (report.eventsFailed
+        ? `; ${counted(report.eventsFailed, 'result event')} not delivered`
+        : '; result events published'),
+  );
+  if (report.alert) {
+    lines.push(
+      report.alert.sent
+        ? `on-call alerted: ${report.alert.subject}`
+        : `alert not sent (${report.alert.note ?? 'unknown reason'}): ${report.alert.subject}`,
+    );
+  }
+  if (results.length === 0) lines.push('the policy selected no cluster: nothing was backed up');
+  const codes = [
+    ...new Set(
+      results.filter((r) => !succeeded(r)).map((r) => (r.error?.code ?? 'aws-error') as FailureCode),
+    ),
+  ];
+  if (codes.length) {
+    lines.push('next steps:');
+    for (const code of codes) lines.push(`  ${code}: ${NEXT_STEP[code] ?? ''}`);
+  }
+  return lines;
+}
+
+/** A result with every key present, in the documented order (stable JSON). */
+function resultJson(r: ClusterResult) {
+  return {
+    region: r.region,
+    clusterId: r.clusterId,
+    outcome: r.outcome,
+    snapshotId: r.snapshotId ?? null,
+    attempts: r.attempts,
+    durationMs: r.durationMs,
+    error: r.error ?? null,
+  };
+}
+
+function deletionJson(d: DeletionResult) {
+  return {
+    region: d.region,
+    clusterId: d.clusterId,
+    snapshotId: d.snapshotId,
+    outcome: d.outcome,
+    reason: d.reason,
+    error: d.error ?? null,
+  };
+}
+
+/** A DocumentDB port that reports the clusters it lists and each create call before sending it. */
+function observed(docdb: DocdbPort, progress: RunProgress | undefined): DocdbPort {
+  if (!progress) return docdb;
+  const port: DocdbPort = Object.create(docdb);
+  port.listClusters = async (region, signal) => {
+    const clusters = await docdb.listClusters(region, signal);
+    progress.knowClusters(clusters.map((c) => c.id));
+    return clusters;
+  };
+  port.createSnapshot = (region, request, signal) => {
+    progress.attempt(region, request.clusterId);
+    return docdb.createSnapshot(region, request, signal);
+  };
+  return port;
+}
+
+async function dryRun(
+  ctx: CommandContext,
+  policy: ResolvedPolicy,
+  slot: Date,
+  json: boolean,
+): Promise<number> {
+  await requireCredentials(ctx.aws(), 'run');
+  const rows = await inspectPolicy({ docdb: ctx.aws().docdb, log: ctx.log, concurrency: 10 }, policy, slot);
+  const counts = countActions(rows);
+  const ok = counts.fail === 0 && counts.snapshot > 0;
+  if (json) {
+    writeJson(ctx.io, {
+      version: 1,
+      command: 'run',
+      dryRun: true,
+      policy: policy.name,
+      scheduledAt: slot.toISOString(),
+      ok,
+      clusters: rows,
+      counts,
+    });
+  } else {
+    const { out } = ctx;
+    const lines = [
+      `${out.bold('dry run')} of ${out.bold(policy.name)} for slot ${formatUtc(slot)} UTC: nothing is changed`,
+      ...(rows.length ? planTable(rows, out, '  ') : ['  the policy selects no cluster']),
+      countsLine(counts),
+    ];
+    ctx.io.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return ok ? EXIT.ok : EXIT.attention;
+}
+
+function readEnvironment(ctx: CommandContext) {
+  try {
+    return readBackupEnv(ctx.io.env, ctx.io.cwd);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    const problems = error.message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^- /, ''));
+    throw new UsageError(
+      "a run records its results and pages like the scheduled function, so it needs the function's environment:",
+      {
+        command: 'run',
+        details: [
+          ...problems,
+          "take the values from the deployed stack's outputs (AlertTopicArn, ResultsTableName), or use --dry-run",
+        ],
+        showHelpHint: false,
+        cause: error,
+      },
+    );
+  }
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    'run',
+    args,
+    {
+      policy: { type: 'string' },
+      at: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      timeout: { type: 'string' },
+      file: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
+  const name = nonEmpty(values.policy, '--policy', 'run');
+  if (name === undefined)
+    throw new UsageError('--policy is required: which policy to run', { command: 'run' });
+  const now = ctx.io.now();
+  const slot = slotOf(values.at === undefined ? now : parseTimeFlag(values.at, '--at', now, 'run'));
+  const timeoutSeconds =
+    values.timeout === undefined
+      ? DEFAULT_TIMEOUT_SECONDS
+      : parseDurationFlag(values.timeout, '--timeout', 'run');
+  const file = policyFileOf(nonEmpty(values.file, '--file', 'run'), ctx.io);
+  const policies = await loadPolicies(file, ctx.io, 'run');
+  const [policy] = pickPolicies(policies, name, 'run', file);
+  if (!policy) throw new UsageError(`unknown policy "${name}"`, { command: 'run' });
+  if (!policy.enabled) {
+    ctx.io.stderr.write(
+      `${ctx.err.yellow('note')}: policy ${policy.name} is disabled in ${file}; running because asked\n`,
+    );
+  }
+  if (values['dry-run']) return dryRun(ctx, policy, slot, values.json === true);
+
+  const env = readEnvironment(ctx);
+  const aws = ctx.aws();
+  await requireCredentials(aws, 'run');
+
+  const json = values.json === true;
+  const { out } = ctx;
+  const started = Date.now();
+  if (!json) {
+    ctx.io.stdout.write(
+      `${out.bold('run')} ${out.bold(policy.name)} for slot ${formatUtc(slot)} UTC in ${policy.regions.join(', ')}\n`,
+    );
+  }
+  const progress = json
+    ? undefined
+    : new RunProgress(ctx.io.stdout, policy.regions, {
+        live: ctx.io.stdout.isTTY,
+        style: out,
+        now: () => Date.now(),
+        widths: {
+          region: Math.max(1, ...policy.regions.map((r) => r.length)),
+          cluster: Math.max(16, ...policy.clusters.identifiers.map((id) => id.length)),
+        },
+      });
+  const seen: ClusterResult[] = [];
+  const deps = aws.engineDeps(env, ctx.log, systemClock);
+  deps.docdb = observed(deps.docdb, progress);
+
+  const stop = new AbortController();
+  const stopListening = ctx.io.onInterrupt(() => {
+    if (stop.signal.aborted) return;
+    progress?.stop();
+    ctx.io.stderr.write(
+      '\ninterrupted: no new attempts; snapshots already requested go on in AWS, the run may not be recorded.\n' +
+        `To complete the slot: docdb-backup run --policy ${policy.name} --at ${slot.toISOString().slice(0, 16)}Z\n`,
+    );
+    stop.abort(new Error('interrupted'));
+  });
+
+  let report: RunReport | undefined;
+  let failure: Error | undefined;
+  try {
+    report = await runBackup(deps, {
+      policy,
+      slot,
+      deadline: Date.now() + timeoutSeconds * 1000,
+      concurrency: env.concurrency,
+      prefixOwners: policies.map((p) => ({ policy: p.name, prefix: p.snapshot.prefix })),
+      signal: stop.signal,
+      onResult: (result) => {
+        seen.push(result);
+        progress?.result(result);
+      },
+      onRetry: (notice: RetryNotice) => progress?.retry(notice),
+    });
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) throw error;
+    failure = error;
+  } finally {
+    progress?.stop();
+    stopListening();
+  }
+  if (stop.signal.aborted) return 130;
+
+  const results = report?.summary.results ?? [...seen];
+  const ok = failure === undefined && results.length > 0 && results.every(succeeded);
+  if (json) {
+    writeJson(ctx.io, {
+      version: 1,
+      command: 'run',
+      dryRun: false,
+      policy: policy.name,
+      scheduledAt: slot.toISOString(),
+      ok,
+      results: results.map(resultJson),
+      counts: countOutcomes(results),
+      deletions: (report?.summary.deletions ?? []).map(deletionJson),
+      quotaWarnings: report?.warnings ?? [],
+      alert: report?.alert ?? null,
+      recorded: report?.recorded ?? false,
+      eventsFailed: report?.eventsFailed ?? null,
+      error: failure ? { name: failure.name, message: failure.message } : null,
+    });
+  } else if (report) {
+    const lines = summaryLines(report, Date.now() - started, env.resultsTable);
+    const [first, ...rest] = lines;
+    ctx.io.stdout.write(`${ok ? out.green('done') : out.red('not all backed up')}: ${first}\n`);
+    for (const line of rest) ctx.io.stdout.write(`${line}\n`);
+  } else {
+    ctx.io.stdout.write(`${out.red('run failed')}: ${failure?.message}\n`);
+  }
+  return ok ? EXIT.ok : EXIT.attention;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: "take a policy's snapshots now, recorded like a scheduled run (--dry-run: show the plan)",
+  help: HELP,
+  run,
+};

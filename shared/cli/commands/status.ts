@@ -1,0 +1,404 @@
+/**
+ * `docdb-backup status [--policy P] [--json]`: is every cluster protected? Per cluster a policy selects
+ * now: its newest available snapshot from that policy and its age, the last recorded result, and whether
+ * it is overdue (see overdue.ts). Exit 1 when any cluster is overdue, missing or could not be checked.
+ */
+import { inPool } from '../../backup/pool.js';
+import type { ManualSnapshot } from '../../backup/ports.js';
+import { planRegion, type RegionPlan } from '../../backup/select.js';
+import { hasSnapshotIdShape } from '../../planning/naming.js';
+import { isOwnedBy, SCHEDULED_AT_TAG } from '../../planning/tags.js';
+import { longestIntervalSeconds, type ResolvedPolicy } from '../../policy/index.js';
+import { nonEmpty, parseCommandArgs } from '../args.js';
+import { regionOfArn, requireCredentials } from '../aws.js';
+import type { Command, CommandContext } from '../context.js';
+import { EXIT } from '../errors.js';
+import { counted, writeJson } from '../output.js';
+import { assessProtection, overdueAfterSeconds, type ProtectionState } from '../overdue.js';
+import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
+import type { RecordedResult, ResultsReader } from '../results.js';
+import type { Style } from '../style.js';
+import { renderTable } from '../table.js';
+import { formatSpan, formatUtc, parseTimeFlag } from '../time.js';
+
+const HELP = `Usage: docdb-backup status [--policy P] [--at TIME] [--file F] [--json]
+
+Answers "is every cluster protected?". For each cluster the enabled policies select now: the
+newest available snapshot this service took for the policy (ownership tags and id shape checked)
+and its age, the last recorded result, and whether the cluster is overdue: no snapshot newer than
+the schedule's longest gap between runs plus slack (25% of that gap, at least 1 hour).
+
+Options:
+  --policy P    only this policy (also checks it when it is disabled)
+  --at TIME     judge as of TIME instead of now (ISO-8601 with zone)
+  --file F      the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  --json        print the status as JSON (shape: shared/cli/README.md)
+  --no-color    plain text even on a terminal
+  --debug       show the engine's log lines and stack traces on stderr
+  -h, --help    show this help
+
+Environment: RESULTS_TABLE (the stack's output ResultsTableName) for the last results; without it
+the column stays empty. The table is read in the Region of ALERT_TOPIC_ARN when set, else
+AWS_REGION. AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
+AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource,
+rds:DescribeDBClusterSnapshots, dynamodb:Query.
+Exit codes: 0 every cluster protected; 1 some cluster overdue, missing or not checkable; 2 could
+not run (flags, policy file, unknown policy, credentials).`;
+
+/** Snapshots of a cluster whose tags are read, newest first, before giving up on finding one of ours. */
+const MAX_TAG_CHECKS = 5;
+
+export interface ClusterStatus {
+  policy: string;
+  /** `*` for an explicit identifier found in no Region of the policy. */
+  region: string;
+  /** `*` for a Region that could not be read. */
+  clusterId: string;
+  state: ProtectionState;
+  /** Why it is not `ok`, for people; null when ok. */
+  reason: string | null;
+  newestSnapshot: { snapshotId: string; createdAt: string; ageSeconds: number } | null;
+  lastResult: RecordedResult | null;
+  overdueAfterSeconds: number | null;
+}
+
+export interface PolicyStatus {
+  name: string;
+  schedule: string;
+  enabled: boolean;
+  /** False for disabled policies not named with --policy. */
+  checked: boolean;
+  /** Null when the schedule fires fewer than twice from now on (never overdue). */
+  overdueAfterSeconds: number | null;
+}
+
+interface StatusContext {
+  ctx: CommandContext;
+  now: Date;
+  results: ResultsReader | undefined;
+  /** Manual snapshots per Region, listed once for all policies. */
+  snapshots: Map<string, Promise<ManualSnapshot[]>>;
+  resultsNote: string | undefined;
+}
+
+/** The newest available snapshot of `clusterId` that this policy made: id shape first, then its tags. */
+async function newestOwned(
+  sc: StatusContext,
+  policy: ResolvedPolicy,
+  region: string,
+  clusterId: string,
+  listed: readonly ManualSnapshot[],
+): Promise<{ snapshot: ManualSnapshot; takenAt: Date } | undefined> {
+  const candidates = listed
+    .filter(
+      (s) =>
+        s.clusterId.toLowerCase() === clusterId &&
+        s.status === 'available' &&
+        hasSnapshotIdShape(policy.snapshot.prefix, s.snapshotId),
+    )
+    .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+  for (const snapshot of candidates.slice(0, MAX_TAG_CHECKS)) {
+    const tags = await sc.ctx.aws().docdb.listTags(region, snapshot.arn);
+    if (!isOwnedBy(tags, policy.name)) continue;
+    const tagged = tags[SCHEDULED_AT_TAG] ? new Date(tags[SCHEDULED_AT_TAG]) : undefined;
+    const takenAt = snapshot.createdAt ?? (tagged && !Number.isNaN(tagged.getTime()) ? tagged : undefined);
+    if (takenAt) return { snapshot, takenAt };
+  }
+  return undefined;
+}
+
+async function lastResult(
+  sc: StatusContext,
+  policy: ResolvedPolicy,
+  region: string,
+  clusterId: string,
+): Promise<RecordedResult | null> {
+  if (!sc.results || sc.resultsNote) return null;
+  try {
+    return (await sc.results.latest(region, clusterId, policy.name)) ?? null;
+  } catch (error) {
+    sc.resultsNote = `results table not read: ${error instanceof Error ? error.message : String(error)}`;
+    return null;
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+async function clusterStatus(
+  sc: StatusContext,
+  policy: ResolvedPolicy,
+  region: string,
+  clusterId: string,
+  limit: number,
+): Promise<ClusterStatus> {
+  const base = {
+    policy: policy.name,
+    region,
+    clusterId,
+    overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
+  };
+  const last = await lastResult(sc, policy, region, clusterId);
+  let newest: Awaited<ReturnType<typeof newestOwned>>;
+  try {
+    newest = await newestOwned(sc, policy, region, clusterId, await listedIn(sc, region));
+  } catch (error) {
+    return {
+      ...base,
+      state: 'unknown',
+      reason: `snapshots not read: ${describeError(error)}`,
+      newestSnapshot: null,
+      lastResult: last,
+    };
+  }
+  const protection = assessProtection({
+    now: sc.now,
+    newestSnapshotAt: newest?.takenAt,
+    overdueAfterSeconds: limit,
+  });
+  return {
+    ...base,
+    state: protection.state,
+    reason: protection.state === 'ok' ? null : (protection.reason ?? null),
+    newestSnapshot: newest
+      ? {
+          snapshotId: newest.snapshot.snapshotId,
+          createdAt: newest.takenAt.toISOString(),
+          ageSeconds: Math.round(protection.ageSeconds ?? 0),
+        }
+      : null,
+    lastResult: last,
+  };
+}
+
+function listedIn(sc: StatusContext, region: string): Promise<ManualSnapshot[]> {
+  let listing = sc.snapshots.get(region);
+  if (!listing) {
+    listing = sc.ctx.aws().docdb.listManualSnapshots(region);
+    sc.snapshots.set(region, listing);
+  }
+  return listing;
+}
+
+async function policyClusters(
+  sc: StatusContext,
+  policy: ResolvedPolicy,
+  limit: number,
+): Promise<ClusterStatus[]> {
+  const planContext = { docdb: sc.ctx.aws().docdb, log: sc.ctx.log, concurrency: 10 };
+  const plans: RegionPlan[] = await inPool(policy.regions, 4, (region) =>
+    planRegion(planContext, policy, region, sc.now),
+  );
+  const rows: ClusterStatus[] = [];
+  const unknown = (region: string, clusterId: string, reason: string): ClusterStatus => ({
+    policy: policy.name,
+    region,
+    clusterId,
+    state: 'unknown',
+    reason,
+    newestSnapshot: null,
+    lastResult: null,
+    overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
+  });
+  for (const plan of plans) {
+    for (const failure of plan.failures) {
+      rows.push(unknown(plan.region, failure.clusterId, failure.error?.message ?? 'could not be read'));
+    }
+    rows.push(
+      ...(await inPool(plan.tasks, 10, (task) =>
+        clusterStatus(sc, policy, plan.region, task.cluster.id, limit),
+      )),
+    );
+  }
+  if (plans.every((p) => p.missing !== undefined)) {
+    const found = new Set(plans.flatMap((p) => p.tasks.map((t) => t.cluster.id)));
+    const missing = [...new Set(plans.flatMap((p) => p.missing ?? []))].filter(
+      (id) => !found.has(id) && plans.every((p) => p.missing?.includes(id)),
+    );
+    for (const id of missing) {
+      rows.push({
+        ...unknown(
+          '*',
+          id,
+          `no DocumentDB cluster "${id}" in ${policy.regions.join(', ')} (named in clusters.identifiers)`,
+        ),
+        state: 'missing',
+        lastResult: await lastResult(sc, policy, '*', id),
+      });
+    }
+  }
+  return rows;
+}
+
+/** The row with its keys in the documented order (stable JSON). */
+function ordered(r: ClusterStatus): ClusterStatus {
+  return {
+    policy: r.policy,
+    region: r.region,
+    clusterId: r.clusterId,
+    state: r.state,
+    reason: r.reason,
+    newestSnapshot: r.newestSnapshot,
+    lastResult: r.lastResult,
+    overdueAfterSeconds: r.overdueAfterSeconds,
+  };
+}
+
+const STATE_ORDER: Record<ProtectionState, number> = { overdue: 0, missing: 1, unknown: 2, ok: 3 };
+
+function stateWord(state: ProtectionState, style: Style): string {
+  if (state === 'ok') return style.green('ok');
+  if (state === 'unknown') return style.yellow('unknown');
+  return style.red(state === 'overdue' ? 'OVERDUE' : 'MISSING');
+}
+
+/**
+ * The last result in a few words: `created 2026-11-28 03:00`, `failed cluster-busy 2026-11-28 03:00`.
+ * Example: `resultText({ outcome: 'created', scheduledAt: '2026-11-28T03:00:00.000Z', … })` → `'created 2026-11-28 03:00'`
+ */
+export function resultText(result: RecordedResult | null): string {
+  if (!result) return '-';
+  const code = result.error ? ` ${result.error.code}` : '';
+  return `${result.outcome}${code} ${formatUtc(new Date(result.scheduledAt))}`;
+}
+
+/**
+ * One policy's clusters as an aligned table, worst state first, then the reasons below it.
+ * Example: `statusLines(policyStatus, rows, style)` → `['nightly  cron(0 3 * * ? *)  overdue after 1d 6h', '  REGION …', …]`
+ */
+export function statusLines(policy: PolicyStatus, rows: readonly ClusterStatus[], style: Style): string[] {
+  const limit =
+    policy.overdueAfterSeconds === null
+      ? 'never overdue'
+      : `overdue after ${formatSpan(policy.overdueAfterSeconds)}`;
+  const head = `${style.bold(policy.name)}  ${policy.schedule}  ${limit}${policy.enabled ? '' : `  ${style.yellow('disabled')}`}`;
+  if (!policy.checked) return [`${head}: not checked (disabled; name it with --policy to check it)`];
+  if (rows.length === 0) return [head, '  selects no cluster'];
+  const sorted = [...rows].sort(
+    (a, b) =>
+      STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
+      a.region.localeCompare(b.region) ||
+      a.clusterId.localeCompare(b.clusterId),
+  );
+  const table = renderTable(
+    [
+      { header: 'REGION' },
+      { header: 'CLUSTER' },
+      { header: 'STATE' },
+      { header: 'NEWEST SNAPSHOT' },
+      { header: 'AGE', align: 'right' },
+      { header: 'LAST RESULT' },
+    ],
+    sorted.map((r) => [
+      r.region,
+      r.clusterId,
+      stateWord(r.state, style),
+      r.newestSnapshot ? formatUtc(new Date(r.newestSnapshot.createdAt)) : '-',
+      r.newestSnapshot ? formatSpan(r.newestSnapshot.ageSeconds) : '-',
+      resultText(r.lastResult),
+    ]),
+    { indent: '  ', style },
+  );
+  const reasons = sorted
+    .filter((r) => r.reason)
+    .map((r) => `  ${style.dim('·')} ${r.clusterId === '*' ? r.region : r.clusterId}: ${r.reason}`);
+  return [head, ...table, ...reasons];
+}
+
+/** Counts of rows by state. */
+export function countStates(rows: readonly ClusterStatus[]): Record<ProtectionState, number> {
+  const counts: Record<ProtectionState, number> = { ok: 0, overdue: 0, missing: 0, unknown: 0 };
+  for (const r of rows) counts[r.state]++;
+  return counts;
+}
+
+/** `5 clusters: 4 ok, 1 overdue`. */
+export function summaryText(rows: readonly ClusterStatus[]): string {
+  const counts = countStates(rows);
+  const parts = (['ok', 'overdue', 'missing', 'unknown'] as const)
+    .filter((state) => state === 'ok' || counts[state] > 0)
+    .map((state) => `${counts[state]} ${state}`);
+  return `${counted(rows.length, 'cluster')}: ${parts.join(', ')}`;
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    'status',
+    args,
+    {
+      policy: { type: 'string' },
+      at: { type: 'string' },
+      file: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    0,
+  );
+  const now =
+    values.at === undefined ? ctx.io.now() : parseTimeFlag(values.at, '--at', ctx.io.now(), 'status');
+  const file = policyFileOf(nonEmpty(values.file, '--file', 'status'), ctx.io);
+  const named = nonEmpty(values.policy, '--policy', 'status');
+  const policies = pickPolicies(await loadPolicies(file, ctx.io, 'status'), named, 'status', file);
+  await requireCredentials(ctx.aws(), 'status');
+
+  const table = ctx.io.env.RESULTS_TABLE || undefined;
+  const sc: StatusContext = {
+    ctx,
+    now,
+    results: table ? ctx.aws().results(table, regionOfArn(ctx.io.env.ALERT_TOPIC_ARN ?? '')) : undefined,
+    snapshots: new Map(),
+    resultsNote: table ? undefined : 'RESULTS_TABLE is not set: last results not shown',
+  };
+
+  const statuses: PolicyStatus[] = [];
+  const rows: ClusterStatus[] = [];
+  for (const policy of policies) {
+    const longest = longestIntervalSeconds(policy.schedule, now);
+    const limit = overdueAfterSeconds(longest);
+    const checked = policy.enabled || named !== undefined;
+    statuses.push({
+      name: policy.name,
+      schedule: policy.schedule,
+      enabled: policy.enabled,
+      checked,
+      overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
+    });
+    if (checked) rows.push(...(await policyClusters(sc, policy, limit)));
+  }
+  const counts = countStates(rows);
+  const ok = rows.every((r) => r.state === 'ok');
+
+  if (values.json) {
+    writeJson(ctx.io, {
+      version: 1,
+      command: 'status',
+      file,
+      at: now.toISOString(),
+      ok,
+      policies: statuses,
+      clusters: rows.map(ordered),
+      counts,
+      notes: sc.resultsNote ? [sc.resultsNote] : [],
+    });
+  } else {
+    const blocks = statuses.map((status) =>
+      statusLines(
+        status,
+        rows.filter((r) => r.policy === status.name),
+        ctx.out,
+      ).join('\n'),
+    );
+    ctx.io.stdout.write(`${blocks.join('\n\n')}\n\n`);
+    if (sc.resultsNote) ctx.io.stdout.write(`${ctx.out.dim(`note: ${sc.resultsNote}`)}\n`);
+    const verdict = ok ? ctx.out.green('all protected') : ctx.out.red('not all protected');
+    ctx.io.stdout.write(`${verdict}: ${summaryText(rows)} (as of ${formatUtc(now)} UTC)\n`);
+  }
+  return ok ? EXIT.ok : EXIT.attention;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'is every cluster protected? newest snapshot, age, last result, overdue (exit 1 when not)',
+  help: HELP,
+  run,
+};

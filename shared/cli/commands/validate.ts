@@ -1,0 +1,137 @@
+/**
+ * `docdb-backup validate [file]`: every problem of a policy file at once, one line each
+ * (`file:line:column  policy  key.path  error|warning: message`), plus the CLI's own warnings about the
+ * snapshot quota. Exit 0 valid (warnings allowed), 1 invalid, 2 the file cannot be read or bad flags.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import {
+  formatProblem,
+  type PolicyProblem,
+  type ResolvedPolicy,
+  validatePolicyFile,
+} from '../../policy/index.js';
+import { PolicySource } from '../../policy/source.js';
+import { parseCommandArgs } from '../args.js';
+import type { Command, CommandContext } from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { counted, writeJson } from '../output.js';
+import { absolutePath, policyFileOf } from '../policies.js';
+import { quotaWarning } from '../quota.js';
+import type { Style } from '../style.js';
+
+const HELP = `Usage: docdb-backup validate [file] [--json]
+
+Checks a policy file the way the deploy and the backup function read it and lists every problem at
+once, one per line:  file:line:column  policy  key.path  error|warning: message
+Warnings (risky but valid) never fail: schedules more often than hourly, disabled policies, and
+policies whose snapshots do not fit a Region's manual snapshot quota (the file's quota: settings):
+without retention, one cluster filling it within a year; with retention, one cluster's steady state
+alone exceeding it.
+
+Arguments:
+  file          the policy file (default: $POLICIES_FILE, else config/policies.yml)
+
+Options:
+  --json        print the result as JSON (shape: shared/cli/README.md)
+  --no-color    plain text even on a terminal (NO_COLOR is respected too)
+  --debug       show stack traces of unexpected errors
+  -h, --help    show this help
+
+Exit codes: 0 valid, 1 invalid, 2 the file cannot be read or the flags are wrong.`;
+
+const READ_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** The CLI's quota warnings for a valid file, placed on each policy's `schedule`. */
+export function quotaProblems(
+  text: string,
+  file: string,
+  policies: readonly ResolvedPolicy[],
+  now: Date,
+): PolicyProblem[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const source = new PolicySource(file, doc, lineCounter, doc.toJS());
+  return policies.flatMap((policy, index) => {
+    const message = quotaWarning(policy, now);
+    return message ? [source.problem(['policies', index, 'schedule'], message, { severity: 'warning' })] : [];
+  });
+}
+
+/** One problem line, with its severity in front of the message (coloured on a terminal). */
+export function problemLine(problem: PolicyProblem, style: Style): string {
+  const severity = problem.severity === 'error' ? style.red('error') : style.yellow('warning');
+  return formatProblem({ ...problem, message: `${severity}: ${problem.message}` });
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('validate', args, { json: { type: 'boolean' } }, 1);
+  const file = positionals[0] ?? policyFileOf(undefined, ctx.io);
+  let text: string;
+  try {
+    text = await readFile(absolutePath(file, ctx.io), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const reason = READ_REASONS[code] ?? (error as Error).message;
+    throw new UsageError(`cannot read the policy file ${file}: ${reason}${code ? ` (${code})` : ''}`, {
+      command: 'validate',
+      showHelpHint: false,
+      cause: error,
+    });
+  }
+  const now = ctx.io.now();
+  const result = validatePolicyFile(text, file, { now });
+  const problems = [...result.problems];
+  if (result.policies) problems.push(...quotaProblems(text, file, result.policies, now));
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const valid = result.policies !== undefined;
+  if (values.json) {
+    writeJson(ctx.io, {
+      version: 1,
+      command: 'validate',
+      file,
+      valid,
+      policies: result.policies?.map((p) => p.name) ?? [],
+      errors,
+      warnings,
+      problems: problems.map((p) => ({
+        file: p.file,
+        line: p.line,
+        column: p.column,
+        policy: p.policy ?? null,
+        path: p.path,
+        severity: p.severity,
+        message: p.message,
+      })),
+    });
+  } else {
+    const { out } = ctx;
+    for (const problem of problems) ctx.io.stdout.write(`${problemLine(problem, out)}\n`);
+    if (valid) {
+      const names = result.policies?.map((p) => p.name) ?? [];
+      const warned = warnings ? `, ${counted(warnings, 'warning')}` : '';
+      ctx.io.stdout.write(
+        `${out.green('valid')}: ${file}, ${counted(names.length, 'policy', 'policies')} (${names.join(', ')})${warned}\n`,
+      );
+    } else {
+      ctx.io.stdout.write(
+        `${out.red('invalid')}: ${file}, ${counted(errors, 'error')}${warnings ? `, ${counted(warnings, 'warning')}` : ''}\n`,
+      );
+    }
+  }
+  return valid ? EXIT.ok : EXIT.attention;
+}
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check a policy file: every error at once, and warnings for risky policies',
+  help: HELP,
+  run,
+};

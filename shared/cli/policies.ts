@@ -1,0 +1,69 @@
+/**
+ * The policy file as `plan`, `run` and `status` read it: which file, loaded and validated (an invalid file
+ * is an unusable invocation: exit 2, every error listed), and which policies `--policy` names.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import {
+  formatProblem,
+  loadPolicyFile,
+  PolicyValidationError,
+  type ResolvedPolicy,
+} from '../policy/index.js';
+import { closest } from '../policy/text.js';
+import { UsageError } from './errors.js';
+import type { CliIo } from './io.js';
+
+export const DEFAULT_POLICY_FILE = 'config/policies.yml';
+
+/**
+ * The policy file to read: `--file`, else `POLICIES_FILE` (the function's own variable), else
+ * `config/policies.yml`. Returned as given (for messages); read it with `absolutePath`.
+ * Example: `policyFileOf(undefined, io)` → `'config/policies.yml'`
+ */
+export function policyFileOf(flag: string | undefined, io: CliIo): string {
+  return flag ?? (io.env.POLICIES_FILE || DEFAULT_POLICY_FILE);
+}
+
+/** The path resolved against the command's working directory. */
+export function absolutePath(file: string, io: CliIo): string {
+  return isAbsolute(file) ? file : resolve(io.cwd, file);
+}
+
+/**
+ * Loads and validates the policy file, or throws a `UsageError` listing every problem.
+ * Example: `const policies = await loadPolicies('config/policies.yml', io, 'plan')`
+ */
+export async function loadPolicies(file: string, io: CliIo, command: string): Promise<ResolvedPolicy[]> {
+  try {
+    return await loadPolicyFile(absolutePath(file, io));
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    const problems = error.problems.map((p) => ({ ...p, file }));
+    const read = problems.length === 1 && problems[0]?.line === 0;
+    throw new UsageError(
+      read ? `cannot use ${file}` : `${file} is not a valid policy file (run: docdb-backup validate ${file})`,
+      { command, details: problems.map(formatProblem), showHelpHint: false, cause: error },
+    );
+  }
+}
+
+/**
+ * The policies a command works on: the one `--policy` names, or all of them.
+ * Example: `pickPolicies(policies, 'nightly-prod', 'run')` → `[nightly-prod]`
+ */
+export function pickPolicies(
+  policies: readonly ResolvedPolicy[],
+  name: string | undefined,
+  command: string,
+  file: string,
+): ResolvedPolicy[] {
+  if (name === undefined) return [...policies];
+  const found = policies.find((p) => p.name === name);
+  if (found) return [found];
+  const names = policies.map((p) => p.name);
+  const suggestion = closest(name, names);
+  throw new UsageError(
+    `unknown policy "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; ${file} defines: ${names.join(', ')}`,
+    { command, showHelpHint: false },
+  );
+}

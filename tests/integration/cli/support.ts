@@ -1,0 +1,148 @@
+/**
+ * Harness for the operator CLI against the loopback emulator: the CLI runs in-process through `runCli`
+ * (buffers for stdout/stderr, a chosen environment and time) or as a user runs it, a spawned
+ * `node bin/docdb-backup.js`. The SDK reads the endpoint and credentials from the process environment,
+ * as it does for a person at a shell.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
+import { type ProvisionedService, provisionService } from '../../../local/service.js';
+import { type CliAws, sdkAws } from '../../../shared/cli/aws.js';
+import { bufferedOutput, type CliIo } from '../../../shared/cli/io.js';
+import { runCli } from '../../../shared/cli/main.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const BIN = join(ROOT, 'bin', 'docdb-backup.js');
+
+/** Ownership tags of a snapshot the service took for `policy`. */
+export const ownedBy = (policy: string) => ({
+  'docdb-backup:managed-by': 'docdb-backup',
+  'docdb-backup:policy': policy,
+});
+
+export interface CliWorld {
+  emu: Emulator;
+  service: ProvisionedService;
+  dir: string;
+}
+
+export async function startCliWorld(): Promise<CliWorld> {
+  const emu = await startEmulator({ port: 0 });
+  const service = await provisionService(emu);
+  Object.assign(process.env, emu.env());
+  return { emu, service, dir: mkdtempSync(join(tmpdir(), 'docdb-backup-cli-')) };
+}
+
+/** An empty emulator with the service's topic and table, then `fleet`. */
+export async function resetCliWorld(world: CliWorld, fleet: FleetSeed): Promise<void> {
+  await world.emu.reset();
+  world.service = await provisionService(world.emu);
+  world.emu.seed(fleet);
+}
+
+/** Writes a policy file into the world's directory and returns its path. */
+export function writePolicies(world: CliWorld, yaml: string, name = 'policies.yml'): string {
+  const file = join(world.dir, name);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface InProcessOptions {
+  /** Added to the emulator's environment and the service's variables (undefined removes a variable). */
+  env?: Record<string, string | undefined>;
+  /** Leave out the service's ALERT_TOPIC_ARN / RESULTS_TABLE. */
+  noServiceEnv?: boolean;
+  tty?: boolean;
+  now?: Date;
+  aws?: () => CliAws;
+}
+
+/** Runs `docdb-backup <args>` in this process, with its output captured. */
+export async function cli(
+  world: CliWorld,
+  args: string[],
+  options: InProcessOptions = {},
+): Promise<CliOutcome> {
+  const stdout = bufferedOutput({ isTTY: options.tty ?? false, columns: 120 });
+  const stderr = bufferedOutput({ isTTY: false });
+  const env: NodeJS.ProcessEnv = {
+    ...(options.noServiceEnv ? world.emu.env() : world.service.env),
+    ...options.env,
+  };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env,
+    cwd: world.dir,
+    now: () => options.now ?? new Date(),
+    onInterrupt: () => () => {},
+  };
+  const code = await runCli(args, io, { aws: options.aws });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** AWS as the SDK sees it, except that no credentials are found. */
+export function withoutCredentials(): CliAws {
+  const aws = sdkAws();
+  return {
+    ...aws,
+    credentials: async () => ({ ok: false, reason: 'Could not load credentials from any providers' }),
+  };
+}
+
+/** Runs the CLI as a person does: `node bin/docdb-backup.js <args>` in `cwd`, with `env` only. */
+export function spawnCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliOutcome> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The results table's cluster items (alert markers left out), sorted by key, as plain strings. */
+export async function recordedResults(world: CliWorld): Promise<Record<string, string>[]> {
+  const dynamo = new DynamoDBClient({
+    endpoint: world.emu.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator' },
+  });
+  try {
+    const out = await dynamo.send(new ScanCommand({ TableName: world.service.table }));
+    return (out.Items ?? [])
+      .map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? ''])))
+      .filter((item) => !item.pk?.startsWith('alert#'))
+      .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+  } finally {
+    dynamo.destroy();
+  }
+}
+
+/** Manual snapshot ids of the default account in `region`. */
+export function manualSnapshotIds(world: CliWorld, region: string): string[] {
+  const view = world.emu.state().accounts['123456789012']?.regions[region];
+  return (view?.snapshots ?? [])
+    .filter((s) => s.type === 'manual')
+    .map((s) => s.id)
+    .sort();
+}

@@ -1,0 +1,88 @@
+// Seam: shared/cli/quota.ts with plain policies: how a schedule and its retention use each Region's
+// manual snapshot quota, and the validate warning that follows.
+import { describe, expect, it } from 'vitest';
+import { daysToReach, quotaGroups, quotaUse, quotaWarning } from '../../../shared/cli/quota.js';
+import { policy } from '../../support/fakes.js';
+
+const NOW = new Date('2026-01-01T00:00:00Z');
+const quota = (regions: Record<string, number> = {}, fallback = 100) => ({
+  default: fallback,
+  regions,
+  warnAtPercent: 80,
+});
+
+describe('daysToReach', () => {
+  it('is the time of the n-th fire from now', () => {
+    expect(daysToReach('cron(0 3 * * ? *)', NOW, 100)).toBe(99.125);
+    expect(daysToReach('rate(1 hour)', NOW, 24)).toBe(1);
+  });
+
+  it('is undefined when the schedule never fires that often', () => {
+    expect(daysToReach('cron(0 3 1 1 ? 2026-2027)', NOW, 100)).toBeUndefined();
+  });
+});
+
+describe('quotaUse', () => {
+  it('without retention: snapshots only accumulate, counted per year', () => {
+    expect(quotaUse(policy(), NOW)).toEqual({ kind: 'unbounded', perYear: 365, capped: false });
+    expect(quotaUse(policy({ schedule: 'cron(0 3 ? * SUN *)' }), NOW)).toMatchObject({ perYear: 52 });
+  });
+
+  it('with retention: the steady state of the retention planner', () => {
+    expect(quotaUse(policy({ retention: { keepLast: 7 } }), NOW)).toEqual({ kind: 'steady', perCluster: 7 });
+    expect(quotaUse(policy({ schedule: 'rate(1 hour)', retention: { maxAgeDays: 2 } }), NOW)).toEqual({
+      kind: 'steady',
+      perCluster: 48,
+    });
+  });
+});
+
+describe('quotaGroups', () => {
+  it("groups the policy's Regions by their quota, smallest first", () => {
+    const p = policy({
+      regions: ['us-east-1', 'eu-west-1', 'us-west-2'],
+      quota: quota({ 'eu-west-1': 150 }),
+    });
+    expect(quotaGroups(p)).toEqual([
+      { quota: 100, regions: ['us-east-1', 'us-west-2'] },
+      { quota: 150, regions: ['eu-west-1'] },
+    ]);
+  });
+});
+
+describe('quotaWarning', () => {
+  it('warns when one cluster without retention fills a quota within a year, per quota', () => {
+    const p = policy({ regions: ['us-east-1', 'eu-west-1'], quota: quota({ 'eu-west-1': 300 }) });
+    expect(quotaWarning(p, NOW)).toBe(
+      'without retention this policy fills the 100-snapshot quota of us-east-1 in 99 days and the 300-snapshot ' +
+        'quota of eu-west-1 in 299 days with one selected cluster (365 snapshots a year per cluster; the quota is ' +
+        'shared with RDS, Neptune and other policies): add retention, or delete old snapshots in time',
+    );
+  });
+
+  it('shows hours and minutes when the quota fills within two days', () => {
+    expect(quotaWarning(policy({ schedule: 'rate(10 minutes)' }), NOW)).toMatch(
+      /fills the 100-snapshot quota of us-east-1 in 16h 40m with one selected cluster \(8h 20m with two; 52560 snapshots a year/,
+    );
+  });
+
+  it('says nothing when a year of snapshots fits, when retention keeps few, or for a disabled policy', () => {
+    expect(quotaWarning(policy({ schedule: 'cron(0 3 ? * SUN *)' }), NOW)).toBeUndefined();
+    expect(quotaWarning(policy({ quota: quota({}, 400) }), NOW)).toBeUndefined();
+    expect(quotaWarning(policy({ retention: { daily: 7, weekly: 4, monthly: 12 } }), NOW)).toBeUndefined();
+    expect(quotaWarning(policy({ enabled: false }), NOW)).toBeUndefined();
+  });
+
+  it("warns when retention holds more of one cluster than a Region's quota", () => {
+    const p = policy({
+      regions: ['us-east-1', 'eu-west-1'],
+      retention: { keepLast: 120 },
+      quota: quota({ 'eu-west-1': 150 }),
+    });
+    expect(quotaWarning(p, NOW)).toBe(
+      'its retention holds about 120 snapshots of each cluster once it has pruned: more than the 100-snapshot ' +
+        'quota of us-east-1 can hold for one cluster (the quota is shared with RDS, Neptune and other policies): ' +
+        'keep fewer, or raise the quota',
+    );
+  });
+});

@@ -1,0 +1,156 @@
+// Seam: `docdb-backup validate` (shared/cli/commands/validate.ts) run in-process on files on disk: every
+// problem at once in the `file:line:column  policy  key.path  message` format, the quota warnings, the
+// JSON shape and the exit codes 0 / 1 / 2.
+import { describe, expect, it } from 'vitest';
+import { run, tempDir } from './support.js';
+
+const NIGHTLY = `version: 1
+defaults:
+  regions: [us-east-1]
+policies:
+  - name: nightly
+    schedule: cron(0 3 * * ? *)
+    clusters:
+      identifiers: [orders]
+`;
+
+describe('docdb-backup validate', () => {
+  it("accepts the repository's own config/policies.yml by default (exit 0)", async () => {
+    const out = await run(['validate']);
+
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^valid: config\/policies\.yml, \d+ policies \([a-z0-9, -]+\)\n$/);
+    expect(out.stderr).toBe('');
+  });
+
+  it('lists every error and warning at once, in file order, and exits 1', async () => {
+    const dir = tempDir({
+      'policies.yml': `version: 1
+defaults:
+  regions: [us-east-1]
+policies:
+  - name: nightly
+    schedule: cron(0 3 * * *)
+    clusters:
+      identifiers: [orders]
+    retenton: { keepLast: 3 }
+  - name: often
+    enabled: false
+    schedule: rate(10 minutes)
+    clusters:
+      tags: { backup: often }
+`,
+    });
+
+    const out = await run(['validate', 'policies.yml'], { cwd: dir });
+
+    expect(out.code).toBe(1);
+    expect(out.stdout.split('\n')).toEqual([
+      'policies.yml:6:15  nightly  schedule  error: cron(...) needs 6 fields (minutes hours day-of-month month day-of-week year), found 5 (EventBridge cron has a year field: add " *" at the end)',
+      expect.stringMatching(/^policies\.yml:9:5 {2}nightly {2}retenton {2}error: unknown key "retenton"/),
+      'policies.yml:11:14  often  enabled  warning: the policy is disabled (enabled: false): it takes no snapshots until enabled',
+      expect.stringMatching(
+        /^policies\.yml:12:15 {2}often {2}schedule {2}warning: the schedule fires more often than hourly/,
+      ),
+      'invalid: policies.yml, 2 errors, 2 warnings',
+      '',
+    ]);
+  });
+
+  it("warns when a policy without retention fills the Region's snapshot quota within a year", async () => {
+    const dir = tempDir({ 'policies.yml': NIGHTLY });
+
+    const out = await run(['validate', 'policies.yml'], { cwd: dir, now: new Date('2026-01-01T00:00:00Z') });
+
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(
+      'policies.yml:6:15  nightly  schedule  warning: without retention this policy fills the 100-snapshot quota ' +
+        'of us-east-1 in 99 days with one selected cluster (49 days with two; 365 snapshots a year per cluster; ' +
+        'the quota is shared with RDS, Neptune and other policies): add retention, or delete old snapshots in time\n' +
+        'valid: policies.yml, 1 policy (nightly), 1 warning\n',
+    );
+  });
+
+  it("warns when one cluster's steady state under retention exceeds a Region's quota, naming the quota", async () => {
+    const dir = tempDir({
+      'policies.yml': `${NIGHTLY}    regions: [us-east-1, eu-west-1]
+    retention: { maxAgeDays: 120 }
+quota:
+  regions: { eu-west-1: 150 }
+`,
+    });
+
+    const out = await run(['validate', 'policies.yml', '--json'], {
+      cwd: dir,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
+
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({
+      version: 1,
+      command: 'validate',
+      file: 'policies.yml',
+      valid: true,
+      policies: ['nightly'],
+      errors: 0,
+      warnings: 1,
+      problems: [
+        {
+          file: 'policies.yml',
+          line: 6,
+          column: 15,
+          policy: 'nightly',
+          path: 'schedule',
+          severity: 'warning',
+          message:
+            'its retention holds about 120 snapshots of each cluster once it has pruned: more than the ' +
+            '100-snapshot quota of us-east-1 can hold for one cluster (the quota is shared with RDS, Neptune and ' +
+            'other policies): keep fewer, or raise the quota',
+        },
+      ],
+    });
+  });
+
+  it('says nothing about the quota for a policy that fits it', async () => {
+    const dir = tempDir({ 'policies.yml': NIGHTLY.replace('cron(0 3 * * ? *)', 'cron(0 3 ? * SUN *)') });
+
+    const out = await run(['validate', 'policies.yml'], { cwd: dir });
+
+    expect(out.stdout).toBe('valid: policies.yml, 1 policy (nightly)\n');
+  });
+
+  it('colours the severity only on a terminal without NO_COLOR', async () => {
+    const dir = tempDir({ 'policies.yml': NIGHTLY });
+
+    const colour = await run(['validate', 'policies.yml'], { cwd: dir, tty: true });
+    const noColor = await run(['validate', 'policies.yml'], { cwd: dir, tty: true, env: { NO_COLOR: '1' } });
+    const flag = await run(['validate', 'policies.yml', '--no-color'], { cwd: dir, tty: true });
+
+    expect(colour.stdout).toContain('  schedule  \u001b[33mwarning\u001b[39m: without retention');
+    expect(noColor.stdout).not.toContain('\u001b[');
+    expect(flag.stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 2 when the file cannot be read or the arguments are wrong', async () => {
+    const dir = tempDir();
+
+    const missing = await run(['validate', 'nope.yml'], { cwd: dir });
+    const directory = await run(['validate', '.'], { cwd: dir });
+    const twoFiles = await run(['validate', 'a.yml', 'b.yml'], { cwd: dir });
+    const fromEnv = await run(['validate'], { cwd: dir, env: { POLICIES_FILE: 'elsewhere.yml' } });
+
+    expect(missing).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'docdb-backup validate: cannot read the policy file nope.yml: no such file (ENOENT)\n',
+    });
+    expect(directory.stderr).toBe(
+      'docdb-backup validate: cannot read the policy file .: it is a directory (EISDIR)\n',
+    );
+    expect(twoFiles.code).toBe(2);
+    expect(twoFiles.stderr).toBe(
+      'docdb-backup validate: unexpected argument "b.yml"\nRun "docdb-backup validate --help" for usage.\n',
+    );
+    expect(fromEnv.stderr).toContain('cannot read the policy file elsewhere.yml');
+  });
+});
