@@ -52,6 +52,38 @@ async function provenPlan(
   }
 }
 
+/** A deletion retention would make, with its reason; ownership already proven from tags. */
+export interface PlannedDeletion {
+  snapshotId: string;
+  reason: string;
+}
+
+/**
+ * What retention would delete for one cluster once `current` (this slot's snapshot) exists: read-only.
+ * When `current` does not exist yet (a dry run), it is counted as a new snapshot in `creating`.
+ * Throws on AWS errors.
+ * @example await retentionPreview(ctx, 'us-east-1', 'orders', 'nightly-orders-20261128-0300')
+ */
+export async function retentionPreview(
+  ctx: PruneContext,
+  region: string,
+  clusterId: string,
+  current: string,
+): Promise<PlannedDeletion[]> {
+  const listed = (await ctx.docdb.listClusterSnapshots(region, clusterId, ctx.signal)).filter(
+    (s) =>
+      s.clusterId.toLowerCase() === clusterId &&
+      hasSnapshotIdShape(ctx.prefix, s.snapshotId) &&
+      slotFromSnapshotId(s.snapshotId) !== undefined,
+  );
+  if (!listed.some((s) => s.snapshotId === current)) {
+    listed.push({ snapshotId: current, clusterId, arn: '', status: 'creating', createdAt: ctx.slot });
+  }
+  const owned = new Map<string, boolean>([[current, true]]);
+  const plan = await provenPlan(ctx, region, listed, owned);
+  return plan.delete.filter((d) => owned.get(d.snapshotId) === true);
+}
+
 /**
  * Applies the policy's retention to one cluster whose snapshot for this slot exists (`current`).
  * Never throws: a failure to read or delete becomes a failed deletion result.
@@ -63,17 +95,9 @@ export async function pruneCluster(
   clusterId: string,
   current: string,
 ): Promise<DeletionResult[]> {
-  let listed: ManualSnapshot[];
-  const owned = new Map<string, boolean>([[current, true]]);
-  let plan: Awaited<ReturnType<typeof provenPlan>>;
+  let planned: PlannedDeletion[];
   try {
-    listed = (await ctx.docdb.listClusterSnapshots(region, clusterId, ctx.signal)).filter(
-      (s) =>
-        s.clusterId.toLowerCase() === clusterId &&
-        hasSnapshotIdShape(ctx.prefix, s.snapshotId) &&
-        slotFromSnapshotId(s.snapshotId) !== undefined,
-    );
-    plan = await provenPlan(ctx, region, listed, owned);
+    planned = await retentionPreview(ctx, region, clusterId, current);
   } catch (error) {
     const failure = describeFailure(error);
     ctx.log.error('could not plan retention', { region, cluster: clusterId, error: failure });
@@ -82,8 +106,7 @@ export async function pruneCluster(
     ];
   }
   const results: DeletionResult[] = [];
-  for (const { snapshotId, reason } of plan.delete) {
-    if (owned.get(snapshotId) !== true) continue;
+  for (const { snapshotId, reason } of planned) {
     try {
       await ctx.docdb.deleteSnapshot(region, snapshotId, ctx.signal);
       ctx.log.info('snapshot deleted', { region, cluster: clusterId, snapshotId, reason });

@@ -4,8 +4,10 @@
  * clusters in a state the run fails without trying, explicit identifiers found nowhere, and clusters of
  * other engines that carry the policy's tags or a listed identifier. Used by `plan` and `run --dry-run`.
  */
+import { describeFailure } from '../backup/failures.js';
 import { inPool } from '../backup/pool.js';
 import type { AnyEngineCluster, ClusterInventory, DocdbPort, RunLog } from '../backup/ports.js';
+import { type PlannedDeletion, retentionPreview } from '../backup/prune.js';
 import { STATES_WAITING_CANNOT_FIX } from '../backup/retry.js';
 import { planRegion, type RegionPlan } from '../backup/select.js';
 import { needsTagsForSelection } from '../planning/selection.js';
@@ -34,6 +36,8 @@ export interface PlannedCluster {
   snapshotId: string | null;
   /** One sentence for people. */
   detail: string;
+  /** Snapshots the policy's retention would delete once this one exists (ownership proven); [] without retention. */
+  wouldDelete: PlannedDeletion[];
 }
 
 export interface InspectContext {
@@ -74,6 +78,7 @@ function row(
     engine: fields.engine ?? null,
     snapshotId: fields.snapshotId ?? null,
     detail: fields.detail,
+    wouldDelete: fields.wouldDelete ?? [],
   };
 }
 
@@ -247,7 +252,36 @@ export async function inspectPolicy(
     const otherEngines = listing ? await otherEnginesPicked(ctx, policy, region, listing) : [];
     return { plan, otherEngines };
   });
-  return planRows(regions);
+  const rows = planRows(regions);
+  const retention = policy.retention;
+  if (!retention) return rows;
+  const pruneContext = {
+    docdb: ctx.docdb,
+    clock: { now: () => Date.now(), sleep: async () => undefined },
+    log: ctx.log,
+    policyName: policy.name,
+    prefix: policy.snapshot.prefix,
+    rules: retention,
+    slot,
+    signal: ctx.signal,
+  };
+  await inPool(
+    rows.filter((r) => r.action === 'snapshot' && r.snapshotId),
+    ctx.concurrency,
+    async (r) => {
+      try {
+        r.wouldDelete = await retentionPreview(pruneContext, r.region, r.clusterId, r.snapshotId!);
+      } catch (error) {
+        ctx.log.warn('could not preview retention', {
+          region: r.region,
+          cluster: r.clusterId,
+          error: describeFailure(error),
+        });
+        r.detail = `${r.detail} (retention preview unavailable: ${describeFailure(error).message})`;
+      }
+    },
+  );
+  return rows;
 }
 
 /** Counts of a plan's lines by action. */

@@ -75,14 +75,23 @@ export function actionWord(action: PlanAction, style: Style): string {
 export function planTable(rows: readonly PlannedCluster[], style: Style, indent: string): string[] {
   return renderTable(
     [{ header: 'REGION' }, { header: 'CLUSTER' }, { header: 'ACTION' }, { header: 'DETAIL' }],
-    rows.map((r) => [r.region, r.clusterId, actionWord(r.action, style), r.detail]),
+    rows.flatMap((r) => [
+      [r.region, r.clusterId, actionWord(r.action, style), r.detail],
+      ...r.wouldDelete.map((d) => [
+        r.region,
+        r.clusterId,
+        style.yellow('delete'),
+        `${d.snapshotId} (${d.reason})`,
+      ]),
+    ]),
     { indent, style },
   );
 }
 
-/** `3 to snapshot, 1 skipped, 1 would fail`. */
-export function countsLine(counts: Record<PlanAction, number>): string {
-  return `${counts.snapshot} to snapshot, ${counts.skip} skipped, ${counts.fail} would fail`;
+/** `3 to snapshot, 1 skipped, 1 would fail, 2 to delete by retention`. */
+export function countsLine(counts: Record<PlanAction, number>, deletions = 0): string {
+  const deleting = deletions ? `, ${deletions} to delete by retention` : '';
+  return `${counts.snapshot} to snapshot, ${counts.skip} skipped, ${counts.fail} would fail${deleting}`;
 }
 
 /** The text of one policy's plan. */
@@ -99,7 +108,13 @@ export function renderPolicyPlan(plan: PolicyPlan, style: Style, awsNote: string
     lines.push(
       ...(plan.clusters.length ? planTable(plan.clusters, style, '    ') : ['    select no cluster']),
     );
-    if (plan.counts) lines.push(`  ${countsLine(plan.counts)}`);
+    if (plan.counts)
+      lines.push(
+        `  ${countsLine(
+          plan.counts,
+          plan.clusters.reduce((n, r) => n + r.wouldDelete.length, 0),
+        )}`,
+      );
   } else if (awsNote && plan.slot) {
     lines.push(`  clusters: ${awsNote}`);
   }

@@ -194,7 +194,10 @@ async function dryRun(
     const lines = [
       `${out.bold('dry run')} of ${out.bold(policy.name)} for slot ${formatUtc(slot)} UTC: nothing is changed`,
       ...(rows.length ? planTable(rows, out, '  ') : ['  the policy selects no cluster']),
-      countsLine(counts),
+      countsLine(
+        counts,
+        rows.reduce((n, r) => n + r.wouldDelete.length, 0),
+      ),
     ];
     ctx.io.stdout.write(`${lines.join('\n')}\n`);
   }

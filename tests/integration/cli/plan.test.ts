@@ -103,6 +103,7 @@ describe('docdb-backup plan', () => {
       engine: null,
       snapshotId: 'nightly-orders-20261128-0300',
       detail: 'nightly-orders-20261128-0300',
+      wouldDelete: [],
     });
     expect(nightly.clusters[4]).toMatchObject({ engine: 'aurora-postgresql' });
     expect(nightly.counts).toEqual({ snapshot: 3, skip: 2, fail: 2 });

@@ -46,6 +46,7 @@ describe('planRows', () => {
         engine: null,
         snapshotId: 'nightly-orders-20261128-0300',
         detail: 'nightly-orders-20261128-0300',
+        wouldDelete: [],
       },
       expect.objectContaining({
         clusterId: 'payments',
