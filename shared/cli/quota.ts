@@ -122,3 +122,68 @@ export function quotaWarning(policy: ResolvedPolicy, now: Date): string | undefi
     'retention, or delete old snapshots in time'
   );
 }
+
+/** One Region's steady state over every enabled policy with retention: what validate sums and warns about. */
+export interface RegionSteadyState {
+  region: string;
+  quota: number;
+  warnAtPercent: number;
+  /** Snapshots held once retention has pruned: per-cluster steady state × clusters listed by id (at least 1). */
+  total: number;
+  /** Some policies also select by tag, so the real count can be higher. */
+  atLeast: boolean;
+  parts: { policy: string; perCluster: number; clusters: number }[];
+}
+
+/**
+ * Each Region's steady-state snapshot count from schedules × retention × selected clusters. Clusters
+ * selected by tag are unknown offline: a policy counts its listed identifiers, or one cluster when it
+ * selects only by tag, and the total is then a lower bound.
+ * Example: `regionSteadyStates(policies, now)[0]` → `{ region: 'us-east-1', total: 14, quota: 100, … }`
+ */
+export function regionSteadyStates(policies: readonly ResolvedPolicy[], now: Date): RegionSteadyState[] {
+  const byRegion = new Map<string, RegionSteadyState>();
+  for (const policy of policies) {
+    if (!policy.enabled || !policy.retention) continue;
+    const use = quotaUse(policy, now);
+    if (use.kind !== 'steady') continue;
+    const byTag = Object.keys(policy.clusters.tags).length > 0;
+    const clusters = Math.max(1, policy.clusters.identifiers.length);
+    for (const region of policy.regions) {
+      const state = byRegion.get(region) ?? {
+        region,
+        quota: quotaOf(policy.quota, region),
+        warnAtPercent: policy.quota.warnAtPercent,
+        total: 0,
+        atLeast: false,
+        parts: [],
+      };
+      state.total += use.perCluster * clusters;
+      state.atLeast ||= byTag;
+      state.parts.push({ policy: policy.name, perCluster: use.perCluster, clusters });
+      byRegion.set(region, state);
+    }
+  }
+  return [...byRegion.values()].sort((a, b) => a.region.localeCompare(b.region));
+}
+
+/**
+ * The validate warning for a Region whose steady state reaches the warning threshold or the quota, or
+ * undefined when it fits.
+ * Example: `regionQuotaWarning(state)` → `'in us-east-1 the policies hold about 90 snapshots once retention has pruned …'`
+ */
+export function regionQuotaWarning(state: RegionSteadyState): string | undefined {
+  const percent = Math.round((state.total / state.quota) * 100);
+  if (state.total * 100 < state.warnAtPercent * state.quota) return undefined;
+  const parts = state.parts.map(
+    (p) => `${p.policy} ${p.perCluster} × ${p.clusters} cluster${p.clusters === 1 ? '' : 's'}`,
+  );
+  const level =
+    state.total > state.quota
+      ? 'more than the quota'
+      : `at or above the ${state.warnAtPercent}% warning threshold`;
+  return (
+    `in ${state.region} the policies hold ${state.atLeast ? 'at least ' : 'about '}${state.total} snapshots once retention has pruned ` +
+    `(${parts.join(', ')}): ${percent}% of the ${state.quota}-snapshot quota, ${level} (${SHARED}): keep fewer, or raise the quota`
+  );
+}

@@ -17,7 +17,7 @@ import type { Command, CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { counted, writeJson } from '../output.js';
 import { absolutePath, policyFileOf } from '../policies.js';
-import { quotaWarning } from '../quota.js';
+import { quotaWarning, regionQuotaWarning, regionSteadyStates } from '../quota.js';
 import type { Style } from '../style.js';
 
 const HELP = `Usage: docdb-backup validate [file] [--json]
@@ -27,7 +27,8 @@ once, one per line:  file:line:column  policy  key.path  error|warning: message
 Warnings (risky but valid) never fail: schedules more often than hourly, disabled policies, and
 policies whose snapshots do not fit a Region's manual snapshot quota (the file's quota: settings):
 without retention, one cluster filling it within a year; with retention, one cluster's steady state
-alone exceeding it.
+alone exceeding it, or a Region's steady state over all policies (retention x clusters listed by id)
+reaching quota.warnAtPercent of its quota.
 
 Arguments:
   file          the policy file (default: $POLICIES_FILE, else config/policies.yml)
@@ -57,10 +58,16 @@ export function quotaProblems(
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const source = new PolicySource(file, doc, lineCounter, doc.toJS());
-  return policies.flatMap((policy, index) => {
+  const perPolicy = policies.flatMap((policy, index) => {
     const message = quotaWarning(policy, now);
     return message ? [source.problem(['policies', index, 'schedule'], message, { severity: 'warning' })] : [];
   });
+  const at = source.valueAt(['quota']) === undefined ? ['policies'] : ['quota'];
+  const perRegion = regionSteadyStates(policies, now).flatMap((state) => {
+    const message = regionQuotaWarning(state);
+    return message ? [source.problem(at, message, { severity: 'warning', target: 'key' })] : [];
+  });
+  return [...perPolicy, ...perRegion];
 }
 
 /** One problem line, with its severity in front of the message (coloured on a terminal). */

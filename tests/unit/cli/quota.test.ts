@@ -1,7 +1,14 @@
 // Seam: shared/cli/quota.ts with plain policies: how a schedule and its retention use each Region's
 // manual snapshot quota, and the validate warning that follows.
 import { describe, expect, it } from 'vitest';
-import { daysToReach, quotaGroups, quotaUse, quotaWarning } from '../../../shared/cli/quota.js';
+import {
+  daysToReach,
+  quotaGroups,
+  quotaUse,
+  quotaWarning,
+  regionQuotaWarning,
+  regionSteadyStates,
+} from '../../../shared/cli/quota.js';
 import { policy } from '../../support/fakes.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -84,5 +91,50 @@ describe('quotaWarning', () => {
         'quota of us-east-1 can hold for one cluster (the quota is shared with RDS, Neptune and other policies): ' +
         'keep fewer, or raise the quota',
     );
+  });
+});
+
+describe('Region steady state over all policies', () => {
+  const withRetention = (
+    name: string,
+    identifiers: string[],
+    keepLast: number,
+    tags: Record<string, string> = {},
+  ) =>
+    policy({
+      name,
+      regions: ['us-east-1', 'eu-west-1'],
+      clusters: { identifiers, tags, exclude: [] },
+      snapshot: { prefix: name, tags: {}, copyClusterTags: false },
+      retention: { keepLast },
+    });
+
+  it('sums retention x listed clusters per Region across policies', () => {
+    const states = regionSteadyStates(
+      [
+        withRetention('nightly', ['a', 'b', 'c'], 14),
+        withRetention('weekly', ['a'], 30, { backup: 'weekly' }),
+      ],
+      NOW,
+    );
+    expect(states.map((s) => [s.region, s.total, s.atLeast])).toEqual([
+      ['eu-west-1', 72, true],
+      ['us-east-1', 72, true],
+    ]);
+    expect(regionQuotaWarning(states[0]!)).toBeUndefined();
+  });
+
+  it('warns at the threshold and says by how much, naming each policy', () => {
+    const [state] = regionSteadyStates([withRetention('nightly', ['a', 'b', 'c', 'd', 'e', 'f'], 14)], NOW);
+    expect(regionQuotaWarning(state!)).toBe(
+      'in eu-west-1 the policies hold about 84 snapshots once retention has pruned (nightly 14 × 6 clusters): ' +
+        '84% of the 100-snapshot quota, at or above the 80% warning threshold (the quota is shared with RDS, ' +
+        'Neptune and other policies): keep fewer, or raise the quota',
+    );
+  });
+
+  it('says when the steady state is more than the quota', () => {
+    const [state] = regionSteadyStates([withRetention('hourly', ['a', 'b'], 60)], NOW);
+    expect(regionQuotaWarning(state!)).toContain('120% of the 100-snapshot quota, more than the quota');
   });
 });
