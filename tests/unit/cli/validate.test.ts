@@ -110,8 +110,8 @@ quota:
           p.message.slice(0, 60),
         ]),
     ).toEqual([
-      [11, 'quota', 'in eu-west-1 the policies hold about 120 snapshots once retent'],
-      [11, 'quota', 'in us-east-1 the policies hold about 120 snapshots once retent'],
+      [11, 'quota', 'in eu-west-1 the policies hold about 120 snapshots once rete'],
+      [11, 'quota', 'in us-east-1 the policies hold about 120 snapshots once rete'],
     ]);
   });
 
