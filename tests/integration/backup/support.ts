@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type BackupResult, runScheduledBackup } from '../../../functions/backup/handler.js';
 import { wireFromEnvironment } from '../../../functions/backup/wiring.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import { memoryLog } from '../../support/fakes.js';
+import { recordedItems } from '../../support/records.js';
 
 export interface World {
   emu: Emulator;
@@ -73,21 +73,9 @@ export async function runPolicy(
   return { result, log };
 }
 
-/** The result items recorded in the results table (alert markers excluded), sorted by key. */
-export async function recordedResults(world: World): Promise<Record<string, string>[]> {
-  const dynamo = new DynamoDBClient({
-    endpoint: world.emu.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator' },
-  });
-  try {
-    const out = await dynamo.send(new ScanCommand({ TableName: world.service.table }));
-    return (out.Items ?? [])
-      .map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? ''])))
-      .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
-  } finally {
-    dynamo.destroy();
-  }
+/** The results table's items (alert markers left out), sorted by key, as plain strings. */
+export function recordedResults(world: World): Promise<Record<string, string>[]> {
+  return recordedItems(world.emu, world.service.table);
 }
 
 /** Snapshot ids per Region of the default account, by type. */

@@ -8,12 +8,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import { type CliAws, sdkAws } from '../../../shared/cli/aws.js';
 import { bufferedOutput, type CliIo } from '../../../shared/cli/io.js';
 import { runCli } from '../../../shared/cli/main.js';
+import { recordedItems } from '../../support/records.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const BIN = join(ROOT, 'bin', 'docdb-backup.js');
@@ -120,22 +120,9 @@ export function spawnCli(args: string[], env: Record<string, string>, cwd = ROOT
   });
 }
 
-/** The results table's cluster items (alert markers left out), sorted by key, as plain strings. */
-export async function recordedResults(world: CliWorld): Promise<Record<string, string>[]> {
-  const dynamo = new DynamoDBClient({
-    endpoint: world.emu.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator' },
-  });
-  try {
-    const out = await dynamo.send(new ScanCommand({ TableName: world.service.table }));
-    return (out.Items ?? [])
-      .map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? ''])))
-      .filter((item) => !item.pk?.startsWith('alert#'))
-      .sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
-  } finally {
-    dynamo.destroy();
-  }
+/** The results table's items (alert markers left out), sorted by key, as plain strings. */
+export function recordedResults(world: CliWorld): Promise<Record<string, string>[]> {
+  return recordedItems(world.emu, world.service.table);
 }
 
 /** Manual snapshot ids of the default account in `region`. */
