@@ -14,10 +14,13 @@ import {
   PutItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { inPool } from '../backup/pool.js';
 import type { Clock, ClusterResult, DeletionResult, ResultStore, RunSummary } from '../backup/ports.js';
 
 const BATCH_SIZE = 25;
 const MAX_BATCH_ROUNDS = 6;
+/** BatchWriteItem calls in flight at once. */
+const BATCHES_IN_FLIGHT = 8;
 
 export interface ResultStoreOptions {
   clock: Clock;
@@ -102,9 +105,9 @@ export class DynamoResultStore implements ResultStore {
         PutRequest: { Item: deletionItem(summary, deletion, now, expires) },
       })),
     ];
-    for (let i = 0; i < requests.length; i += BATCH_SIZE) {
-      await this.writeBatch(requests.slice(i, i + BATCH_SIZE), signal);
-    }
+    const batches: WriteRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
+    await inPool(batches, BATCHES_IN_FLIGHT, (batch) => this.writeBatch(batch, signal));
   }
 
   /** Writes one batch, retrying unprocessed items with a growing pause. */

@@ -7,6 +7,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { inPool } from '../backup/pool.js';
 import type { Clock, ResultEvents, RunSummary } from '../backup/ports.js';
 
 export const EVENT_SOURCE = 'docdb-backup';
@@ -14,6 +15,8 @@ export const EVENT_DETAIL_TYPE = 'DocumentDB Snapshot Result';
 export const DELETION_DETAIL_TYPE = 'DocumentDB Snapshot Deleted';
 const MAX_ENTRIES = 10;
 const MAX_ROUNDS = 4;
+/** PutEvents calls in flight at once. */
+const BATCHES_IN_FLIGHT = 8;
 
 /** The PutEvents entries for a run: one per cluster result, one per retention deletion. */
 export function resultEntries(summary: RunSummary, busName: string): PutEventsRequestEntry[] {
@@ -38,11 +41,10 @@ export class EventBridgeResultEvents implements ResultEvents {
 
   async publish(summary: RunSummary, signal?: AbortSignal): Promise<{ failed: number }> {
     const entries = resultEntries(summary, this.busName);
-    let failed = 0;
-    for (let i = 0; i < entries.length; i += MAX_ENTRIES) {
-      failed += await this.putBatch(entries.slice(i, i + MAX_ENTRIES), signal);
-    }
-    return { failed };
+    const batches: PutEventsRequestEntry[][] = [];
+    for (let i = 0; i < entries.length; i += MAX_ENTRIES) batches.push(entries.slice(i, i + MAX_ENTRIES));
+    const failed = await inPool(batches, BATCHES_IN_FLIGHT, (batch) => this.putBatch(batch, signal));
+    return { failed: failed.reduce((sum, n) => sum + n, 0) };
   }
 
   /** Sends one batch; resends only the entries that failed. Returns how many never got through. */

@@ -8,7 +8,7 @@ import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from '.
 import { createSnapshot, type RetryNotice } from './create.js';
 import { RunFailedError } from './errors.js';
 import { describeFailure } from './failures.js';
-import { inPool } from './pool.js';
+import { inPool, inPoolByRegion } from './pool.js';
 import type {
   Alerter,
   Clock,
@@ -42,7 +42,7 @@ export interface RunRequest {
   deadline: number;
   /** Time kept back before the deadline for recording, events and the alert. Default 15 s. */
   reserveMs?: number;
-  /** Snapshot requests in flight at once, across all Regions. Default 10. */
+  /** DocumentDB requests in flight at once per Region (Regions run side by side). Default 10. */
   concurrency?: number;
   /** Every policy's prefix, to tell who holds the quota. Default: this policy's. */
   prefixOwners?: PrefixOwner[];
@@ -58,15 +58,6 @@ export interface RunReport {
   alert?: { subject: string; severity: string; sent: boolean; note?: string };
   recorded: boolean;
   eventsFailed: number;
-}
-
-/** Round-robin across Regions so concurrency spreads the load instead of draining one Region first. */
-function interleave(perRegion: SnapshotTask[][]): SnapshotTask[] {
-  const out: SnapshotTask[] = [];
-  const longest = Math.max(0, ...perRegion.map((tasks) => tasks.length));
-  for (let i = 0; i < longest; i++)
-    for (const tasks of perRegion) if (tasks[i]) out.push(tasks[i] as SnapshotTask);
-  return out;
 }
 
 /**
@@ -168,7 +159,7 @@ async function page(
 
 /** Manual snapshots per Region before the run (undefined where they could not be counted). */
 async function usageBefore(deps: EngineDeps, request: RunRequest, concurrency: number) {
-  const counts = await inPool(request.policy.regions, concurrency, async (region) => {
+  const counts = await inPool(request.policy.regions, request.policy.regions.length, async (region) => {
     try {
       return (await deps.docdb.listManualSnapshots(region, request.signal)).length;
     } catch (error) {
@@ -217,7 +208,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const cutoff = request.deadline - (request.reserveMs ?? 15_000);
   const planContext = { docdb: deps.docdb, log: deps.log, concurrency, signal: request.signal };
   const [plans, before] = await Promise.all([
-    inPool(policy.regions, concurrency, (region) => planRegion(planContext, policy, region, slot)),
+    inPool(policy.regions, policy.regions.length, (region) => planRegion(planContext, policy, region, slot)),
     usageBefore(deps, request, concurrency),
   ]);
 
@@ -235,8 +226,8 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   };
   const planFailures = [...plans.flatMap((p) => p.failures), ...missingEverywhere(plans)];
   for (const failure of planFailures) request.onResult?.(failure);
-  const tasks = interleave(plans.map((p) => p.tasks));
-  const created = await inPool(tasks, concurrency, async (task) => {
+  const tasks = plans.flatMap((p) => p.tasks);
+  const created = await inPoolByRegion(tasks, concurrency, async (task) => {
     const result = await createSnapshot(createContext, task);
     request.onResult?.(result);
     return result;
@@ -259,7 +250,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
       rules: retention,
       slot,
     };
-    const found = await inPool(done, concurrency, (r) =>
+    const found = await inPoolByRegion(done, concurrency, (r) =>
       pruneCluster(pruneContext, r.region, r.clusterId, r.snapshotId!),
     );
     deletions.push(...found.flat());
@@ -276,13 +267,17 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     deps.log.info('retention freed snapshot slots; retrying clusters that hit the quota', {
       clusters: retryable.length,
     });
-    const again = await inPool(retryable, concurrency, async (i) => {
-      const second = await createSnapshot(createContext, tasks[i] as SnapshotTask);
-      const merged = { ...second, attempts: second.attempts + (created[i]?.attempts ?? 0) };
-      request.onResult?.(merged);
-      created[i] = merged;
-      return merged;
-    });
+    const again = await inPoolByRegion(
+      retryable.map((i) => ({ i, region: (tasks[i] as SnapshotTask).region })),
+      concurrency,
+      async ({ i }) => {
+        const second = await createSnapshot(createContext, tasks[i] as SnapshotTask);
+        const merged = { ...second, attempts: second.attempts + (created[i]?.attempts ?? 0) };
+        request.onResult?.(merged);
+        created[i] = merged;
+        return merged;
+      },
+    );
     await prune(again);
   }
 
@@ -290,21 +285,24 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const summary: RunSummary = { policy: policy.name, scheduledAt: slot.toISOString(), results, deletions };
   const warnings = quotaWarnings(request, before, results, deletions);
 
-  let recorded = true;
-  try {
-    await deps.results.record(summary, request.signal);
-  } catch (error) {
-    recorded = false;
-    deps.log.error('could not record the results', { error: describeFailure(error) });
-  }
-  const alert = await page(deps, request, summary, warnings);
-  let eventsFailed = 0;
-  try {
-    eventsFailed = (await deps.events.publish(summary, request.signal)).failed;
-  } catch (error) {
-    eventsFailed = results.length + deletions.length;
-    deps.log.error('could not publish the result events', { error: describeFailure(error) });
-  }
+  // Recording, paging and events are independent: they run side by side.
+  const [recorded, alert, eventsFailed] = await Promise.all([
+    deps.results.record(summary, request.signal).then(
+      () => true,
+      (error: unknown) => {
+        deps.log.error('could not record the results', { error: describeFailure(error) });
+        return false;
+      },
+    ),
+    page(deps, request, summary, warnings),
+    deps.events.publish(summary, request.signal).then(
+      (out) => out.failed,
+      (error: unknown) => {
+        deps.log.error('could not publish the result events', { error: describeFailure(error) });
+        return results.length + deletions.length;
+      },
+    ),
+  ]);
   if (eventsFailed > 0) deps.log.warn('some result events were not delivered', { eventsFailed });
 
   const report: RunReport = { summary, alert, recorded, eventsFailed, warnings };
