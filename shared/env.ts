@@ -12,7 +12,7 @@ export interface BackupEnv {
   eventBusName: string;
   /** Absolute path of the policy file. */
   policiesFile: string;
-  /** Snapshot requests in flight at once across all Regions. */
+  /** DocumentDB requests in flight at once per Region; Regions run side by side. */
   concurrency: number;
 }
 
