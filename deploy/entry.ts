@@ -5,17 +5,21 @@
  * validator's own message.
  *
  * Environment (of the machine running `serverless`):
- * - `POLICIES_FILE`: policy file relative to the service directory (default `config/policies.yml`); it is
- *   also what gets packaged and what the function reads, so rules and function always agree.
+ * - `DOCDB_BACKUP_POLICIES`: policy file relative to the service directory (default `config/policies.yml`).
+ *   It is validated once and compiled to `COMPILED_POLICIES_FILE`, which is packaged and is what the
+ *   function reads (its `POLICIES_FILE`), so rules and function always agree and the function's cold start
+ *   carries no YAML parser or validator.
  * - `DEPLOY_SETTINGS_FILE`: deployment settings (default `config/deploy.yml`; missing = no subscriptions).
  */
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { AWS_CALLS } from '../shared/aws/permissions.js';
-import { loadPolicyFile } from '../shared/policy/index.js';
+import { compilePolicyFile } from '../shared/policy/compile.js';
 import { alertsForStage, loadDeploySettings } from './settings.js';
 import { buildDeployment, DeployConfigError, type Deployment } from './template.js';
 
 export const DEFAULT_POLICIES_FILE = 'config/policies.yml';
+/** Where the compiled policies are written, relative to the service directory (git-ignored). */
+export const COMPILED_POLICIES_FILE = '.build/policies.compiled.json';
 export const DEFAULT_SETTINGS_FILE = 'config/deploy.yml';
 
 export interface GenerateOptions {
@@ -28,21 +32,23 @@ export interface GenerateOptions {
 }
 
 export interface GeneratedStack extends Deployment {
-  /** The policy file, relative to the service directory (POSIX separators): packaged and read by the function. */
+  /** The policy file, relative to the service directory (POSIX separators). */
   policiesFile: string;
+  /** Its compiled form, relative to the service directory: packaged, and the function's POLICIES_FILE. */
+  compiledPoliciesFile: string;
 }
 
 /**
  * The policy file to deploy, relative to the service directory. It must lie inside it, because the same
  * relative path is packaged and read from LAMBDA_TASK_ROOT by the function.
- * @example policiesFileFrom({ POLICIES_FILE: 'config/other.yml' }) // 'config/other.yml'
+ * @example policiesFileFrom({ DOCDB_BACKUP_POLICIES: 'config/other.yml' }) // 'config/other.yml'
  */
 export function policiesFileFrom(env: NodeJS.ProcessEnv): string {
-  const raw = env.POLICIES_FILE || DEFAULT_POLICIES_FILE;
+  const raw = env.DOCDB_BACKUP_POLICIES || DEFAULT_POLICIES_FILE;
   const path = normalize(raw);
   if (isAbsolute(path) || path === '..' || path.startsWith(`..${sep}`)) {
     throw new DeployConfigError(
-      `POLICIES_FILE must be a path inside the service directory such as ${DEFAULT_POLICIES_FILE} ` +
+      `DOCDB_BACKUP_POLICIES must be a path inside the service directory such as ${DEFAULT_POLICIES_FILE} ` +
         `(it is packaged with the function), found "${raw}"`,
     );
   }
@@ -62,7 +68,10 @@ function shown(path: string): string {
 export async function generateStack(options: GenerateOptions): Promise<GeneratedStack> {
   const env = options.env ?? process.env;
   const policiesFile = policiesFileFrom(env);
-  const policies = await loadPolicyFile(shown(join(options.serviceDir, policiesFile)));
+  const policies = await compilePolicyFile(
+    shown(join(options.serviceDir, policiesFile)),
+    join(options.serviceDir, COMPILED_POLICIES_FILE),
+  );
   const settingsPath = env.DEPLOY_SETTINGS_FILE || DEFAULT_SETTINGS_FILE;
   const settings = await loadDeploySettings(
     shown(isAbsolute(settingsPath) ? settingsPath : join(options.serviceDir, settingsPath)),
@@ -75,5 +84,5 @@ export async function generateStack(options: GenerateOptions): Promise<Generated
     alerts: alertsForStage(settings, options.stage),
     now: options.now ?? new Date(),
   });
-  return { ...deployment, policiesFile };
+  return { ...deployment, policiesFile, compiledPoliciesFile: COMPILED_POLICIES_FILE };
 }

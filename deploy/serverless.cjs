@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The bridge serverless.yml uses: `${file(./deploy/serverless.cjs):resources}`, `…:iamStatements` and
- * `…:policiesFile`. osls loads variable files with require(), so this file is CommonJS; the generator and
+ * `…:policiesFile`, `…:compiledPoliciesFile`. osls loads variable files with require(), so this file is CommonJS; the generator and
  * the policy loader it calls are the project's ESM TypeScript, loaded through tsx's namespaced loader
  * (tsImport), which leaves the rest of the serverless process untouched. Generated once per process.
  */
@@ -44,4 +44,5 @@ module.exports = {
   resources: async (context) => (await stack(context)).resources,
   iamStatements: async (context) => (await stack(context)).iamStatements,
   policiesFile: async (context) => (await stack(context)).policiesFile,
+  compiledPoliciesFile: async (context) => (await stack(context)).compiledPoliciesFile,
 };

@@ -13,7 +13,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { BackupResult } from '../functions/backup/handler.js';
-import { loadPolicyFile, longestIntervalSeconds, nextScheduledTimes } from '../shared/policy/index.js';
+import { compilePolicyFile, longestIntervalSeconds, nextScheduledTimes } from '../shared/policy/index.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
 import { type Emulator, type FleetSeed, type PublishedMessage, startEmulator } from './emulator.js';
 import { provisionService } from './service.js';
@@ -156,10 +156,16 @@ async function main(): Promise<void> {
     emu.seed(demoFleet());
     emu.setFaults({ clusters: { 'payments-prod': { busyForAttempts: 2, region: 'us-east-1' } } });
     const service = await provisionService(emu);
-    Object.assign(process.env, service.env, { POLICIES_FILE, POWERTOOLS_SERVICE_NAME: 'docdb-backup' });
-    const logFile = join(await mkdtemp(join(tmpdir(), 'docdb-backup-demo-')), 'handler.log');
+    const work = await mkdtemp(join(tmpdir(), 'docdb-backup-demo-'));
+    const logFile = join(work, 'handler.log');
+    // As the deploy does: validate and compile the policies once; the function reads the compiled file.
+    const compiled = join(work, 'policies.compiled.json');
+    const policies = await compilePolicyFile(POLICIES_FILE, compiled);
+    Object.assign(process.env, service.env, {
+      POLICIES_FILE: compiled,
+      POWERTOOLS_SERVICE_NAME: 'docdb-backup',
+    });
     const { handler } = await import('../functions/backup/handler.js');
-    const policies = await loadPolicyFile(POLICIES_FILE);
     const now = new Date();
 
     console.log(bold('docdb-backup demo: the real scheduled handler against a local AWS emulator'));

@@ -13,7 +13,7 @@ import { SnsAlerter } from '../../shared/aws/sns.js';
 import type { EngineDeps, RunLog } from '../../shared/backup/index.js';
 import { systemClock } from '../../shared/backup/ports.js';
 import { type BackupEnv, readBackupEnv } from '../../shared/env.js';
-import { loadPolicyFile } from '../../shared/policy/index.js';
+import { readCompiledPolicies } from '../../shared/policy/compiled.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 
 export interface BackupWiring {
@@ -23,7 +23,7 @@ export interface BackupWiring {
 }
 
 /**
- * Reads the environment and the policy file and creates the clients (in the function's own Region for
+ * Reads the environment and the policies compiled at build time, and creates the clients (in the function's own Region for
  * SNS, DynamoDB and EventBridge; one DocumentDB client per policy Region).
  */
 export async function wireFromEnvironment(
@@ -31,7 +31,7 @@ export async function wireFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BackupWiring> {
   const settings = readBackupEnv(env);
-  const policies = await loadPolicyFile(settings.policiesFile);
+  const policies = await readCompiledPolicies(settings.policiesFile);
   const clock = systemClock;
   return {
     env: settings,

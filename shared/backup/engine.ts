@@ -2,8 +2,9 @@
  * One scheduled run of one policy: plan every Region, take the snapshots with bounded concurrency, then
  * record every outcome, publish the result events and page on-call at most once.
  */
+
+import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
-import { quotaOf } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
 import { createSnapshot, type RetryNotice } from './create.js';
 import { RunFailedError } from './errors.js';
@@ -158,7 +159,7 @@ async function page(
 }
 
 /** Manual snapshots per Region before the run (undefined where they could not be counted). */
-async function usageBefore(deps: EngineDeps, request: RunRequest, concurrency: number) {
+async function usageBefore(deps: EngineDeps, request: RunRequest) {
   const counts = await inPool(request.policy.regions, request.policy.regions.length, async (region) => {
     try {
       return (await deps.docdb.listManualSnapshots(region, request.signal)).length;
@@ -209,7 +210,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const planContext = { docdb: deps.docdb, log: deps.log, concurrency, signal: request.signal };
   const [plans, before] = await Promise.all([
     inPool(policy.regions, policy.regions.length, (region) => planRegion(planContext, policy, region, slot)),
-    usageBefore(deps, request, concurrency),
+    usageBefore(deps, request),
   ]);
 
   const createContext = {

@@ -16,12 +16,12 @@ import type { CliIo } from './io.js';
 export const DEFAULT_POLICY_FILE = 'config/policies.yml';
 
 /**
- * The policy file to read: `--file`, else `POLICIES_FILE` (the function's own variable), else
- * `config/policies.yml`. Returned as given (for messages); read it with `absolutePath`.
+ * The policy file to read: `--file`, else `DOCDB_BACKUP_POLICIES`, else `config/policies.yml`. (The
+ * function's own `POLICIES_FILE` names the compiled JSON it reads, not this YAML source.) Returned as given (for messages); read it with `absolutePath`.
  * Example: `policyFileOf(undefined, io)` → `'config/policies.yml'`
  */
 export function policyFileOf(flag: string | undefined, io: CliIo): string {
-  return flag ?? (io.env.POLICIES_FILE || DEFAULT_POLICY_FILE);
+  return flag ?? (io.env.DOCDB_BACKUP_POLICIES || DEFAULT_POLICY_FILE);
 }
 
 /** The path resolved against the command's working directory. */

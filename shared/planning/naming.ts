@@ -3,7 +3,7 @@
  * duplicated delivery of the same slot asks for the same snapshot id and AWS answers "already exists".
  */
 import { createHash } from 'node:crypto';
-import { CLUSTER_ID_PATTERN, MAX_PREFIX_LENGTH } from '../policy/schema.js';
+import { CLUSTER_ID_PATTERN, MAX_PREFIX_LENGTH } from '../policy/limits.js';
 
 export { MAX_PREFIX_LENGTH };
 

@@ -3,7 +3,7 @@
  * policy asks for it) the cluster's own tags, within AWS's limit of 50 tags per resource.
  */
 
-import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from '../policy/tags.js';
+import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from '../policy/limits.js';
 
 export const MANAGED_BY_TAG = OWN_TAG_KEYS.managedBy;
 export const POLICY_TAG = OWN_TAG_KEYS.policy;

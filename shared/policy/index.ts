@@ -2,6 +2,15 @@
  * The policy area: the schema of config/policies.yml, loading and validating it, and schedules.
  * Example: `const policies = await loadPolicyFile('config/policies.yml')`
  */
+
+export { compilePolicyFile } from './compile.js';
+export {
+  COMPILED_POLICIES_FORMAT,
+  type CompiledPolicies,
+  CompiledPoliciesError,
+  compilePolicies,
+  readCompiledPolicies,
+} from './compiled.js';
 export {
   formatProblem,
   PolicyFileReadError,

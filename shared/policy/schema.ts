@@ -7,19 +7,30 @@
  * Custom messages start with "expected …": the loader appends ", found …" with the offending value.
  */
 import { z } from 'zod';
+
+export {
+  CLUSTER_ID_PATTERN,
+  DEFAULT_QUOTA,
+  DEFAULT_RETRY,
+  LOWERCASE_NAME_PATTERN,
+  MAX_CLUSTER_ID_LENGTH,
+  MAX_POLICY_NAME_LENGTH,
+  MAX_PREFIX_LENGTH,
+  quotaOf,
+} from './limits.js';
+
+import {
+  CLUSTER_ID_PATTERN,
+  LOWERCASE_NAME_PATTERN,
+  MAX_CLUSTER_ID_LENGTH,
+  MAX_POLICY_NAME_LENGTH,
+  MAX_PREFIX_LENGTH,
+} from './limits.js';
 import { KNOWN_REGIONS } from './regions.js';
 import { SnapshotTagKeySchema, TagKeySchema, TagValueSchema } from './tags.js';
 
-/** Lowercase letters, digits and single hyphens, a letter first, no trailing hyphen: policy names, prefixes. */
-export const LOWERCASE_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-/** DocumentDB cluster identifier: letters, digits and single hyphens, a letter first, no trailing hyphen. */
-export const CLUSTER_ID_PATTERN = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$/;
 /** Prefixes that would look like automated (`rds:`) or AWS Backup (`awsbackup:`) snapshots. */
 export const NOT_AWS_SNAPSHOT_PREFIX = /^(?!rds|awsbackup)/;
-
-export const MAX_POLICY_NAME_LENGTH = 40;
-export const MAX_PREFIX_LENGTH = 32;
-export const MAX_CLUSTER_ID_LENGTH = 63;
 
 const LOWERCASE_NAME_TEXT =
   'lowercase letters, digits and hyphens starting with a letter, no "--" or trailing "-"';
@@ -264,13 +275,6 @@ export interface RetrySettings {
   maxDelaySeconds: number;
 }
 
-/** Built-in retry settings, used for any field neither the policy nor `defaults.retry` sets. */
-export const DEFAULT_RETRY: Readonly<RetrySettings> = {
-  maxAttempts: 8,
-  baseDelaySeconds: 30,
-  maxDelaySeconds: 300,
-};
-
 /** Retention rules once validated: at least one is set. */
 export type RetentionRules = z.infer<typeof RetentionSchema>;
 
@@ -280,13 +284,6 @@ export interface QuotaSettings {
   default: number;
   regions: Record<string, number>;
   warnAtPercent: number;
-}
-
-export const DEFAULT_QUOTA: Readonly<QuotaSettings> = { default: 100, regions: {}, warnAtPercent: 80 };
-
-/** The quota of one Region. */
-export function quotaOf(settings: QuotaSettings, region: string): number {
-  return settings.regions[region] ?? settings.default;
 }
 
 /**

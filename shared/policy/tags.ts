@@ -4,20 +4,10 @@
  * or `rds:`; at most 50 tags per resource. Keys under `docdb-backup:` belong to this service.
  */
 import { z } from 'zod';
+import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from './limits.js';
 import { quote } from './text.js';
 
-/** Prefix of the tags this service writes on every snapshot it creates. */
-export const RESERVED_TAG_PREFIX = 'docdb-backup:';
-
-/** The tags the service sets itself: ownership, the policy, and the schedule slot of the run. */
-export const OWN_TAG_KEYS = {
-  managedBy: `${RESERVED_TAG_PREFIX}managed-by`,
-  policy: `${RESERVED_TAG_PREFIX}policy`,
-  scheduledAt: `${RESERVED_TAG_PREFIX}scheduled-at`,
-} as const;
-
-/** AWS limit of tags on one resource, the service's own tags included. */
-export const MAX_TAGS_PER_RESOURCE = 50;
+export { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX };
 
 /** Characters AWS accepts in tag keys and values. */
 export const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

@@ -65,6 +65,7 @@ const ISOLATED_VARIABLES = [
   'AWS_SESSION_TOKEN',
   'AWS_PROFILE',
   'POLICIES_FILE',
+  'DOCDB_BACKUP_POLICIES',
   'DEPLOY_SETTINGS_FILE',
 ];
 
@@ -123,7 +124,7 @@ beforeAll(async () => {
     ...serverless(
       ['package', '--stage', 'prod', '--region', 'us-east-1', '--package', join(service, 'broken-out')],
       {
-        POLICIES_FILE: 'config/broken.yml',
+        DOCDB_BACKUP_POLICIES: 'config/broken.yml',
       },
     ),
     expected,
@@ -165,7 +166,7 @@ async function invokeArtifact(event: unknown, env: Record<string, string>): Prom
     env: {
       PATH: process.env.PATH ?? '',
       LAMBDA_TASK_ROOT: root,
-      POLICIES_FILE: 'config/policies.yml',
+      POLICIES_FILE: '.build/policies.compiled.json',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,
@@ -200,7 +201,7 @@ describe('serverless package: the function', () => {
       ALERT_TOPIC_ARN: { Ref: 'AlertTopic' },
       RESULTS_TABLE: { Ref: 'ResultsTable' },
       EVENT_BUS_NAME: 'default',
-      POLICIES_FILE: 'config/policies.yml',
+      POLICIES_FILE: '.build/policies.compiled.json',
       POWERTOOLS_SERVICE_NAME: 'docdb-backup',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
@@ -225,16 +226,19 @@ describe('serverless package: the function', () => {
     expect(resource('DeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
   });
 
-  it('zips only the ESM bundle and the policy file the schedules were generated from', () => {
+  it('zips only the ESM bundle and the policies the schedules were generated from, compiled', () => {
     expect(artifact.map((entry) => entry.name).sort()).toEqual([
-      'config/policies.yml',
+      '.build/policies.compiled.json',
       'functions/backup/handler.mjs',
     ]);
-    const packagedPolicies = artifact
-      .find((entry) => entry.name === 'config/policies.yml')!
-      .read()
-      .toString('utf8');
-    expect(packagedPolicies).toBe(readFileSync(join(service, 'config', 'policies.yml'), 'utf8'));
+    const packaged = JSON.parse(
+      artifact
+        .find((entry) => entry.name === '.build/policies.compiled.json')!
+        .read()
+        .toString('utf8'),
+    );
+    expect(packaged).toMatchObject({ format: 'docdb-backup/compiled-policies', version: 1 });
+    expect(packaged.policies).toEqual(policies);
     expect(zipBytes).toBeLessThan(1_500_000);
   });
 

@@ -444,17 +444,19 @@ describe('deploy settings (config/deploy.yml)', () => {
   });
 });
 
-describe('policy file location (POLICIES_FILE)', () => {
+describe('policy file location (DOCDB_BACKUP_POLICIES)', () => {
   it('defaults to config/policies.yml and accepts another file inside the service', () => {
     expect(policiesFileFrom({})).toBe(DEFAULT_POLICIES_FILE);
-    expect(policiesFileFrom({ POLICIES_FILE: './config/../config/other.yml' })).toBe('config/other.yml');
+    expect(policiesFileFrom({ DOCDB_BACKUP_POLICIES: './config/../config/other.yml' })).toBe(
+      'config/other.yml',
+    );
   });
 
   it('refuses a file outside the service directory, which could not be packaged', () => {
-    expect(() => policiesFileFrom({ POLICIES_FILE: '/etc/policies.yml' })).toThrow(
+    expect(() => policiesFileFrom({ DOCDB_BACKUP_POLICIES: '/etc/policies.yml' })).toThrow(
       /inside the service directory/,
     );
-    expect(() => policiesFileFrom({ POLICIES_FILE: '../policies.yml' })).toThrow(DeployConfigError);
+    expect(() => policiesFileFrom({ DOCDB_BACKUP_POLICIES: '../policies.yml' })).toThrow(DeployConfigError);
   });
 });
 

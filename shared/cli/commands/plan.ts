@@ -26,7 +26,7 @@ Options:
   --policy P    only this policy (default: every policy in the file)
   --at TIME     plan from TIME instead of now (ISO-8601 with zone, e.g. 2026-11-28T03:00Z); a
                 scheduled time equal to TIME is the next run, so the ids match "run --at TIME"
-  --file F      the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
   --offline     do not call AWS: schedules only
   --json        print the plan as JSON (shape: shared/cli/README.md)
   --no-color    plain text even on a terminal

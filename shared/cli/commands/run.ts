@@ -38,7 +38,7 @@ Options:
                  snapshots: --at a scheduled time completes that run (existing ones count as done)
   --dry-run      print the snapshot ids it would create and what it would skip; change nothing
   --timeout D    stop starting attempts after D (e.g. 90s, 15m; default 15m, like the function)
-  --file F       the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  --file F       the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
   --json         print the outcome as JSON (shape: shared/cli/README.md); no progress lines
   --no-color     plain text even on a terminal
   --debug        show the engine's log lines and stack traces on stderr

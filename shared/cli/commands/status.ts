@@ -31,7 +31,7 @@ the schedule's longest gap between runs plus slack (25% of that gap, at least 1 
 Options:
   --policy P    only this policy (also checks it when it is disabled)
   --at TIME     judge as of TIME instead of now (ISO-8601 with zone)
-  --file F      the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
   --json        print the status as JSON (shape: shared/cli/README.md)
   --no-color    plain text even on a terminal
   --debug       show the engine's log lines and stack traces on stderr

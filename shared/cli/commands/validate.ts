@@ -31,7 +31,7 @@ alone exceeding it, or a Region's steady state over all policies (retention x cl
 reaching quota.warnAtPercent of its quota.
 
 Arguments:
-  file          the policy file (default: $POLICIES_FILE, else config/policies.yml)
+  file          the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
 
 Options:
   --json        print the result as JSON (shape: shared/cli/README.md)

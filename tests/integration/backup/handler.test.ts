@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { compilePolicyFile } from '../../../shared/policy/compile.js';
 import { snapshotsIn, startWorld, type World } from './support.js';
 
 let world: World;
@@ -17,9 +18,10 @@ beforeAll(async () => {
     join(dir, 'policies.yml'),
     'version: 1\npolicies:\n  - name: nightly-eu\n    schedule: cron(0 3 * * ? *)\n    regions: [eu-west-1]\n    clusters: { identifiers: [orders-eu] }\n',
   );
+  await compilePolicyFile(join(dir, 'policies.yml'), join(dir, 'policies.compiled.json'));
   for (const [key, value] of Object.entries({
     ...world.service.env,
-    POLICIES_FILE: join(dir, 'policies.yml'),
+    POLICIES_FILE: join(dir, 'policies.compiled.json'),
   })) {
     vi.stubEnv(key, value);
   }

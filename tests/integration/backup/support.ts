@@ -11,6 +11,7 @@ import { type BackupResult, runScheduledBackup } from '../../../functions/backup
 import { wireFromEnvironment } from '../../../functions/backup/wiring.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
+import { compilePolicyFile } from '../../../shared/policy/compile.js';
 import { memoryLog } from '../../support/fakes.js';
 import { recordedItems } from '../../support/records.js';
 
@@ -55,9 +56,12 @@ export async function runPolicy(
   const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-it-'));
   const file = join(dir, 'policies.yml');
   writeFileSync(file, policiesYaml);
+  // As the deploy does: the function reads the policies compiled at build time.
+  const compiled = join(dir, 'policies.compiled.json');
+  await compilePolicyFile(file, compiled);
   const env = {
     ...world.service.env,
-    POLICIES_FILE: file,
+    POLICIES_FILE: compiled,
     BACKUP_CONCURRENCY: String(options.concurrency ?? 10),
   };
   // The SDK reads AWS_ENDPOINT_URL and credentials from the process environment, as in Lambda.

@@ -29,7 +29,7 @@ beforeAll(async () => {
     'version: 1\npolicies:\n  - name: Nightly\n    schedule: cron(0 3 * * *)\n',
     'bad.yml',
   );
-  env = { ...world.service.env, POLICIES_FILE: file };
+  env = { ...world.service.env, DOCDB_BACKUP_POLICIES: file };
 });
 afterAll(async () => {
   await world.emu.stop();

@@ -141,7 +141,7 @@ quota:
     const missing = await run(['validate', 'nope.yml'], { cwd: dir });
     const directory = await run(['validate', '.'], { cwd: dir });
     const twoFiles = await run(['validate', 'a.yml', 'b.yml'], { cwd: dir });
-    const fromEnv = await run(['validate'], { cwd: dir, env: { POLICIES_FILE: 'elsewhere.yml' } });
+    const fromEnv = await run(['validate'], { cwd: dir, env: { DOCDB_BACKUP_POLICIES: 'elsewhere.yml' } });
 
     expect(missing).toEqual({
       code: 2,

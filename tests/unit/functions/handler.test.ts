@@ -15,6 +15,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compilePolicyFile } from '../../../shared/policy/compile.js';
 
 const docdb = mockClient(DocDBClient);
 const dynamo = mockClient(DynamoDBClient);
@@ -53,9 +54,10 @@ let handler: (event: unknown, context: Context) => Promise<unknown>;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-handler-'));
   writeFileSync(join(dir, 'policies.yml'), POLICIES);
+  await compilePolicyFile(join(dir, 'policies.yml'), join(dir, 'policies.compiled.json'));
   vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:alerts');
   vi.stubEnv('RESULTS_TABLE', 'results');
-  vi.stubEnv('POLICIES_FILE', join(dir, 'policies.yml'));
+  vi.stubEnv('POLICIES_FILE', join(dir, 'policies.compiled.json'));
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
@@ -149,6 +151,18 @@ describe('backup handler', () => {
       'unknown policy "weekly"; the policy file defines: nightly',
     );
     expect(docdb.calls()).toHaveLength(0);
+  });
+
+  it('refuses a policy file that was not compiled, naming it and the fix', async () => {
+    const { wireFromEnvironment } = await import('../../../functions/backup/wiring.js');
+    await expect(
+      wireFromEnvironment(
+        { info: () => {}, warn: () => {}, error: () => {} },
+        { ...process.env, POLICIES_FILE: '/tmp/docdb-backup-missing/policies.yml' },
+      ),
+    ).rejects.toThrow(
+      /cannot read the compiled policy file \/tmp\/docdb-backup-missing\/policies.yml \(ENOENT\); the backup function reads policies compiled at build time/,
+    );
   });
 
   it('rejects a malformed event without calling AWS', async () => {

@@ -1,0 +1,76 @@
+/**
+ * Policies compiled at build time: the policy file validated and resolved once (by the deploy, the demo,
+ * or `compilePolicyFile`), written as JSON, and read by the backup function without zod or a YAML parser
+ * in its cold start. The format carries its own marker so a YAML file or anything else is refused clearly.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ResolvedPolicy } from './schema.js';
+
+export const COMPILED_POLICIES_FORMAT = 'docdb-backup/compiled-policies';
+
+export interface CompiledPolicies {
+  format: typeof COMPILED_POLICIES_FORMAT;
+  version: 1;
+  /** The policy file it was compiled from, as given to the compiler. */
+  source: string;
+  policies: ResolvedPolicy[];
+}
+
+/** The compiled policy file cannot be used: says which file and what to do. */
+export class CompiledPoliciesError extends Error {
+  override readonly name = 'CompiledPoliciesError';
+}
+
+/**
+ * The compiled form of resolved policies, as text.
+ * @example compilePolicies(parsePolicyFile(text, 'config/policies.yml'), 'config/policies.yml')
+ */
+export function compilePolicies(policies: readonly ResolvedPolicy[], source: string): string {
+  const compiled: CompiledPolicies = {
+    format: COMPILED_POLICIES_FORMAT,
+    version: 1,
+    source,
+    policies: [...policies],
+  };
+  return `${JSON.stringify(compiled, null, 2)}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads policies compiled at build time. Throws CompiledPoliciesError naming the file and the fix.
+ * @example await readCompiledPolicies('/var/task/.build/policies.json')
+ */
+export async function readCompiledPolicies(path: string): Promise<ResolvedPolicy[]> {
+  const fix =
+    'the backup function reads policies compiled at build time: `serverless package`/`deploy` compiles ' +
+    'config/policies.yml, and compilePolicyFile() does it for local runs';
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new CompiledPoliciesError(`cannot read the compiled policy file ${path} (${code}); ${fix}`, {
+      cause: error,
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const yaml = /\.ya?ml$/i.test(path) ? ' (it looks like the YAML source)' : '';
+    throw new CompiledPoliciesError(`${path} is not JSON${yaml}; ${fix}`, { cause: error });
+  }
+  if (!isRecord(data) || data.format !== COMPILED_POLICIES_FORMAT || data.version !== 1) {
+    throw new CompiledPoliciesError(
+      `${path} is not a compiled policy file (expected "format": "${COMPILED_POLICIES_FORMAT}", "version": 1); ${fix}`,
+    );
+  }
+  const policies = data.policies;
+  if (!Array.isArray(policies) || !policies.every((p) => isRecord(p) && typeof p.name === 'string')) {
+    throw new CompiledPoliciesError(`${path} has no list of policies; ${fix}`);
+  }
+  return policies as ResolvedPolicy[];
+}
