@@ -65,7 +65,7 @@ export function readBackupEnv(
   const eventBusName = env.EVENT_BUS_NAME || 'default';
   if (!BUS_NAME.test(eventBusName))
     problems.push(`EVENT_BUS_NAME must be an event bus name or ARN, found "${eventBusName}"`);
-  const file = env.POLICIES_FILE || join('config', 'policies.compiled.json');
+  const file = env.POLICIES_FILE || join('.build', 'policies.compiled.json');
   const concurrency = positiveInt(env, 'BACKUP_CONCURRENCY', 10, 100, problems);
   if (problems.length)
     throw new EnvError(`the backup function's environment is not usable:\n- ${problems.join('\n- ')}`);

@@ -64,7 +64,7 @@ describe('environment', () => {
       alertTopicArn: good.ALERT_TOPIC_ARN,
       resultsTable: good.RESULTS_TABLE,
       eventBusName: 'default',
-      policiesFile: '/var/task/config/policies.compiled.json',
+      policiesFile: '/var/task/.build/policies.compiled.json',
       concurrency: 10,
     });
   });
