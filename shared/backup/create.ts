@@ -6,6 +6,7 @@ import { isOwnedBy } from '../planning/tags.js';
 import type { RetrySettings } from '../policy/schema.js';
 import { ClusterBusyError, SnapshotAlreadyExistsError, SnapshotQuotaExceededError } from './errors.js';
 import { describeFailure } from './failures.js';
+import type { Limiter } from './pool.js';
 import type { Clock, ClusterResult, DocdbPort, RunLog } from './ports.js';
 import { backoffMs, STATES_WAITING_CANNOT_FIX } from './retry.js';
 import type { SnapshotTask } from './select.js';
@@ -28,6 +29,8 @@ export interface CreateContext {
   cutoff: number;
   /** Regions whose snapshot quota this run has already hit: no more attempts there. */
   quotaHit: Set<string>;
+  /** The Region's limit of DocumentDB requests in flight; a cluster waiting out a busy state holds no slot. */
+  limiterFor: (region: string) => Limiter;
   signal?: AbortSignal;
   onRetry?: (notice: RetryNotice) => void;
 }
@@ -76,8 +79,29 @@ async function attemptAll(ctx: CreateContext, task: SnapshotTask): Promise<Resul
     };
   }
   let attempts = 0;
+  const limiter = ctx.limiterFor(region);
   for (;;) {
-    if (ctx.quotaHit.has(region)) {
+    const outcome = await limiter.run(async () => {
+      // Checked once the slot is ours: a quota hit or the deadline may have come while this cluster waited.
+      if (ctx.quotaHit.has(region)) return 'quota' as const;
+      if (attempts === 0 && ctx.clock.now() >= ctx.cutoff) return 'deadline' as const;
+      attempts++;
+      try {
+        await ctx.docdb.createSnapshot(
+          region,
+          { clusterId: cluster.id, snapshotId, tags: task.tags },
+          ctx.signal,
+        );
+        return 'created' as const;
+      } catch (error) {
+        if (error instanceof SnapshotAlreadyExistsError) {
+          return { kind: 'existing' as const, result: await confirmOwnSnapshot(ctx, task, attempts) };
+        }
+        if (error instanceof SnapshotQuotaExceededError) ctx.quotaHit.add(region);
+        return { kind: 'error' as const, error };
+      }
+    });
+    if (outcome === 'quota') {
       return {
         ...base,
         outcome: 'failed',
@@ -88,44 +112,42 @@ async function attemptAll(ctx: CreateContext, task: SnapshotTask): Promise<Resul
         },
       };
     }
-    attempts++;
-    try {
-      await ctx.docdb.createSnapshot(
-        region,
-        { clusterId: cluster.id, snapshotId, tags: task.tags },
-        ctx.signal,
-      );
-      return { ...base, outcome: 'created', attempts };
-    } catch (error) {
-      if (error instanceof SnapshotAlreadyExistsError) return confirmOwnSnapshot(ctx, task, attempts);
-      if (error instanceof SnapshotQuotaExceededError) ctx.quotaHit.add(region);
-      if (!(error instanceof ClusterBusyError))
-        return { ...base, outcome: 'failed', attempts, error: describeFailure(error) };
-      const busy = (why: string): Result => ({
+    if (outcome === 'deadline') {
+      return {
         ...base,
-        outcome: 'failed',
-        attempts,
-        error: {
-          code: 'cluster-busy',
-          message: `the cluster was still busy after ${attempts} attempt(s); ${why}`,
-        },
-      });
-      if (attempts >= ctx.retry.maxAttempts) return busy(`the policy allows ${ctx.retry.maxAttempts}`);
-      const delayMs = backoffMs(ctx.retry, attempts, ctx.random);
-      if (ctx.clock.now() + delayMs >= ctx.cutoff)
-        return busy('the next attempt would pass the run deadline');
-      ctx.log.info('cluster busy, waiting to retry', {
-        region,
-        cluster: cluster.id,
-        attempt: attempts,
-        delayMs,
-      });
-      ctx.onRetry?.({ region, clusterId: cluster.id, attempt: attempts, delayMs });
-      try {
-        await ctx.clock.sleep(delayMs, ctx.signal);
-      } catch {
-        return busy('the run was stopped while waiting');
-      }
+        outcome: 'skipped',
+        attempts: 0,
+        error: { code: 'deadline', message: 'not attempted: the run reached its deadline first' },
+      };
+    }
+    if (outcome === 'created') return { ...base, outcome: 'created', attempts };
+    if (outcome.kind === 'existing') return outcome.result;
+    const { error } = outcome;
+    if (!(error instanceof ClusterBusyError))
+      return { ...base, outcome: 'failed', attempts, error: describeFailure(error) };
+    const busy = (why: string): Result => ({
+      ...base,
+      outcome: 'failed',
+      attempts,
+      error: {
+        code: 'cluster-busy',
+        message: `the cluster was still busy after ${attempts} attempt(s); ${why}`,
+      },
+    });
+    if (attempts >= ctx.retry.maxAttempts) return busy(`the policy allows ${ctx.retry.maxAttempts}`);
+    const delayMs = backoffMs(ctx.retry, attempts, ctx.random);
+    if (ctx.clock.now() + delayMs >= ctx.cutoff) return busy('the next attempt would pass the run deadline');
+    ctx.log.info('cluster busy, waiting to retry', {
+      region,
+      cluster: cluster.id,
+      attempt: attempts,
+      delayMs,
+    });
+    ctx.onRetry?.({ region, clusterId: cluster.id, attempt: attempts, delayMs });
+    try {
+      await ctx.clock.sleep(delayMs, ctx.signal);
+    } catch {
+      return busy('the run was stopped while waiting');
     }
   }
 }
@@ -136,17 +158,6 @@ async function attemptAll(ctx: CreateContext, task: SnapshotTask): Promise<Resul
  */
 export async function createSnapshot(ctx: CreateContext, task: SnapshotTask): Promise<ClusterResult> {
   const started = ctx.clock.now();
-  if (started >= ctx.cutoff) {
-    return {
-      region: task.region,
-      clusterId: task.cluster.id,
-      snapshotId: task.snapshotId,
-      outcome: 'skipped',
-      attempts: 0,
-      error: { code: 'deadline', message: 'not attempted: the run reached its deadline first' },
-      durationMs: 0,
-    };
-  }
   const result = await attemptAll(ctx, task);
   const full = { ...result, durationMs: Math.max(0, ctx.clock.now() - started) };
   const fields = {

@@ -9,7 +9,7 @@ import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from '.
 import { createSnapshot, type RetryNotice } from './create.js';
 import { RunFailedError } from './errors.js';
 import { describeFailure } from './failures.js';
-import { inPool, inPoolByRegion } from './pool.js';
+import { inPool, inPoolByRegion, Limiter } from './pool.js';
 import type {
   Alerter,
   Clock,
@@ -208,11 +208,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const concurrency = request.concurrency ?? 10;
   const cutoff = request.deadline - (request.reserveMs ?? 15_000);
   const planContext = { docdb: deps.docdb, log: deps.log, concurrency, signal: request.signal };
-  const [plans, before] = await Promise.all([
-    inPool(policy.regions, policy.regions.length, (region) => planRegion(planContext, policy, region, slot)),
-    usageBefore(deps, request),
-  ]);
-
+  const limiters = new Map(policy.regions.map((region) => [region, new Limiter(concurrency)]));
   const createContext = {
     docdb: deps.docdb,
     clock: deps.clock,
@@ -222,17 +218,33 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     retry: policy.retry,
     cutoff,
     quotaHit: new Set<string>(),
+    limiterFor: (region: string) => limiters.get(region) ?? new Limiter(concurrency),
     signal: request.signal,
     onRetry: request.onRetry,
   };
-  const planFailures = [...plans.flatMap((p) => p.failures), ...missingEverywhere(plans)];
-  for (const failure of planFailures) request.onResult?.(failure);
-  const tasks = plans.flatMap((p) => p.tasks);
-  const created = await inPoolByRegion(tasks, concurrency, async (task) => {
+  const create = async (task: SnapshotTask) => {
     const result = await createSnapshot(createContext, task);
     request.onResult?.(result);
     return result;
-  });
+  };
+  // Each Region starts its snapshots as soon as it is planned; within a Region, every cluster waits for a
+  // request slot, and a cluster waiting out a busy state holds none.
+  const [regions, before] = await Promise.all([
+    Promise.all(
+      policy.regions.map(async (region) => {
+        const plan = await planRegion(planContext, policy, region, slot);
+        for (const failure of plan.failures) request.onResult?.(failure);
+        return { plan, created: await Promise.all(plan.tasks.map(create)) };
+      }),
+    ),
+    usageBefore(deps, request),
+  ]);
+  const plans = regions.map((r) => r.plan);
+  const missing = missingEverywhere(plans);
+  for (const failure of missing) request.onResult?.(failure);
+  const planFailures = [...plans.flatMap((p) => p.failures), ...missing];
+  const tasks = plans.flatMap((p) => p.tasks);
+  const created = regions.flatMap((r) => r.created);
 
   const deletions: DeletionResult[] = [];
   const retention = policy.retention;
@@ -268,16 +280,14 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     deps.log.info('retention freed snapshot slots; retrying clusters that hit the quota', {
       clusters: retryable.length,
     });
-    const again = await inPoolByRegion(
-      retryable.map((i) => ({ i, region: (tasks[i] as SnapshotTask).region })),
-      concurrency,
-      async ({ i }) => {
+    const again = await Promise.all(
+      retryable.map(async (i) => {
         const second = await createSnapshot(createContext, tasks[i] as SnapshotTask);
         const merged = { ...second, attempts: second.attempts + (created[i]?.attempts ?? 0) };
         request.onResult?.(merged);
         created[i] = merged;
         return merged;
-      },
+      }),
     );
     await prune(again);
   }

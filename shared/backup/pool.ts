@@ -44,3 +44,27 @@ export async function inPoolByRegion<T extends { region: string }, R>(
   );
   return results;
 }
+
+/**
+ * At most `limit` calls in flight; callers wait their turn in order. Unlike a pool of workers, a task that
+ * is waiting (a busy cluster's backoff) holds no slot.
+ * @example const regionLimit = new Limiter(10); await regionLimit.run(() => client.send(command))
+ */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

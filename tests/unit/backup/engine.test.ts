@@ -317,6 +317,39 @@ describe('backup run', () => {
       ]);
     });
 
+    it('lets other clusters use the request slot while a busy one waits out its backoff', async () => {
+      happyPaths(aws, [docdbCluster('a'), docdbCluster('b')]);
+      const docdb = aws.docdb['us-east-1']!;
+      docdb
+        .on(CreateDBClusterSnapshotCommand, { DBClusterIdentifier: 'a' })
+        .rejectsOnce(new InvalidDBClusterStateFault({ message: 'busy', ...meta }))
+        .resolves({ DBClusterSnapshot: { Status: 'creating' } });
+      let wake = () => {};
+      let createdWhileAWaited: string[] = [];
+      aws.deps.clock.sleep = () =>
+        new Promise<void>((resolve) => {
+          wake = () => {
+            createdWhileAWaited = docdb
+              .commandCalls(CreateDBClusterSnapshotCommand)
+              .map((c) => c.args[0].input.DBClusterIdentifier ?? '');
+            resolve();
+          };
+          setImmediate(() => setImmediate(() => wake()));
+        });
+      const { summary } = await runBackup(
+        aws.deps,
+        request(aws, {
+          concurrency: 1,
+          policy: policy({ clusters: { identifiers: ['a', 'b'], tags: {}, exclude: [] } }),
+        }),
+      );
+      expect(createdWhileAWaited).toEqual(['a', 'b']);
+      expect(summary.results.map((r) => [r.clusterId, r.outcome, r.attempts])).toEqual([
+        ['a', 'created', 2],
+        ['b', 'created', 1],
+      ]);
+    });
+
     it('keeps at most `concurrency` snapshot requests in flight', async () => {
       const clusters = Array.from({ length: 12 }, (_, i) => docdbCluster(`c${i}`));
       happyPaths(aws, clusters);
