@@ -443,9 +443,6 @@ export function findings(m: Measured, rows: readonly Row[]): string[] {
     proposals.push(
       `**Start each Region as soon as it is planned**: shared/backup/engine.ts \`runBackup\` awaits every Region's plan (and the quota listing) before the first snapshot, so one throttled tag read anywhere stalls all Regions; by tag, nothing is in flight for ${seconds(idle)} of ${seconds(tagWall)}. Feeding each Region's tasks to its pool when its plan is ready removes that wait (up to ≈ ${seconds(idle)}; estimate).`,
     );
-  proposals.push(
-    `**Give the pool slot back during a busy backoff** (shared/backup/create.ts, engine.ts): a busy cluster sleeps inside its pool worker. With this bench's 0.1–0.2 s backoff that costs little, but with the default 30–300 s backoff, ${m.concurrency} busy clusters in one Region (a maintenance window) stop that Region's other snapshots for minutes. Requeue the task with a not-before time and take a slot only for the call.`,
-  );
   for (const [key, label] of [
     ['tag', 'by tag'],
     ['id', 'by id'],
