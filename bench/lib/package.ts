@@ -1,25 +1,9 @@
-/**
- * `serverless package` of the real serverless.yml, run once, offline, in a temporary copy of the service
- * (as tests/deploy/package.test.ts does), and the artifact unzipped into a task root as Lambda would.
- */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { copyService, ROOT, RUN_LIMIT_SECONDS, runServerless } from '../../tests/deploy/offline.js';
 import { readZip } from '../../tests/deploy/zip.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-const SERVERLESS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
-/** serverless-esbuild can hang instead of exiting on some build errors: the run is bounded. */
-const PACKAGE_LIMIT_SECONDS = 300;
-const ISOLATED_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'POLICIES_FILE',
-  'DEPLOY_SETTINGS_FILE',
-];
+export { ROOT };
 
 export interface PackagedService {
   /** The temporary copy of the service (serverless.yml, sources, node_modules linked). */
@@ -37,17 +21,6 @@ export interface PackagedService {
   functionEnv: Record<string, string>;
 }
 
-/** A copy of what `serverless package` reads, node_modules linked, so the run never touches the work tree. */
-export function copyService(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-bench-'));
-  for (const file of ['serverless.yml', 'package.json', 'tsconfig.json'])
-    cpSync(join(ROOT, file), join(dir, file));
-  for (const folder of ['deploy', 'config', 'functions', 'shared'])
-    cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
 /**
  * Packages the service once (`timeout 300 serverless package`) and unzips the artifact. With `policies`,
  * that file replaces config/policies.yml in the copy first, so the artifact carries it exactly as a deploy
@@ -55,36 +28,23 @@ export function copyService(): string {
  * @example const { handlerFile } = packageService(); // …/task-root/functions/backup/handler.mjs
  */
 export function packageService(options: { policies?: string } = {}): PackagedService {
-  const serviceDir = copyService();
+  const serviceDir = copyService('docdb-backup-bench-');
   if (options.policies) cpSync(options.policies, join(serviceDir, 'config', 'policies.yml'));
   const out = join(serviceDir, 'out');
   mkdirSync(out);
-  const env = { ...process.env };
-  for (const name of ISOLATED_VARIABLES) delete env[name];
   const started = performance.now();
-  const run = spawnSync(
-    'timeout',
-    [
-      String(PACKAGE_LIMIT_SECONDS),
-      process.execPath,
-      SERVERLESS,
-      'package',
-      '--stage',
-      'prod',
-      '--region',
-      'us-east-1',
-      '--package',
-      out,
-    ],
-    {
-      cwd: serviceDir,
-      encoding: 'utf8',
-      env: { ...env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    },
-  );
+  const run = runServerless(serviceDir, [
+    'package',
+    '--stage',
+    'prod',
+    '--region',
+    'us-east-1',
+    '--package',
+    out,
+  ]);
   const packageMs = performance.now() - started;
   if (run.status !== 0) {
-    const why = run.status === 124 ? `timed out after ${PACKAGE_LIMIT_SECONDS} s` : `exit ${run.status}`;
+    const why = run.status === 124 ? `timed out after ${RUN_LIMIT_SECONDS} s` : `exit ${run.status}`;
     throw new Error(`serverless package failed (${why}):\n${run.stdout}\n${run.stderr}`);
   }
   const zip = readFileSync(join(out, 'docdb-backup.zip'));

@@ -2,18 +2,8 @@
 // offline in a temporary copy of the service: the CloudFormation it writes and the artifact it zips. Two
 // runs in all, shared by every assertion: one with the real config/policies.yml, one with a broken policy
 // file that must fail with the validator's own message.
-import { execFile, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,13 +13,10 @@ import { snapshotIdFor } from '../../shared/planning/naming.js';
 import { loadPolicyFile, PolicyValidationError, parsePolicyFile } from '../../shared/policy/index.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 import { arnText } from './cfn.js';
+import { copyService, runServerless } from './offline.js';
 import { readZip, type ZipEntry } from './zip.js';
 
 const execFileAsync = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
-const SERVERLESS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
-/** serverless-esbuild hangs instead of exiting on some build errors: every run is bounded. */
-const RUN_LIMIT_SECONDS = 300;
 
 /** CloudFormation read back from disk: any shape, checked by the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: the template is JSON of no declared type
@@ -48,39 +35,11 @@ let zipBytes: number;
 let policies: ResolvedPolicy[];
 let broken: { status: number | null; output: string; expected: string[] };
 
-/** A copy of what `serverless package` reads, with node_modules linked, so runs never touch the work tree. */
-function copyService(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-package-'));
-  for (const file of ['serverless.yml', 'package.json', 'tsconfig.json'])
-    cpSync(join(ROOT, file), join(dir, file));
-  for (const folder of ['deploy', 'config', 'functions', 'shared'])
-    cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
-const ISOLATED_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'POLICIES_FILE',
-  'DOCDB_BACKUP_POLICIES',
-  'DEPLOY_SETTINGS_FILE',
-];
-
 function serverless(
   args: string[],
   env: Record<string, string> = {},
 ): { status: number | null; output: string } {
-  const clean = { ...process.env };
-  // Offline and hermetic: no credentials, no policy or settings file chosen by the developer's shell.
-  for (const name of ISOLATED_VARIABLES) delete clean[name];
-  const run = spawnSync('timeout', [String(RUN_LIMIT_SECONDS), process.execPath, SERVERLESS, ...args], {
-    cwd: service,
-    encoding: 'utf8',
-    env: { ...clean, ...env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const run = runServerless(service, args, env);
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
 }
 
@@ -96,7 +55,7 @@ policies:
 `;
 
 beforeAll(async () => {
-  service = copyService();
+  service = copyService('docdb-backup-package-');
   writeFileSync(
     join(service, 'config', 'deploy.yml'),
     'version: 1\nalerts:\n  email: [oncall@example.com]\n  https: [https://hooks.example.com/docdb-backup]\n',
