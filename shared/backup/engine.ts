@@ -9,7 +9,7 @@ import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from '.
 import { createSnapshot, type RetryNotice } from './create.js';
 import { RunFailedError } from './errors.js';
 import { describeFailure } from './failures.js';
-import { inPool, inPoolByRegion, Limiter } from './pool.js';
+import { inPool, Limiter } from './pool.js';
 import type {
   Alerter,
   Clock,
@@ -263,8 +263,12 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
       rules: retention,
       slot,
     };
-    const found = await inPoolByRegion(done, concurrency, (r) =>
-      pruneCluster(pruneContext, r.region, r.clusterId, r.snapshotId!),
+    const found = await Promise.all(
+      done.map((r) =>
+        createContext
+          .limiterFor(r.region)
+          .run(() => pruneCluster(pruneContext, r.region, r.clusterId, r.snapshotId!)),
+      ),
     );
     deletions.push(...found.flat());
   };

@@ -21,31 +21,6 @@ export async function inPool<T, R>(
 }
 
 /**
- * Like inPool, with the limit applied per Region: AWS throttles the DocumentDB API per account and
- * Region, so each Region gets its own `limit` in flight and Regions proceed side by side.
- * @example await inPoolByRegion(tasks, 10, createSnapshot) // ≤ 10 per Region at once
- */
-export async function inPoolByRegion<T extends { region: string }, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const groups = new Map<string, number[]>();
-  items.forEach((item, index) => {
-    groups.set(item.region, [...(groups.get(item.region) ?? []), index]);
-  });
-  const results = new Array<R>(items.length);
-  await Promise.all(
-    [...groups.values()].map((indexes) =>
-      inPool(indexes, limit, async (index) => {
-        results[index] = await work(items[index] as T);
-      }),
-    ),
-  );
-  return results;
-}
-
-/**
  * At most `limit` calls in flight; callers wait their turn in order. Unlike a pool of workers, a task that
  * is waiting (a busy cluster's backoff) holds no slot.
  * @example const regionLimit = new Limiter(10); await regionLimit.run(() => client.send(command))
