@@ -152,11 +152,27 @@ export const PutEventsFailuresSchema = z
   .strict();
 
 /**
+ * A token bucket, as AWS throttles request rates (see throttle.ts): it holds up to `burst` tokens, starts
+ * full, refills at `rate` tokens per second; each call takes one, a call finding none is throttled.
+ */
+export const TokenBucketSchema = z
+  .object({
+    /** Tokens added per second: the sustained calls per second the bucket grants. */
+    rate: z.number().positive().max(1_000_000),
+    /** The bucket's size: calls granted at once after a quiet spell. */
+    burst: z.number().int().min(1).max(1_000_000),
+  })
+  .strict();
+
+/**
  * What `setFaults()` and `POST /_emulator/faults` accept; it replaces the previous configuration.
  * Top-level call faults apply to every API call; `actions` (keys `rds:CreateDBClusterSnapshot`,
- * `sns:Publish`, `events:PutEvents`, `dynamodb:PutItem`, …) take precedence per fault kind. Example:
+ * `sns:Publish`, `events:PutEvents`, `dynamodb:PutItem`, …) take precedence per fault kind. `throttle`
+ * adds token buckets per account, Region and key: an action's own key, or `rds:*` (`sns:*`, …) for one
+ * bucket shared by every other action of that service; it applies before the other call faults. Example:
  * `{ "seed": 7, "throttleRate": 0.1, "actions": { "rds:CreateDBClusterSnapshot": { "throttleEvery": 3 } },
- *    "clusters": { "orders": { "busyForAttempts": 2 } }, "putEventsFailEntries": { "count": 1 } }`
+ *    "clusters": { "orders": { "busyForAttempts": 2 } }, "putEventsFailEntries": { "count": 1 },
+ *    "throttle": { "rds:CreateDBClusterSnapshot": { "rate": 5, "burst": 5 }, "rds:*": { "rate": 10, "burst": 10 } } }`
  */
 export const FaultConfigSchema = CallFaultsSchema.extend({
   /** PRNG seed for every `…Rate` (default 1): the same seed gives the same faults. */
@@ -165,6 +181,17 @@ export const FaultConfigSchema = CallFaultsSchema.extend({
     .record(
       z.string().regex(/^(rds|sns|events|dynamodb):[A-Za-z]+$/, 'keys look like rds:DescribeDBClusters'),
       CallFaultsSchema,
+    )
+    .optional(),
+  throttle: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^(rds|sns|events|dynamodb):([A-Za-z]+|\*)$/,
+          'keys look like rds:CreateDBClusterSnapshot, or rds:* for every other rds action',
+        ),
+      TokenBucketSchema,
     )
     .optional(),
   clusters: z.record(z.string().min(1), ClusterFaultSchema).optional(),
@@ -188,6 +215,7 @@ export type FleetSeed = z.infer<typeof FleetSeedSchema>;
 export type CallFaults = z.infer<typeof CallFaultsSchema>;
 export type ClusterFault = z.infer<typeof ClusterFaultSchema>;
 export type PutEventsFailures = z.infer<typeof PutEventsFailuresSchema>;
+export type TokenBucketSettings = z.infer<typeof TokenBucketSchema>;
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 export type ResetOptions = z.infer<typeof ResetOptionsSchema>;
 

@@ -74,6 +74,8 @@ export interface Emulator {
   recordedEvents(eventBusName?: string): RecordedEvent[];
   /** API calls received for an action such as `rds:CreateDBClusterSnapshot`, faulted ones included. */
   callCount(action: string): number;
+  /** Calls of an action answered with a throttling error (token buckets and injected throttling). */
+  throttledCount(action: string): number;
   /** Environment for a process that should talk to the emulator: endpoint, dummy credentials, Region. */
   env(region?: string): Record<string, string>;
 }
@@ -136,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     recordedEvents: (bus) =>
       structuredClone(world.events.filter((e) => bus === undefined || e.eventBusName === bus)),
     callCount: (action) => world.calls.get(action) ?? 0,
+    throttledCount: (action) => world.throttled.get(action) ?? 0,
     env: (region = 'us-east-1') => ({
       AWS_ENDPOINT_URL: url(),
       AWS_ACCESS_KEY_ID: 'AKIDEMULATOR',

@@ -1,9 +1,11 @@
 /**
- * Decides, call by call, which injected faults apply: latency, throttling, server errors, busy or
- * stuck clusters and failed PutEvents entries. Deterministic for a given configuration and seed.
+ * Decides, call by call, which injected faults apply: latency, token-bucket throttling (throttle.ts),
+ * random or counted throttling, server errors, busy or stuck clusters and failed PutEvents entries.
+ * Deterministic for a given configuration, seed and sequence of call times.
  */
 import type { CallFaults, ClusterFault, FaultConfig } from './config.js';
 import { mulberry32 } from './prng.js';
+import { type CallOrigin, ThrottleBuckets } from './throttle.js';
 
 /** What to do with one API call before it is answered. */
 export interface CallDecision {
@@ -16,6 +18,8 @@ export interface FaultState {
   config: FaultConfig;
   /** Remaining busy attempts per `clusters` key. */
   busyRemaining: Record<string, number>;
+  /** Tokens left per `throttle` bucket created so far, keyed `account/Region/key`. */
+  throttleBuckets: Record<string, number>;
 }
 
 /** A cluster fault that applies to one cluster now. */
@@ -37,6 +41,7 @@ export class FaultEngine {
   private readonly actionCalls = new Map<string, number>();
   private putEventsCalls = 0;
   private readonly busyRemaining = new Map<string, number>();
+  private buckets = new ThrottleBuckets();
 
   /** Replaces the configuration and restarts every counter and the PRNG. */
   set(config: FaultConfig): void {
@@ -46,18 +51,24 @@ export class FaultEngine {
     this.actionCalls.clear();
     this.putEventsCalls = 0;
     this.busyRemaining.clear();
+    this.buckets = new ThrottleBuckets(config.throttle);
     for (const [key, fault] of Object.entries(config.clusters ?? {})) {
       if (fault.busyForAttempts) this.busyRemaining.set(key.toLowerCase(), fault.busyForAttempts);
     }
   }
 
-  /** Counts one call of `action` (e.g. `rds:CreateDBClusterSnapshot`) and decides its faults. */
-  decide(action: string): CallDecision {
+  /**
+   * Counts one call of `action` (e.g. `rds:CreateDBClusterSnapshot`) and decides its faults. The token
+   * buckets answer first (they need `origin`: without one, none applies); a call they admit has taken a
+   * token even when another fault then hits it.
+   */
+  decide(action: string, origin?: CallOrigin): CallDecision {
     this.allCalls += 1;
     const actionCount = (this.actionCalls.get(action) ?? 0) + 1;
     this.actionCalls.set(action, actionCount);
     const scoped = this.config.actions?.[action];
     const latencyMs = scoped?.latencyMs ?? this.config.latencyMs ?? 0;
+    if (origin && !this.buckets.admit(action, origin)) return { latencyMs, fault: { kind: 'throttle' } };
     if (this.hits('throttle', scoped, actionCount)) return { latencyMs, fault: { kind: 'throttle' } };
     if (this.hits('serverError', scoped, actionCount)) {
       const status =
@@ -99,10 +110,12 @@ export class FaultEngine {
     return failures;
   }
 
-  snapshot(): FaultState {
+  /** The state at the emulator's time `nowMs` (bucket levels depend on it). */
+  snapshot(nowMs: number): FaultState {
     return {
       config: structuredClone(this.config),
       busyRemaining: Object.fromEntries(this.busyRemaining),
+      throttleBuckets: this.buckets.levels(nowMs),
     };
   }
 

@@ -8,7 +8,8 @@
  *   the service in the credential scope (by `Version` when the request is unsigned)
  *
  * The Region is the credential scope's (us-east-1 when unsigned); the account is the one the access
- * key id maps to. Every API call is counted and passes through fault injection before it is answered.
+ * key id maps to. Every API call is counted and passes through fault injection before it is answered:
+ * the token buckets of the account, Region and action first (throttle.ts), then the other call faults.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -72,16 +73,23 @@ export function asApiError(error: unknown): AwsApiError {
 export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { world, faults, dynamo, lifetime } = deps;
 
-  /** Counts the call, waits any injected latency, and answers an injected fault; false when it did. */
+  /**
+   * Counts the call, decides its faults as it arrives (a token bucket is checked when the call reaches
+   * AWS), waits any injected latency (a throttled answer is a round trip too), and answers an injected
+   * fault; false when it did.
+   */
   async function admit(
     action: string,
     service: Service,
+    caller: Caller,
     answer: (error: AwsApiError) => void,
   ): Promise<boolean> {
     world.countCall(action);
-    const decision = faults.decide(action);
+    const origin = { accountId: caller.accountId, region: caller.region, nowMs: world.now() };
+    const decision = faults.decide(action, origin);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs, undefined, { signal: lifetime });
     if (!decision.fault) return true;
+    if (decision.fault.kind === 'throttle') world.countThrottled(action);
     answer(injectedError(decision.fault, service));
     return false;
   }
@@ -100,7 +108,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     const { actions, namespace, version } = QUERY_SERVICES[service];
     const action = params.string('Action');
     const fail = (error: AwsApiError): void => sendQueryError(res, error, namespace, caller.requestId);
-    if (!(await admit(`${service}:${action ?? 'MissingAction'}`, service, fail))) return;
+    if (!(await admit(`${service}:${action ?? 'MissingAction'}`, service, caller, fail))) return;
     try {
       if (!action)
         throw new AwsApiError('MissingAction', 'The request must contain the parameter Action', 400);
@@ -126,7 +134,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     caller: Caller,
   ): Promise<void> {
     const fail = (error: AwsApiError): void => sendJsonError(res, error, '1.1', caller.requestId);
-    if (!(await admit(`events:${action}`, 'events', fail))) return;
+    if (!(await admit(`events:${action}`, 'events', caller, fail))) return;
     try {
       const handler = Object.hasOwn(EVENTBRIDGE_ACTIONS, action) ? EVENTBRIDGE_ACTIONS[action] : undefined;
       if (!handler) throw new AwsApiError('UnknownOperationException', `Unknown operation ${action}`, 400);
@@ -154,7 +162,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
 
     if (target?.startsWith(DYNAMODB_PREFIX)) {
       const action = `dynamodb:${target.slice(DYNAMODB_PREFIX.length)}`;
-      const admitted = await admit(action, 'dynamodb', (error) => {
+      const admitted = await admit(action, 'dynamodb', caller, (error) => {
         req.resume();
         sendJsonError(res, error, '1.0', caller.requestId, DYNAMODB_ERROR_PREFIX);
       });

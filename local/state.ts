@@ -49,6 +49,8 @@ export interface EmulatorState {
   events: RecordedEvent[];
   /** API calls received per action, faulted ones included, e.g. `{ 'rds:CreateDBClusterSnapshot': 12 }`. */
   calls: Record<string, number>;
+  /** Calls answered `Throttling` (token buckets and injected throttling) per action, e.g. `{ 'rds:CreateDBClusterSnapshot': 3 }`. */
+  throttled: Record<string, number>;
   faults: FaultState;
 }
 
@@ -106,6 +108,7 @@ export function buildState(world: World, faults: FaultEngine): EmulatorState {
     published: world.published,
     events: world.events,
     calls: Object.fromEntries(world.calls),
-    faults: faults.snapshot(),
+    throttled: Object.fromEntries(world.throttled),
+    faults: faults.snapshot(nowMs),
   });
 }

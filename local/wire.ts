@@ -116,6 +116,12 @@ export function injectedError(
     if (service === 'dynamodb')
       return new AwsApiError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.', 400);
     if (service === 'events') return new AwsApiError('ThrottlingException', 'Rate exceeded', 400);
+    // Query services (RDS/DocumentDB, SNS) answer HTTP 400 with `<ErrorResponse><Error><Type>Sender</Type>
+    // <Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>…</RequestId></ErrorResponse>`:
+    // the AWS CLI prints "An error occurred (Throttling) when calling the DescribeDBInstances operation
+    // (reached max retries: 2): Rate exceeded" (github.com/aws/aws-cli/issues/8604, boto/boto3#860); the
+    // RDS guide's "(ThrottlingException)" example is botocore's wording, not the wire code. SDK v3 names the
+    // error after the code: `error.name === 'Throttling'`, which its retry strategy treats as throttling.
     return new AwsApiError('Throttling', 'Rate exceeded', 400);
   }
   if (fault.status === 503) {

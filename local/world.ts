@@ -109,6 +109,8 @@ export class World {
   published: PublishedMessage[] = [];
   events: RecordedEvent[] = [];
   readonly calls = new Map<string, number>();
+  /** Calls answered with a throttling error, per action. */
+  readonly throttled = new Map<string, number>();
 
   constructor(
     settings: WorldSettings,
@@ -128,6 +130,7 @@ export class World {
     this.published = [];
     this.events = [];
     this.calls.clear();
+    this.throttled.clear();
   }
 
   /** The emulator's time in epoch milliseconds. */
@@ -166,6 +169,10 @@ export class World {
 
   countCall(action: string): void {
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+  }
+
+  countThrottled(action: string): void {
+    this.throttled.set(action, (this.throttled.get(action) ?? 0) + 1);
   }
 }
 
