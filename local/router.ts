@@ -84,7 +84,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     caller: Caller,
     answer: (error: AwsApiError) => void,
   ): Promise<boolean> {
-    world.countCall(action);
+    world.countCall(action, caller.region);
     const origin = { accountId: caller.accountId, region: caller.region, nowMs: world.now() };
     const decision = faults.decide(action, origin);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs, undefined, { signal: lifetime });

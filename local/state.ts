@@ -49,6 +49,8 @@ export interface EmulatorState {
   events: RecordedEvent[];
   /** API calls received per action, faulted ones included, e.g. `{ 'rds:CreateDBClusterSnapshot': 12 }`. */
   calls: Record<string, number>;
+  /** The same per Region (the caller's credential scope, all accounts), e.g. `{ 'eu-west-1': { 'rds:DescribeDBClusters': 1 } }`. */
+  callsByRegion: Record<string, Record<string, number>>;
   /** Calls answered `Throttling` (token buckets and injected throttling) per action, e.g. `{ 'rds:CreateDBClusterSnapshot': 3 }`. */
   throttled: Record<string, number>;
   faults: FaultState;
@@ -108,6 +110,9 @@ export function buildState(world: World, faults: FaultEngine): EmulatorState {
     published: world.published,
     events: world.events,
     calls: Object.fromEntries(world.calls),
+    callsByRegion: Object.fromEntries(
+      [...world.callsByRegion].map(([region, calls]) => [region, Object.fromEntries(calls)]),
+    ),
     throttled: Object.fromEntries(world.throttled),
     faults: faults.snapshot(nowMs),
   });

@@ -111,6 +111,8 @@ export class World {
   readonly calls = new Map<string, number>();
   /** Calls answered with a throttling error, per action. */
   readonly throttled = new Map<string, number>();
+  /** Calls per Region (all accounts), then per action. */
+  readonly callsByRegion = new Map<string, Map<string, number>>();
 
   constructor(
     settings: WorldSettings,
@@ -131,6 +133,7 @@ export class World {
     this.events = [];
     this.calls.clear();
     this.throttled.clear();
+    this.callsByRegion.clear();
   }
 
   /** The emulator's time in epoch milliseconds. */
@@ -167,8 +170,16 @@ export class World {
     return store.quota ?? this.settings.defaultQuota;
   }
 
-  countCall(action: string): void {
+  /** Counts one call of `action`, and in `region` when the caller's Region is known. */
+  countCall(action: string, region?: string): void {
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+    if (region === undefined) return;
+    let regional = this.callsByRegion.get(region);
+    if (!regional) {
+      regional = new Map();
+      this.callsByRegion.set(region, regional);
+    }
+    regional.set(action, (regional.get(action) ?? 0) + 1);
   }
 
   countThrottled(action: string): void {

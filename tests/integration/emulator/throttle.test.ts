@@ -118,7 +118,7 @@ describe('token-bucket throttle', () => {
     expect(others).toEqual(['ok', 'Throttling']);
   });
 
-  it('gives every Region and every account its own bucket', async () => {
+  it('gives every Region and every account its own bucket, and counts calls per Region', async () => {
     seedOrders(['us-east-1', 'eu-west-1']);
     t.emu.setFaults({ throttle: { 'rds:*': { rate: SLOW, burst: 1 } } });
     const virginia = t.docdb();
@@ -135,6 +135,10 @@ describe('token-bucket throttle', () => {
     ]);
 
     expect(seen).toEqual(['ok', 'Throttling', 'ok', 'Throttling', 'ok', 'Throttling']);
+    expect(t.emu.state().callsByRegion).toEqual({
+      'us-east-1': { 'rds:DescribeDBClusters': 4 },
+      'eu-west-1': { 'rds:DescribeDBClusters': 2 },
+    });
   });
 
   it('leaves actions without a bucket alone and counts throttled answers per action', async () => {
