@@ -339,9 +339,13 @@ function isReadOnly(action: string): boolean {
   return /^(Describe|List|Get)/.test(verb(action));
 }
 
-/** Delete verbs: allowed only on resources that carry the service's ownership tag. */
+/**
+ * DocumentDB (rds:) delete verbs: allowed only on resources that carry the service's ownership tag. The
+ * results table's DeleteItem (releasing an alert claim) deletes an item of the stack's own table, not a
+ * tagged resource, and stays with the table's other actions.
+ */
 function isDelete(action: string): boolean {
-  return /^Delete/.test(verb(action));
+  return action.startsWith('rds:') && /^Delete/.test(verb(action));
 }
 
 function unique<T>(values: readonly T[]): T[] {

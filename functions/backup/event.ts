@@ -3,6 +3,7 @@
  * it, or EventBridge's raw "Scheduled Event" envelope (time from `time`, policy from the rule's name).
  */
 import { slotOf } from '../../shared/planning/naming.js';
+import { parseInstant, slotProblem } from '../../shared/planning/slot.js';
 
 export interface BackupRequest {
   policy: string;
@@ -16,19 +17,30 @@ export class InvalidEventError extends Error {
 
 const EXPECTED =
   'expected {"policy": "<name>", "time": "<ISO-8601 scheduled time>"} or an EventBridge Scheduled Event';
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+/** Echoed input is cut to this many characters: an event can be of any size. */
+const MAX_ECHO = 80;
+
+/** A value as JSON, cut to MAX_ECHO characters, for an error message. */
+function echo(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= MAX_ECHO ? text : `${text.slice(0, MAX_ECHO)}… (${text.length} characters)`;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+function parseTime(value: unknown, now: Date): Date {
+  const time = typeof value === 'string' ? parseInstant(value) : undefined;
+  if (!time) {
     throw new InvalidEventError(
-      `"time" must be an ISO-8601 time with a zone such as "2026-11-28T03:00:00Z", found ${JSON.stringify(value)}`,
+      `"time" must be an ISO-8601 time with a zone such as "2026-11-28T03:00:00Z", on a real calendar day, found ${echo(value)}`,
     );
   }
-  return slotOf(new Date(value));
+  const slot = slotOf(time);
+  const problem = slotProblem(slot, now);
+  if (problem) throw new InvalidEventError(`"time": ${problem}`);
+  return slot;
 }
 
 /**
@@ -48,17 +60,18 @@ export function policyFromRule(ruleArn: string, known: readonly string[]): strin
 function checkKnown(policy: string, known: readonly string[]): string {
   if (!known.includes(policy)) {
     throw new InvalidEventError(
-      `unknown policy "${policy}"; the policy file defines: ${known.join(', ') || '(none)'}`,
+      `unknown policy ${echo(policy)}; the policy file defines: ${known.join(', ') || '(none)'}`,
     );
   }
   return policy;
 }
 
 /**
- * Reads the function's event into a policy name and a scheduled slot. Throws InvalidEventError.
- * @example parseBackupEvent({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, ['nightly'])
+ * Reads the function's event into a policy name and a scheduled slot. Throws InvalidEventError, before any
+ * AWS call, for a malformed event, an impossible time, or a slot more than 5 minutes ahead of `now`.
+ * @example parseBackupEvent({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, ['nightly'], new Date())
  */
-export function parseBackupEvent(event: unknown, known: readonly string[]): BackupRequest {
+export function parseBackupEvent(event: unknown, known: readonly string[], now: Date): BackupRequest {
   if (!isRecord(event)) throw new InvalidEventError(`the event is not an object; ${EXPECTED}`);
   if (event['detail-type'] === 'Scheduled Event') {
     const resources = Array.isArray(event.resources) ? event.resources : [];
@@ -69,11 +82,13 @@ export function parseBackupEvent(event: unknown, known: readonly string[]): Back
       );
     const policy = policyFromRule(rule, known);
     if (!policy)
-      throw new InvalidEventError(`the rule ${rule} does not name a known policy (${known.join(', ')})`);
-    return { policy, slot: parseTime(event.time) };
+      throw new InvalidEventError(
+        `the rule ${echo(rule)} does not name a known policy (${known.join(', ')})`,
+      );
+    return { policy, slot: parseTime(event.time, now) };
   }
   if (typeof event.policy !== 'string' || event.policy === '') {
     throw new InvalidEventError(`"policy" is missing or not a string; ${EXPECTED}`);
   }
-  return { policy: checkKnown(event.policy, known), slot: parseTime(event.time) };
+  return { policy: checkKnown(event.policy, known), slot: parseTime(event.time, now) };
 }

@@ -12,6 +12,7 @@ import {
   type ClusterResult,
   type DeletionResult,
   type RunLog,
+  type RunNotice,
   type RunReport,
   runBackup,
 } from '../../shared/backup/index.js';
@@ -25,6 +26,8 @@ export interface BackupResult {
   results: ClusterResult[];
   /** Snapshots retention deleted (or failed to delete) in this run. */
   deletions: DeletionResult[];
+  /** Run-level warnings: Regions (or `*`, the whole policy) whose selection matched no cluster. */
+  notices: RunNotice[];
   counts: Record<ClusterResult['outcome'], number>;
   alert: { subject: string; severity: string; sent: boolean; note?: string } | null;
   eventsFailed: number;
@@ -60,6 +63,8 @@ function emitMetrics(target: Metrics, report: RunReport): void {
     MetricUnit.Count,
     results.reduce((sum, r) => sum + Math.max(0, r.attempts - 1), 0),
   );
+  // Result events that could not be delivered: the deploy alarms on it (nothing else would notice).
+  target.addMetric('EventsFailed', MetricUnit.Count, report.eventsFailed);
   target.addMetric(
     'QuotaExceeded',
     MetricUnit.Count,
@@ -80,6 +85,7 @@ export async function runScheduledBackup(
   const request = parseBackupEvent(
     event,
     wiring.policies.map((p) => p.name),
+    new Date(wiring.deps.clock.now()),
   );
   const policy = wiring.policies.find((p) => p.name === request.policy)!;
   const scheduledAt = request.slot.toISOString();
@@ -104,6 +110,7 @@ export async function runScheduledBackup(
   });
   return {
     ...report.summary,
+    notices: report.summary.notices ?? [],
     counts,
     alert: report.alert ?? null,
     eventsFailed: report.eventsFailed,

@@ -11,6 +11,7 @@ import {
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   type DocDBClient,
+  InvalidDBClusterSnapshotStateFault,
   InvalidDBClusterStateFault,
   ListTagsForResourceCommand,
   paginateDescribeDBClusterSnapshots,
@@ -21,6 +22,7 @@ import {
   ClusterBusyError,
   ClusterNotFoundError,
   SnapshotAlreadyExistsError,
+  SnapshotGoneError,
   SnapshotQuotaExceededError,
 } from '../backup/errors.js';
 import type {
@@ -121,22 +123,30 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
     }
   }
 
-  async findSnapshot(
+  /** DescribeDBClusterSnapshots for one id; undefined when there is no such snapshot. */
+  private async describeSnapshot(
     region: string,
     snapshotId: string,
     signal?: AbortSignal,
-  ): Promise<ExistingSnapshot | undefined> {
-    let found: DBClusterSnapshot | undefined;
+  ): Promise<DBClusterSnapshot | undefined> {
     try {
       const out = await this.clientFor(region).send(
         new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotId }),
         { abortSignal: signal },
       );
-      found = out.DBClusterSnapshots?.[0];
+      return out.DBClusterSnapshots?.[0];
     } catch (error) {
       if (error instanceof DBClusterSnapshotNotFoundFault) return undefined;
       throw error;
     }
+  }
+
+  async findSnapshot(
+    region: string,
+    snapshotId: string,
+    signal?: AbortSignal,
+  ): Promise<ExistingSnapshot | undefined> {
+    const found = await this.describeSnapshot(region, snapshotId, signal);
     if (!found?.DBClusterSnapshotArn) return undefined;
     return {
       snapshotId: found.DBClusterSnapshotIdentifier ?? snapshotId,
@@ -161,10 +171,23 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   }
 
   async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
-    await this.clientFor(region).send(
-      new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotId }),
-      { abortSignal: signal },
-    );
+    try {
+      await this.clientFor(region).send(
+        new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotId }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      const options = { cause: error };
+      if (error instanceof DBClusterSnapshotNotFoundFault)
+        throw new SnapshotGoneError(`snapshot ${snapshotId} is already gone`, options);
+      // Another run's delete leaves the snapshot `deleting` for a while: that is gone too.
+      if (error instanceof InvalidDBClusterSnapshotStateFault) {
+        const now = await this.describeSnapshot(region, snapshotId, signal);
+        if (!now || now.Status === 'deleting')
+          throw new SnapshotGoneError(`snapshot ${snapshotId} is already being deleted`, options);
+      }
+      throw error;
+    }
   }
 
   private async manualSnapshots(

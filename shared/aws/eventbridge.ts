@@ -13,12 +13,14 @@ import type { Clock, ResultEvents, RunSummary } from '../backup/ports.js';
 export const EVENT_SOURCE = 'docdb-backup';
 export const EVENT_DETAIL_TYPE = 'DocumentDB Snapshot Result';
 export const DELETION_DETAIL_TYPE = 'DocumentDB Snapshot Deleted';
+/** A run-level warning, such as a selection that matched no cluster. */
+export const NOTICE_DETAIL_TYPE = 'DocumentDB Backup Notice';
 const MAX_ENTRIES = 10;
 const MAX_ROUNDS = 4;
 /** PutEvents calls in flight at once. */
-const BATCHES_IN_FLIGHT = 8;
+export const BATCHES_IN_FLIGHT = 8;
 
-/** The PutEvents entries for a run: one per cluster result, one per retention deletion. */
+/** The PutEvents entries for a run: one per cluster result, retention deletion and notice. */
 export function resultEntries(summary: RunSummary, busName: string): PutEventsRequestEntry[] {
   const entry = (detailType: string, detail: object): PutEventsRequestEntry => ({
     Source: EVENT_SOURCE,
@@ -29,6 +31,7 @@ export function resultEntries(summary: RunSummary, busName: string): PutEventsRe
   return [
     ...summary.results.map((result) => entry(EVENT_DETAIL_TYPE, result)),
     ...summary.deletions.map((deletion) => entry(DELETION_DETAIL_TYPE, deletion)),
+    ...(summary.notices ?? []).map((notice) => entry(NOTICE_DETAIL_TYPE, notice)),
   ];
 }
 

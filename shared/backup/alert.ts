@@ -57,22 +57,46 @@ function percent(used: number, quota: number): number {
   return Math.round((used / Math.max(1, quota)) * 100);
 }
 
+/** What a person types to take a slot's missed backups again: the same slot, never a new one. */
+export function rerunCommand(policy: string, scheduledAt: string): string {
+  return `npx docdb-backup run --policy ${policy} --at ${scheduledAt.slice(0, 16)}Z`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `2 of 5 clusters not backed up; Region eu-west-1 unreadable`: clusters and Regions counted apart. */
+function failureText(summary: RunSummary, failed: ClusterResult[]): string {
+  const clusters = summary.results.filter((r) => r.clusterId !== '*');
+  const failedClusters = failed.filter((r) => r.clusterId !== '*');
+  const regions = failed.filter((r) => r.clusterId === '*').map((r) => r.region);
+  const parts: string[] = [];
+  if (failedClusters.length)
+    parts.push(`${failedClusters.length} of ${plural(clusters.length, 'cluster')} not backed up`);
+  if (regions.length)
+    parts.push(`${regions.length === 1 ? 'Region' : 'Regions'} ${regions.join(', ')} unreadable`);
+  return parts.join('; ');
+}
+
 function subjectFor(
   summary: RunSummary,
   failed: ClusterResult[],
   quotaRegions: string[],
   warnings: readonly QuotaWarning[],
 ): string {
-  const counted = summary.results.filter((r) => r.clusterId !== '*').length;
   let text: string;
   if (quotaRegions.length)
     text = `CRITICAL ${summary.policy}: snapshot quota reached in ${quotaRegions.join(', ')}`;
-  else if (failed.length)
-    text = `ERROR ${summary.policy}: ${failed.length} of ${Math.max(counted, failed.length)} clusters not backed up`;
-  else
+  else if (failed.length) text = `ERROR ${summary.policy}: ${failureText(summary, failed)}`;
+  else if (warnings.length)
     text = `WARNING ${summary.policy}: snapshot quota ${warnings
       .map((w) => `${percent(w.used, w.quota)}% used in ${w.region}`)
       .join(', ')}`;
+  else {
+    const where = (summary.notices ?? []).map((n) => (n.region === '*' ? 'any Region' : n.region));
+    text = `WARNING ${summary.policy}: selection matched no cluster in ${where.join(', ')}`;
+  }
   return truncate(`[docdb-backup] ${text}`, MAX_SUBJECT);
 }
 
@@ -81,7 +105,12 @@ function holderLines(report: QuotaReport | undefined): string[] {
 }
 
 /** What happened to the quota of a Region where it was hit, who holds it, and exactly what to do. */
-function quotaHitLines(report: QuotaReport, missed: number, policy: string, hasRetention: boolean): string[] {
+function quotaHitLines(
+  report: QuotaReport,
+  missed: number,
+  summary: RunSummary,
+  hasRetention: boolean,
+): string[] {
   const lines = [
     `Snapshot quota reached in ${report.region}: ${report.used} of ${report.quota} manual cluster snapshots in use (shared with RDS and Neptune).`,
   ];
@@ -97,7 +126,7 @@ function quotaHitLines(report: QuotaReport, missed: number, policy: string, hasR
       (hasRetention
         ? ` This policy's retention already deleted what it no longer keeps; tightening it frees more at the next run.`
         : ' This policy has no retention: add one so its own snapshots stop piling up.'),
-    `  Then run: npx docdb-backup run --policy ${policy}`,
+    `  Then take them for this slot (clusters already backed up are not taken again): ${rerunCommand(summary.policy, summary.scheduledAt)}`,
   );
   return lines;
 }
@@ -124,7 +153,8 @@ export interface AlertContext {
 export function composeAlert(summary: RunSummary, context: AlertContext): Alert | undefined {
   const failed = summary.results.filter(needsAttention);
   const { quotaReports, warnings } = context;
-  if (failed.length === 0 && warnings.length === 0) return undefined;
+  const notices = summary.notices ?? [];
+  if (failed.length === 0 && warnings.length === 0 && notices.length === 0) return undefined;
   const quotaFailed = failed.filter((r) => r.error?.code === 'quota-exceeded');
   const quotaRegions = [...new Set(quotaFailed.map((r) => r.region))];
   const codes = [...new Set(failed.map((r) => (r.error?.code ?? 'aws-error') as FailureCode))];
@@ -132,7 +162,7 @@ export function composeAlert(summary: RunSummary, context: AlertContext): Alert 
   const lines: string[] = [];
   if (failed.length) {
     lines.push(
-      `docdb-backup could not back up ${failed.length} cluster(s) for policy "${summary.policy}", scheduled at ${summary.scheduledAt}.`,
+      `docdb-backup policy "${summary.policy}", scheduled at ${summary.scheduledAt}: ${failureText(summary, failed)}.`,
       '',
       'What happened:',
       ...failed.map(
@@ -141,23 +171,30 @@ export function composeAlert(summary: RunSummary, context: AlertContext): Alert 
       ),
       '',
     );
-  } else {
+  } else if (warnings.length) {
     lines.push(
       `docdb-backup backed up every cluster of policy "${summary.policy}" (slot ${summary.scheduledAt}), but a snapshot quota is nearly used up.`,
+      '',
+    );
+  }
+  if (notices.length) {
+    lines.push(
+      `The selection of policy "${summary.policy}" matched no cluster (slot ${summary.scheduledAt}), so nothing was backed up there:`,
+      ...notices.map((n) => `- ${n.region === '*' ? 'every Region' : n.region}: ${n.message}`),
       '',
     );
   }
   for (const region of quotaRegions) {
     const report = reportFor(region);
     const missed = quotaFailed.filter((r) => r.region === region).length;
-    if (report) lines.push(...quotaHitLines(report, missed, summary.policy, context.hasRetention), '');
+    if (report) lines.push(...quotaHitLines(report, missed, summary, context.hasRetention), '');
   }
   for (const warning of warnings) lines.push(...warningLines(warning, reportFor(warning.region)), '');
   if (codes.length) {
     lines.push(
       'What to do next:',
       ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
-      `- Then take the missed backups now: npx docdb-backup run --policy ${summary.policy}`,
+      `- Then take the missed backups of this slot: ${rerunCommand(summary.policy, summary.scheduledAt)}`,
       '',
     );
   }
@@ -177,6 +214,7 @@ export function composeAlert(summary: RunSummary, context: AlertContext): Alert 
         })),
         quota: quotaReports,
         warnings,
+        notices,
       },
       null,
       2,

@@ -2,7 +2,7 @@
  * Takes one cluster's snapshot: retries a busy cluster with backoff while the deadline allows, treats our
  * own existing snapshot as success (a retried delivery of the same slot), and reports every other fault.
  */
-import { isOwnedBy } from '../planning/tags.js';
+import { ownershipOf } from '../planning/ownership.js';
 import type { RetrySettings } from '../policy/schema.js';
 import { ClusterBusyError, SnapshotAlreadyExistsError, SnapshotQuotaExceededError } from './errors.js';
 import { describeFailure } from './failures.js';
@@ -24,6 +24,8 @@ export interface CreateContext {
   log: RunLog;
   random: () => number;
   policyName: string;
+  /** The policy's snapshot prefix: with the name, what makes a snapshot ours (planning/ownership.ts). */
+  prefix: string;
   retry: RetrySettings;
   /** No new attempt starts, and no wait ends, after this time (epoch ms). */
   cutoff: number;
@@ -37,28 +39,32 @@ export interface CreateContext {
 
 type Result = Omit<ClusterResult, 'durationMs'>;
 
+/** States of our own slot snapshot that make it a backup (or one on its way). */
+const USABLE_STATES: ReadonlySet<string> = new Set(['creating', 'available']);
+
+/**
+ * AWS says the slot's snapshot id is taken: success only when it is ours (the exact ownership rule) and
+ * `creating` or `available`; ours but `failed` or `deleting` is a failure of its own.
+ */
 async function confirmOwnSnapshot(ctx: CreateContext, task: SnapshotTask, attempts: number): Promise<Result> {
   const base = { region: task.region, clusterId: task.cluster.id, snapshotId: task.snapshotId, attempts };
   try {
     const existing = await ctx.docdb.findSnapshot(task.region, task.snapshotId, ctx.signal);
-    if (
-      existing &&
-      existing.clusterId.toLowerCase() === task.cluster.id.toLowerCase() &&
-      isOwnedBy(existing.tags, ctx.policyName)
-    ) {
-      return { ...base, outcome: 'already-exists' };
+    if (!existing) {
+      const message = `snapshot id "${task.snapshotId}" is taken by another resource (not a DocumentDB cluster snapshot this service can read)`;
+      return { ...base, outcome: 'failed', error: { code: 'name-conflict', message } };
     }
-    const owner = existing
-      ? `cluster "${existing.clusterId}"${isOwnedBy(existing.tags, ctx.policyName) ? '' : ', not created by this policy'}`
-      : 'another resource';
-    return {
-      ...base,
-      outcome: 'failed',
-      error: {
-        code: 'name-conflict',
-        message: `snapshot id "${task.snapshotId}" is already taken by ${owner}`,
-      },
-    };
+    const owner = { policyName: ctx.policyName, prefix: ctx.prefix };
+    const ownership = ownershipOf(existing, owner, task.cluster.id);
+    if (!ownership.ours) {
+      const message = `snapshot id "${task.snapshotId}" is already taken by a snapshot of cluster "${existing.clusterId}" that is not this policy's: ${ownership.reason}`;
+      return { ...base, outcome: 'failed', error: { code: 'name-conflict', message } };
+    }
+    if (!USABLE_STATES.has(existing.status)) {
+      const message = `this slot's snapshot "${task.snapshotId}" exists but is "${existing.status}", so the slot has no backup`;
+      return { ...base, outcome: 'failed', error: { code: 'snapshot-failed', message } };
+    }
+    return { ...base, outcome: 'already-exists' };
   } catch (error) {
     return { ...base, outcome: 'failed', error: describeFailure(error) };
   }

@@ -27,3 +27,11 @@ export class ClusterNotFoundError extends Error {
 export class RunFailedError extends Error {
   override readonly name = 'RunFailedError';
 }
+
+/**
+ * The snapshot to delete is already gone or being deleted (`DBClusterSnapshotNotFoundFault`, or
+ * `InvalidDBClusterSnapshotStateFault` for one in `deleting`): another run deleted it first.
+ */
+export class SnapshotGoneError extends Error {
+  override readonly name = 'SnapshotGoneError';
+}

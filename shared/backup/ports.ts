@@ -99,19 +99,60 @@ export interface QuotaWarning {
   warnAtPercent: number;
 }
 
+/**
+ * Something on-call should know that is not a cluster's failure: a Region (or, as `*`, the whole policy)
+ * whose selection matched no cluster. Pages a warning unless the policy says `allowEmpty: true`.
+ */
+export interface RunNotice {
+  /** The Region, or `*` for the policy as a whole. */
+  region: string;
+  code: 'nothing-selected';
+  message: string;
+}
+
 export interface RunSummary {
   policy: string;
   scheduledAt: string;
   results: ClusterResult[];
   /** Snapshots retention deleted; empty when the policy has no retention. */
   deletions: DeletionResult[];
+  /** Warnings about the run as a whole (nothing selected). */
+  notices?: RunNotice[];
 }
+
+/** The outcome of claiming a slot's one page. */
+export type AlertClaim =
+  /** Ours to send: confirm it once SNS accepted it, release it when it could not be sent. */
+  | { state: 'claimed'; policy: string; scheduledAt: string; token: string }
+  /** Already sent for this slot. */
+  | { state: 'sent' }
+  /** Another run of this slot holds the claim until `until` (epoch ms). */
+  | { state: 'in-progress'; until: number };
 
 /** Where results are kept (DynamoDB in AWS). */
 export interface ResultStore {
+  /** Writes the cluster results, notices and the given deletions (conditionally, like recordDeletion). */
   record(summary: RunSummary, signal?: AbortSignal): Promise<void>;
-  /** Claims the one alert of a policy's slot; false when it was already claimed (a retried run). */
-  claimAlert(policy: string, scheduledAt: string, signal?: AbortSignal): Promise<boolean>;
+  /** Records one retention deletion as it happens; a `deleted` record is never overwritten by `failed`. */
+  recordDeletion(
+    run: { policy: string; scheduledAt: string },
+    deletion: DeletionResult,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * Claims the one page of a policy's slot until `leaseUntil` (epoch ms: when the claiming run ends). A
+   * claim that was released, or whose holder passed its lease without confirming, can be claimed again.
+   */
+  claimAlert(
+    policy: string,
+    scheduledAt: string,
+    leaseUntil: number,
+    signal?: AbortSignal,
+  ): Promise<AlertClaim>;
+  /** The page went out: no run of this slot pages again. */
+  confirmAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void>;
+  /** The page could not be sent: a retry of the slot may page. */
+  releaseAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void>;
 }
 
 /** Where result events go (EventBridge in AWS). Returns how many events could not be delivered. */

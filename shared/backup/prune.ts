@@ -1,12 +1,14 @@
 /**
  * Retention in a run: after a cluster's snapshot for the slot exists, delete what the policy no longer
- * keeps. Deciding is pure (planning/retention.ts); here the candidates are read and their ownership is
- * proven from tags before anything is deleted.
+ * keeps. Deciding is pure (planning/retention.ts); here the candidates are read, the ownership of every
+ * snapshot that counts toward a rule is proven from tags read from AWS (planning/ownership.ts), and each
+ * deletion is handed to the recorder as soon as it is done.
  */
-import { hasSnapshotIdShape } from '../planning/naming.js';
+import { hasSnapshotIdShape, snapshotIdFor } from '../planning/naming.js';
+import { ownershipOf } from '../planning/ownership.js';
 import { planRetention, type RetentionCandidate, slotFromSnapshotId } from '../planning/retention.js';
-import { isOwnedBy } from '../planning/tags.js';
 import type { RetentionRules } from '../policy/schema.js';
+import { SnapshotGoneError } from './errors.js';
 import { describeFailure } from './failures.js';
 import type { Clock, DeletionResult, DocdbPort, ManualSnapshot, RunLog } from './ports.js';
 
@@ -17,39 +19,62 @@ export interface PruneContext {
   policyName: string;
   prefix: string;
   rules: RetentionRules;
-  /** The run's slot: ages and tiers are measured from it. */
+  /** The run's slot: nothing taken for a newer slot is deleted. Windows are measured from `clock.now()`. */
   slot: Date;
+  /** No retention call starts at or after this time (epoch ms). Default: no limit. */
+  cutoff?: number;
+  /** Records one deletion as it happens; resolves false when it could not be recorded (the run retries). */
+  recordDeletion?: (deletion: DeletionResult) => Promise<boolean>;
   signal?: AbortSignal;
 }
 
-/**
- * Reads tags of the snapshots the plan would delete or treat as the newest available one, until every
- * such snapshot is proven ours; one found not to be ours is dropped and the plan is made again.
- */
-async function provenPlan(
+/** The run reached its cutoff in the middle of retention: what is left waits for the next slot. */
+class RetentionCutoff extends Error {
+  override readonly name = 'RetentionCutoff';
+}
+
+function beforeCutoff(ctx: PruneContext): void {
+  if (ctx.cutoff !== undefined && ctx.clock.now() >= ctx.cutoff)
+    throw new RetentionCutoff('the run reached its cutoff; retention continues at the next slot');
+}
+
+/** Cheap, before any tag is read: the id must be the one this policy gives the cluster for its slot. */
+function namedLikeOurs(ctx: PruneContext, clusterId: string, snapshot: ManualSnapshot): boolean {
+  if (snapshot.clusterId.toLowerCase() !== clusterId || !hasSnapshotIdShape(ctx.prefix, snapshot.snapshotId))
+    return false;
+  const slot = slotFromSnapshotId(snapshot.snapshotId);
+  try {
+    return slot !== undefined && snapshotIdFor(ctx.prefix, clusterId, slot) === snapshot.snapshotId;
+  } catch {
+    return false;
+  }
+}
+
+/** The candidates that count: proven ours from tags read now, with the slot their tag proves. */
+async function provenCandidates(
   ctx: PruneContext,
   region: string,
+  clusterId: string,
   listed: ManualSnapshot[],
-  owned: Map<string, boolean>,
-) {
-  const byId = new Map(listed.map((s) => [s.snapshotId, s]));
-  for (;;) {
-    const candidates: RetentionCandidate[] = listed.map((s) => ({
-      snapshotId: s.snapshotId,
-      status: s.status,
-      takenAt: slotFromSnapshotId(s.snapshotId) as Date,
-      owned: owned.get(s.snapshotId),
-    }));
-    const plan = planRetention(candidates, ctx.rules, ctx.slot);
-    const unproven = [...plan.delete.map((d) => d.snapshotId), plan.newestAvailable]
-      .filter((id): id is string => id !== undefined)
-      .filter((id) => !owned.has(id));
-    if (unproven.length === 0) return plan;
-    for (const id of unproven) {
-      const tags = await ctx.docdb.listTags(region, byId.get(id)?.arn ?? '', ctx.signal);
-      owned.set(id, isOwnedBy(tags, ctx.policyName));
+): Promise<RetentionCandidate[]> {
+  const owner = { policyName: ctx.policyName, prefix: ctx.prefix };
+  const candidates: RetentionCandidate[] = [];
+  for (const snapshot of listed) {
+    beforeCutoff(ctx);
+    const tags = await ctx.docdb.listTags(region, snapshot.arn, ctx.signal);
+    const ownership = ownershipOf({ ...snapshot, tags }, owner, clusterId);
+    if (ownership.ours) {
+      candidates.push({ ...snapshot, takenAt: ownership.slot, owned: true });
+    } else {
+      ctx.log.info('snapshot not counted by retention: not proven ours', {
+        region,
+        cluster: clusterId,
+        snapshotId: snapshot.snapshotId,
+        why: ownership.reason,
+      });
     }
   }
+  return candidates;
 }
 
 /** A deletion retention would make, with its reason; ownership already proven from tags. */
@@ -60,8 +85,8 @@ export interface PlannedDeletion {
 
 /**
  * What retention would delete for one cluster once `current` (this slot's snapshot) exists: read-only.
- * When `current` does not exist yet (a dry run), it is counted as a new snapshot in `creating`.
- * Throws on AWS errors.
+ * Only `available` snapshots proven ours count toward the rules; `current` always counts and is kept.
+ * Throws on AWS errors and at the cutoff.
  * @example await retentionPreview(ctx, 'us-east-1', 'orders', 'nightly-orders-20261128-0300')
  */
 export async function retentionPreview(
@@ -70,23 +95,51 @@ export async function retentionPreview(
   clusterId: string,
   current: string,
 ): Promise<PlannedDeletion[]> {
-  const listed = (await ctx.docdb.listClusterSnapshots(region, clusterId, ctx.signal)).filter(
-    (s) =>
-      s.clusterId.toLowerCase() === clusterId &&
-      hasSnapshotIdShape(ctx.prefix, s.snapshotId) &&
-      slotFromSnapshotId(s.snapshotId) !== undefined,
+  beforeCutoff(ctx);
+  const listed = (await ctx.docdb.listClusterSnapshots(region, clusterId, ctx.signal)).filter((s) =>
+    namedLikeOurs(ctx, clusterId, s),
   );
-  if (!listed.some((s) => s.snapshotId === current)) {
-    listed.push({ snapshotId: current, clusterId, arn: '', status: 'creating', createdAt: ctx.slot });
+  const counted = listed.filter((s) => s.status === 'available' && s.snapshotId !== current);
+  const candidates = await provenCandidates(ctx, region, clusterId, counted);
+  const status = listed.find((s) => s.snapshotId === current)?.status ?? 'creating';
+  candidates.push({ snapshotId: current, status, takenAt: ctx.slot, owned: true });
+  const now = new Date(ctx.clock.now());
+  return planRetention(candidates, ctx.rules, now, { slot: ctx.slot, current }).delete;
+}
+
+/** Deletes one snapshot; one already gone (another run deleted it) counts as deleted. */
+async function deleteOne(
+  ctx: PruneContext,
+  region: string,
+  clusterId: string,
+  planned: PlannedDeletion,
+): Promise<DeletionResult> {
+  const { snapshotId, reason } = planned;
+  try {
+    await ctx.docdb.deleteSnapshot(region, snapshotId, ctx.signal);
+    ctx.log.info('snapshot deleted', { region, cluster: clusterId, snapshotId, reason });
+    return { region, clusterId, snapshotId, outcome: 'deleted', reason };
+  } catch (error) {
+    if (error instanceof SnapshotGoneError) {
+      ctx.log.info('snapshot already deleted by another run', { region, cluster: clusterId, snapshotId });
+      return { region, clusterId, snapshotId, outcome: 'deleted', reason: `${reason}; already deleted` };
+    }
+    const failure = describeFailure(error);
+    ctx.log.warn('could not delete snapshot', { region, cluster: clusterId, snapshotId, error: failure });
+    return { region, clusterId, snapshotId, outcome: 'failed', reason, error: failure };
   }
-  const owned = new Map<string, boolean>([[current, true]]);
-  const plan = await provenPlan(ctx, region, listed, owned);
-  return plan.delete.filter((d) => owned.get(d.snapshotId) === true);
+}
+
+/** A retention result and whether it is already recorded. */
+export interface PruneOutcome {
+  deletion: DeletionResult;
+  recorded: boolean;
 }
 
 /**
  * Applies the policy's retention to one cluster whose snapshot for this slot exists (`current`).
- * Never throws: a failure to read or delete becomes a failed deletion result.
+ * Never throws: a failure to read or delete becomes a failed deletion result; reaching the cutoff stops
+ * quietly (the next slot continues). Each deletion is recorded as soon as it is made.
  * @example await pruneCluster(ctx, 'us-east-1', 'orders', 'nightly-orders-20261128-0300')
  */
 export async function pruneCluster(
@@ -94,28 +147,36 @@ export async function pruneCluster(
   region: string,
   clusterId: string,
   current: string,
-): Promise<DeletionResult[]> {
-  let planned: PlannedDeletion[];
+): Promise<PruneOutcome[]> {
+  const outcomes: PruneOutcome[] = [];
+  const done = async (deletion: DeletionResult) => {
+    const recorded = ctx.recordDeletion ? await ctx.recordDeletion(deletion) : false;
+    outcomes.push({ deletion, recorded });
+  };
   try {
-    planned = await retentionPreview(ctx, region, clusterId, current);
-  } catch (error) {
-    const failure = describeFailure(error);
-    ctx.log.error('could not plan retention', { region, cluster: clusterId, error: failure });
-    return [
-      { region, clusterId, snapshotId: '*', outcome: 'failed', reason: 'reading snapshots', error: failure },
-    ];
-  }
-  const results: DeletionResult[] = [];
-  for (const { snapshotId, reason } of planned) {
-    try {
-      await ctx.docdb.deleteSnapshot(region, snapshotId, ctx.signal);
-      ctx.log.info('snapshot deleted', { region, cluster: clusterId, snapshotId, reason });
-      results.push({ region, clusterId, snapshotId, outcome: 'deleted', reason });
-    } catch (error) {
-      const failure = describeFailure(error);
-      ctx.log.warn('could not delete snapshot', { region, cluster: clusterId, snapshotId, error: failure });
-      results.push({ region, clusterId, snapshotId, outcome: 'failed', reason, error: failure });
+    const planned = await retentionPreview(ctx, region, clusterId, current);
+    for (const deletion of planned) {
+      beforeCutoff(ctx);
+      await done(await deleteOne(ctx, region, clusterId, deletion));
     }
+  } catch (error) {
+    if (error instanceof RetentionCutoff) {
+      ctx.log.warn('retention stopped at the run cutoff; it continues at the next slot', {
+        region,
+        cluster: clusterId,
+      });
+      return outcomes;
+    }
+    const failure = describeFailure(error);
+    ctx.log.error('could not apply retention', { region, cluster: clusterId, error: failure });
+    await done({
+      region,
+      clusterId,
+      snapshotId: '*',
+      outcome: 'failed',
+      reason: 'reading snapshots',
+      error: failure,
+    });
   }
-  return results;
+  return outcomes;
 }

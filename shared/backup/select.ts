@@ -67,6 +67,24 @@ async function withTags(
   return { clusters: tagged.filter((c): c is ClusterInfo => c !== undefined), failures };
 }
 
+function taskFor(
+  ctx: PlanContext,
+  policy: ResolvedPolicy,
+  region: string,
+  cluster: ClusterInfo,
+  slot: Date,
+): SnapshotTask {
+  const snapshotId = snapshotIdFor(policy.snapshot.prefix, cluster.id, slot);
+  const { tags, notCopied } = buildSnapshotTags({
+    policyName: policy.name,
+    policyTags: policy.snapshot.tags,
+    clusterTags: policy.snapshot.copyClusterTags ? cluster.tags : undefined,
+    slot,
+  });
+  if (notCopied.length) ctx.log.warn('cluster tags not copied', { region, cluster: cluster.id, notCopied });
+  return { region, cluster, snapshotId, tags };
+}
+
 /**
  * Plans one Region of a run. Never throws: a Region that cannot be read becomes one `*` failure.
  * Explicit identifiers not found here are returned as `missing`: the run decides across all Regions.
@@ -113,16 +131,17 @@ export async function planRegion(
     failures.push(...read.failures);
   }
 
-  const tasks = selected.map((cluster) => {
-    const { tags, notCopied } = buildSnapshotTags({
-      policyName: policy.name,
-      policyTags: policy.snapshot.tags,
-      clusterTags: policy.snapshot.copyClusterTags ? cluster.tags : undefined,
-      slot,
-    });
-    if (notCopied.length) ctx.log.warn('cluster tags not copied', { region, cluster: cluster.id, notCopied });
-    return { region, cluster, snapshotId: snapshotIdFor(policy.snapshot.prefix, cluster.id, slot), tags };
-  });
+  const tasks: SnapshotTask[] = [];
+  for (const cluster of selected) {
+    // One malformed cluster (an id no snapshot can be named after) is that cluster's failure, not the Region's.
+    try {
+      tasks.push(taskFor(ctx, policy, region, cluster, slot));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.log.error('could not plan the cluster', { region, cluster: cluster.id, error: message });
+      failures.push(failed(region, cluster.id, { code: 'internal-error', message: `planning: ${message}` }));
+    }
+  }
   ctx.log.info('clusters selected', {
     region,
     selected: tasks.length,

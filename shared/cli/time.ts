@@ -1,6 +1,7 @@
 /**
  * Times on the command line and on screen: `--at` values, UTC timestamps, ages and durations. Pure.
  */
+import { parseInstant } from '../planning/slot.js';
 import { UsageError } from './errors.js';
 
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$/i;
@@ -19,20 +20,15 @@ export function parseTimeFlag(text: string, flag: string, now: Date, command?: s
       { command },
     );
   }
-  const time = match ? new Date(`${match[1]}T${match[2]}${match[3]?.toUpperCase()}`) : undefined;
-  if (!match || !time || Number.isNaN(time.getTime()) || !isCalendarDate(match[1] ?? '')) {
+  // Refuses what Date would roll over (2026-02-30, T24:00, year 0000), like the function's event.
+  const time = match ? parseInstant(`${match[1]}T${match[2]}${match[3]}`) : undefined;
+  if (!time) {
     throw new UsageError(
-      `${flag} expects an ISO-8601 time such as 2026-11-28T03:00Z (or "now"), found "${text}"`,
+      `${flag} expects an ISO-8601 time on a real calendar day such as 2026-11-28T03:00Z (or "now"), found "${text}"`,
       { command },
     );
   }
   return time;
-}
-
-/** True for a real day: `2026-02-30` is not one (Date would roll it over to March). */
-function isCalendarDate(day: string): boolean {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, date)).getUTCDate() === date && month >= 1 && month <= 12;
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?$/i;

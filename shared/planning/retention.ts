@@ -1,8 +1,10 @@
 /**
  * Retention planning: which of a cluster's snapshots a policy keeps and which it may delete. Pure: the
- * caller brings the candidates (this policy's snapshots of one cluster, with what is known of their
- * ownership) and the time of the run. A snapshot is deleted only when no rule keeps it, it is owned,
- * it is `available`, and it is not the cluster's newest available owned snapshot.
+ * caller brings the candidates (this policy's snapshots of one cluster whose ownership it proved from
+ * tags), the time the run happens and the run's own slot and snapshot. Only proven, `available`
+ * snapshots (and the run's own new one) count toward a rule; a snapshot is deleted only when no rule keeps
+ * it, it is proven ours and `available`, it is not the cluster's newest available one, not the run's own,
+ * and not taken for a slot newer than the run's.
  */
 
 /** The policy's `retention` block, once validated. At least one rule is set. */
@@ -22,16 +24,24 @@ export interface RetentionRules {
 export interface RetentionCandidate {
   snapshotId: string;
   status: string;
-  /** The slot the snapshot was taken for. */
+  /** The slot the snapshot was taken for (from its proven `scheduled-at` tag). */
   takenAt: Date;
-  /** True when its tags were read and say this policy created it; false when read and not; undefined when not read. */
+  /** True only when its tags were read and prove this policy created it for this cluster (ownership.ts). */
   owned?: boolean;
+}
+
+/** What the run itself protects, whatever the rules say. */
+export interface RunGuard {
+  /** The run's slot: a snapshot taken for a newer slot is never deleted by this run. */
+  slot: Date;
+  /** The snapshot this run created (or found already existing) for its slot: kept, and counted as kept. */
+  current?: string;
 }
 
 export interface RetentionPlan {
   /** Snapshots kept, newest first, with the rules that keep them. */
   keep: { snapshotId: string; reasons: string[] }[];
-  /** Snapshots no rule keeps, newest first. Only ones whose `owned` is true may actually be deleted. */
+  /** Snapshots no rule keeps, newest first: proven ours and `available`. */
   delete: { snapshotId: string; reason: string }[];
   /** The newest `available` candidate: never deleted, whatever the rules say. */
   newestAvailable?: string;
@@ -82,47 +92,61 @@ function newestFirst(a: RetentionCandidate, b: RetentionCandidate): number {
   return b.takenAt.getTime() - a.takenAt.getTime() || (a.snapshotId < b.snapshotId ? 1 : -1);
 }
 
-/**
- * Plans retention for one cluster. Candidates known not to be owned (`owned: false`) are ignored entirely:
- * they are neither kept nor deleted, and never count towards any rule.
- * @example planRetention(snapshots, { keepLast: 7 }, new Date('2026-11-28T03:00:00Z')).delete
- */
-export function planRetention(
-  candidates: readonly RetentionCandidate[],
+/** Why each counted snapshot is kept by a rule (ids with no rule map to an empty list). */
+function ruleReasons(
+  counted: readonly RetentionCandidate[],
   rules: RetentionRules,
   now: Date,
-): RetentionPlan {
-  const sorted = candidates.filter((c) => c.owned !== false).sort(newestFirst);
-  const newestAvailable = sorted.find((c) => c.status === 'available')?.snapshotId;
-  const reasons = new Map<string, string[]>(sorted.map((c) => [c.snapshotId, []]));
+): Map<string, string[]> {
+  const reasons = new Map<string, string[]>(counted.map((c) => [c.snapshotId, []]));
   const because = (ids: Iterable<string>, why: string) => {
     for (const id of ids) reasons.get(id)?.push(why);
   };
   if (rules.keepLast !== undefined)
     because(
-      sorted.slice(0, rules.keepLast).map((c) => c.snapshotId),
+      counted.slice(0, rules.keepLast).map((c) => c.snapshotId),
       `keepLast ${rules.keepLast}`,
     );
   if (rules.maxAgeDays !== undefined) {
     const limit = rules.maxAgeDays * DAY_MS;
     because(
-      sorted.filter((c) => now.getTime() - c.takenAt.getTime() < limit).map((c) => c.snapshotId),
+      counted.filter((c) => now.getTime() - c.takenAt.getTime() < limit).map((c) => c.snapshotId),
       `maxAgeDays ${rules.maxAgeDays}`,
     );
   }
   if (rules.daily !== undefined)
-    because(newestPerBucket(sorted, rules.daily, dayKey, now), `daily ${rules.daily}`);
+    because(newestPerBucket(counted, rules.daily, dayKey, now), `daily ${rules.daily}`);
   if (rules.weekly !== undefined)
-    because(newestPerBucket(sorted, rules.weekly, weekKey, now), `weekly ${rules.weekly}`);
+    because(newestPerBucket(counted, rules.weekly, weekKey, now), `weekly ${rules.weekly}`);
   if (rules.monthly !== undefined)
-    because(newestPerBucket(sorted, rules.monthly, monthKey, now), `monthly ${rules.monthly}`);
+    because(newestPerBucket(counted, rules.monthly, monthKey, now), `monthly ${rules.monthly}`);
+  return reasons;
+}
 
+/**
+ * Plans retention for one cluster. `now` is the time the run happens (never an older slot's time).
+ * Candidates not proven ours (`owned` not true) are ignored entirely: neither kept, deleted nor counted.
+ * Only `available` ones and `guard.current` count toward the rules; others are kept for their status.
+ * @example planRetention(snapshots, { keepLast: 7 }, new Date(), { slot, current: 'nightly-orders-20261128-0300' }).delete
+ */
+export function planRetention(
+  candidates: readonly RetentionCandidate[],
+  rules: RetentionRules,
+  now: Date,
+  guard?: RunGuard,
+): RetentionPlan {
+  const sorted = candidates.filter((c) => c.owned === true).sort(newestFirst);
+  const counts = (c: RetentionCandidate) => c.status === 'available' || c.snapshotId === guard?.current;
+  const newestAvailable = sorted.find((c) => c.status === 'available')?.snapshotId;
+  const reasons = ruleReasons(sorted.filter(counts), rules, now);
   const plan: RetentionPlan = { keep: [], delete: [], newestAvailable };
   const ruleText = describeRules(rules);
   for (const candidate of sorted) {
     const why = reasons.get(candidate.snapshotId) ?? [];
+    if (candidate.snapshotId === guard?.current) why.push("this run's snapshot");
+    if (guard && candidate.takenAt.getTime() > guard.slot.getTime()) why.push("newer than this run's slot");
     if (candidate.snapshotId === newestAvailable) why.push('newest available');
-    if (why.length === 0 && candidate.status !== 'available') why.push(`status ${candidate.status}`);
+    if (!counts(candidate)) why.push(`status ${candidate.status}`);
     if (why.length > 0 || ruleText === '') plan.keep.push({ snapshotId: candidate.snapshotId, reasons: why });
     else plan.delete.push({ snapshotId: candidate.snapshotId, reason: `kept by no rule (${ruleText})` });
   }

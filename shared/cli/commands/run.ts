@@ -4,12 +4,14 @@
  * alert per slot. It needs the function's environment (ALERT_TOPIC_ARN, RESULTS_TABLE, …), read by
  * `readBackupEnv`. `--dry-run` prints the plan for the slot and changes nothing.
  */
+
 import type { RetryNotice } from '../../backup/create.js';
 import { type FailureCode, NEXT_STEP } from '../../backup/failures.js';
 import { RunFailedError, type RunReport, runBackup } from '../../backup/index.js';
 import { type ClusterResult, type DeletionResult, type DocdbPort, systemClock } from '../../backup/ports.js';
 import { EnvError, readBackupEnv } from '../../env.js';
 import { slotOf } from '../../planning/naming.js';
+import { slotProblem } from '../../planning/slot.js';
 import type { ResolvedPolicy } from '../../policy/index.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
@@ -247,6 +249,9 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     throw new UsageError('--policy is required: which policy to run', { command: 'run' });
   const now = ctx.io.now();
   const slot = slotOf(values.at === undefined ? now : parseTimeFlag(values.at, '--at', now, 'run'));
+  // The same rule as the function's event: a slot ahead of the clock names future snapshots.
+  const ahead = slotProblem(slot, now);
+  if (ahead) throw new UsageError(`--at: ${ahead}`, { command: 'run' });
   const timeoutSeconds =
     values.timeout === undefined
       ? DEFAULT_TIMEOUT_SECONDS

@@ -7,7 +7,7 @@ import { inPool } from '../../backup/pool.js';
 import type { ManualSnapshot } from '../../backup/ports.js';
 import { planRegion, type RegionPlan } from '../../backup/select.js';
 import { hasSnapshotIdShape } from '../../planning/naming.js';
-import { isOwnedBy, SCHEDULED_AT_TAG } from '../../planning/tags.js';
+import { ownershipOf } from '../../planning/ownership.js';
 import { longestIntervalSeconds, type ResolvedPolicy } from '../../policy/index.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
 import { regionOfArn, requireCredentials } from '../aws.js';
@@ -81,7 +81,7 @@ interface StatusContext {
   resultsNote: string | undefined;
 }
 
-/** The newest available snapshot of `clusterId` that this policy made: id shape first, then its tags. */
+/** The newest available snapshot of `clusterId` that this policy made: id shape first, then the ownership rule. */
 async function newestOwned(
   sc: StatusContext,
   policy: ResolvedPolicy,
@@ -97,12 +97,11 @@ async function newestOwned(
         hasSnapshotIdShape(policy.snapshot.prefix, s.snapshotId),
     )
     .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+  const owner = { policyName: policy.name, prefix: policy.snapshot.prefix };
   for (const snapshot of candidates.slice(0, MAX_TAG_CHECKS)) {
     const tags = await sc.ctx.aws().docdb.listTags(region, snapshot.arn);
-    if (!isOwnedBy(tags, policy.name)) continue;
-    const tagged = tags[SCHEDULED_AT_TAG] ? new Date(tags[SCHEDULED_AT_TAG]) : undefined;
-    const takenAt = snapshot.createdAt ?? (tagged && !Number.isNaN(tagged.getTime()) ? tagged : undefined);
-    if (takenAt) return { snapshot, takenAt };
+    const ownership = ownershipOf({ ...snapshot, tags }, owner, clusterId);
+    if (ownership.ours) return { snapshot, takenAt: snapshot.createdAt ?? ownership.slot };
   }
   return undefined;
 }

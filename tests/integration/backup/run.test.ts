@@ -148,7 +148,7 @@ describe('scheduled run on the emulator', () => {
       },
     });
     expect(messages[0]!.message).toContain(
-      'docdb-backup could not back up 1 cluster(s) for policy "nightly", scheduled at 2026-11-28T03:00:00.000Z.',
+      'docdb-backup policy "nightly", scheduled at 2026-11-28T03:00:00.000Z: 1 of 2 clusters not backed up.',
     );
     expect(messages[0]!.message).toContain('- us-east-1 orders: cluster-busy');
     expect(messages[0]!.message).not.toContain(world.emu.url);

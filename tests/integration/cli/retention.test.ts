@@ -14,7 +14,10 @@ policies:
       keepLast: 2
 `;
 
-const night = (day: number, tags: Record<string, string> = ownedBy('nightly')) => ({
+const night = (
+  day: number,
+  tags: Record<string, string> = ownedBy('nightly', `2026-11-${String(day).padStart(2, '0')}T03:00:00Z`),
+) => ({
   id: `nightly-orders-202611${String(day).padStart(2, '0')}-0300`,
   clusterId: 'orders',
   tags,

@@ -30,7 +30,8 @@ policies:
 `;
 
 /** A snapshot of `cluster` named for the slot of `createdAt`, ours for nightly unless `tags` say otherwise. */
-function snapshot(cluster: string, createdAt: string, tags: Record<string, string> = ownedBy('nightly')) {
+function snapshot(cluster: string, createdAt: string, tags?: Record<string, string>) {
+  tags ??= ownedBy('nightly', `${createdAt.slice(0, 16)}:00Z`);
   const compact = `${createdAt.slice(0, 10).replaceAll('-', '')}-${createdAt.slice(11, 13)}${createdAt.slice(14, 16)}`;
   return { id: `nightly-${cluster}-${compact}`, clusterId: cluster, createdAt, tags };
 }

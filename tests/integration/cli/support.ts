@@ -18,10 +18,11 @@ import { recordedItems } from '../../support/records.js';
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const BIN = join(ROOT, 'bin', 'docdb-backup.js');
 
-/** Ownership tags of a snapshot the service took for `policy`. */
-export const ownedBy = (policy: string) => ({
+/** Ownership tags of the snapshot the service took for `policy` at `slot` (ISO, whole minute). */
+export const ownedBy = (policy: string, slot: string) => ({
   'docdb-backup:managed-by': 'docdb-backup',
   'docdb-backup:policy': policy,
+  'docdb-backup:scheduled-at': new Date(slot).toISOString(),
 });
 
 export interface CliWorld {

@@ -14,6 +14,7 @@ import {
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -246,6 +247,7 @@ describe('backup run', () => {
         TagList: [
           { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
           { Key: 'docdb-backup:policy', Value: 'nightly' },
+          { Key: 'docdb-backup:scheduled-at', Value: '2026-11-28T03:00:00.000Z' },
         ],
       });
       const { summary, alert } = await runBackup(aws.deps, request(aws));
@@ -255,6 +257,38 @@ describe('backup run', () => {
       });
       expect(alert).toBeUndefined();
     });
+
+    it.each(['failed', 'deleting'])(
+      'treats our own existing slot snapshot in state %s as a failure that pages, not as done',
+      async (status) => {
+        const docdb = aws.docdb['us-east-1']!;
+        happyPaths(aws, [docdbCluster('orders')]);
+        docdb
+          .on(CreateDBClusterSnapshotCommand)
+          .rejects(new DBClusterSnapshotAlreadyExistsFault({ message: 'exists', ...meta }));
+        docdb.on(DescribeDBClusterSnapshotsCommand).resolves({
+          DBClusterSnapshots: [
+            {
+              DBClusterSnapshotIdentifier: 'nightly-orders-20261128-0300',
+              DBClusterIdentifier: 'orders',
+              DBClusterSnapshotArn:
+                'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-orders-20261128-0300',
+              Status: status,
+            },
+          ],
+        });
+        docdb.on(ListTagsForResourceCommand).resolves({
+          TagList: [
+            { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
+            { Key: 'docdb-backup:policy', Value: 'nightly' },
+            { Key: 'docdb-backup:scheduled-at', Value: '2026-11-28T03:00:00.000Z' },
+          ],
+        });
+        const { summary, alert } = await runBackup(aws.deps, request(aws));
+        expect(summary.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'snapshot-failed' } });
+        expect(alert).toMatchObject({ sent: true, severity: 'error' });
+      },
+    );
 
     it('reports a name conflict when the existing snapshot is not ours', async () => {
       const docdb = aws.docdb['us-east-1']!;
@@ -435,12 +469,15 @@ describe('backup run', () => {
         .on(PutItemCommand)
         .resolvesOnce({})
         .rejects(new ConditionalCheckFailedException({ message: 'claimed', ...meta }));
+      aws.dynamo.on(GetItemCommand).resolves({ Item: { state: { S: 'sent' } } });
       await runBackup(aws.deps, request(aws));
       const second = await runBackup(aws.deps, request(aws));
       expect(aws.sns.commandCalls(PublishCommand)).toHaveLength(1);
       expect(second.alert).toMatchObject({ sent: false, note: 'already sent for this slot' });
       const claim = aws.dynamo.commandCalls(PutItemCommand)[0]!.args[0].input;
-      expect(claim.ConditionExpression).toBe('attribute_not_exists(pk)');
+      expect(claim.ConditionExpression).toBe(
+        'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil < :now)',
+      );
       expect(claim.Item!.pk).toEqual({ S: 'alert#nightly' });
       expect(claim.Item!.sk).toEqual({ S: '2026-11-28T03:00:00.000Z' });
     });

@@ -1,37 +1,56 @@
 // Seam: retention inside a run (shared/backup/prune.ts via the engine) over aws-sdk-client-mock'ed
-// clients: ownership is proven from tags before any delete, and a look-alike never shifts what is kept.
+// clients: ownership is proven from tags for every snapshot that counts, exactly (id, slot tag, cluster),
+// only available snapshots count, and each deletion is recorded as it happens, never downgraded.
 import {
   CreateDBClusterSnapshotCommand,
+  DBClusterSnapshotNotFoundFault,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   InvalidDBClusterSnapshotStateFault,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-docdb';
-import { BatchWriteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runBackup } from '../../../shared/backup/engine.js';
+import { slotFromSnapshotId } from '../../../shared/planning/retention.js';
 import { type MockedAws, mockedAws, policy } from '../../support/fakes.js';
 
 const ARN = 'arn:aws:rds:us-east-1:123456789012';
-const OURS = [
-  { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
-  { Key: 'docdb-backup:policy', Value: 'nightly' },
-];
 
-function snapshot(id: string, status = 'available') {
+/** The tags this policy puts on its snapshot of the slot its id names. */
+function oursFor(id: string) {
+  const slot = slotFromSnapshotId(id) ?? new Date(0);
+  return [
+    { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
+    { Key: 'docdb-backup:policy', Value: 'nightly' },
+    { Key: 'docdb-backup:scheduled-at', Value: slot.toISOString() },
+  ];
+}
+
+function snapshot(id: string, status = 'available', cluster = 'orders') {
   return {
     DBClusterSnapshotIdentifier: id,
-    DBClusterIdentifier: 'orders',
+    DBClusterIdentifier: cluster,
     DBClusterSnapshotArn: `${ARN}:cluster-snapshot:${id}`,
     Status: status,
     SnapshotType: 'manual',
   };
 }
 
-function setup(aws: MockedAws, clusterSnapshots: ReturnType<typeof snapshot>[], foreign: string[] = []) {
+type Tags = { Key: string; Value: string }[];
+
+function setup(
+  aws: MockedAws,
+  clusterSnapshots: ReturnType<typeof snapshot>[],
+  tagsOf: (id: string) => Tags = oursFor,
+) {
   const docdb = aws.docdb['us-east-1']!;
   docdb.on(DescribeDBClustersCommand).resolves({
     DBClusters: [
@@ -44,13 +63,18 @@ function setup(aws: MockedAws, clusterSnapshots: ReturnType<typeof snapshot>[], 
     ],
   });
   docdb.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { Status: 'creating' } });
-  docdb
-    .on(DescribeDBClusterSnapshotsCommand)
-    .callsFake((input) =>
-      input.DBClusterIdentifier ? { DBClusterSnapshots: clusterSnapshots } : { DBClusterSnapshots: [] },
-    );
+  docdb.on(DescribeDBClusterSnapshotsCommand).callsFake((input) => {
+    if (input.DBClusterIdentifier) return { DBClusterSnapshots: clusterSnapshots };
+    if (input.DBClusterSnapshotIdentifier)
+      return {
+        DBClusterSnapshots: clusterSnapshots.filter(
+          (s) => s.DBClusterSnapshotIdentifier === input.DBClusterSnapshotIdentifier,
+        ),
+      };
+    return { DBClusterSnapshots: [] };
+  });
   docdb.on(ListTagsForResourceCommand).callsFake((input) => ({
-    TagList: foreign.some((id) => input.ResourceName.endsWith(`:${id}`)) ? [] : OURS,
+    TagList: tagsOf(input.ResourceName.split(':').at(-1) as string),
   }));
   docdb.on(DeleteDBClusterSnapshotCommand).resolves({});
   aws.dynamo.on(BatchWriteItemCommand).resolves({});
@@ -66,6 +90,8 @@ const deleted = (aws: MockedAws) =>
   aws.docdb['us-east-1']!.commandCalls(DeleteDBClusterSnapshotCommand).map(
     (c) => c.args[0].input.DBClusterSnapshotIdentifier,
   );
+const night = (day: number, status = 'available') =>
+  snapshot(`nightly-orders-202611${String(day).padStart(2, '0')}-0300`, status);
 
 describe('retention in a run', () => {
   let aws: MockedAws;
@@ -79,60 +105,87 @@ describe('retention in a run', () => {
     deadline: aws.clock.now() + 600_000,
   });
 
-  it('keeps the newest owned snapshot when a look-alike is newer', async () => {
-    setup(
-      aws,
-      [
-        snapshot('nightly-orders-20261128-0300', 'creating'),
-        snapshot('nightly-orders-20261127-0300'),
-        snapshot('nightly-orders-20261126-0300'),
-        snapshot('nightly-orders-20261125-0300'),
-      ],
-      ['nightly-orders-20261127-0300'],
+  it('lets an untagged look-alike fill no keepLast place: keepLast 3 keeps three of ours', async () => {
+    setup(aws, [night(28, 'creating'), night(27), night(26), night(25), night(24)], (id) =>
+      id.endsWith('20261127-0300') ? [] : oursFor(id),
     );
-    const { summary } = await runBackup(aws.deps, request({ keepLast: 1 }));
-    expect(deleted(aws)).toEqual(['nightly-orders-20261125-0300']);
+    const { summary } = await runBackup(aws.deps, request({ keepLast: 3 }));
+    // Ours: the 28th (this run's), 26th and 25th are kept; the 24th goes; the look-alike is never touched.
+    expect(deleted(aws)).toEqual(['nightly-orders-20261124-0300']);
     expect(summary.deletions).toEqual([
       {
         region: 'us-east-1',
         clusterId: 'orders',
-        snapshotId: 'nightly-orders-20261125-0300',
+        snapshotId: 'nightly-orders-20261124-0300',
         outcome: 'deleted',
-        reason: 'kept by no rule (keepLast 1)',
+        reason: 'kept by no rule (keepLast 3)',
       },
     ]);
   });
 
-  it('reads tags only of snapshots it would delete or keep as the newest available', async () => {
+  it('proves ownership of every available snapshot that counts, and reads no tags of one named otherwise', async () => {
     setup(aws, [
-      snapshot('nightly-orders-20261128-0300', 'creating'),
-      ...[27, 26, 25, 24, 23, 22, 21].map((d) => snapshot(`nightly-orders-202611${d}-0300`)),
+      night(28, 'creating'),
+      ...[27, 26, 25, 24, 23, 22, 21].map((d) => night(d)),
+      snapshot('nightly-orders-legalhold-20261001-0300'),
+      snapshot('nightly-billing-20261120-0300', 'available', 'orders'),
     ]);
     await runBackup(aws.deps, request({ keepLast: 6 }));
-    const read = aws.docdb['us-east-1']!.commandCalls(ListTagsForResourceCommand).map((c) =>
-      c.args[0].input.ResourceName?.split(':').at(-1),
-    );
-    expect(read.sort()).toEqual([
-      'nightly-orders-20261121-0300',
-      'nightly-orders-20261122-0300',
-      'nightly-orders-20261127-0300',
-    ]);
+    const read = aws.docdb['us-east-1']!.commandCalls(ListTagsForResourceCommand)
+      .map((c) => c.args[0].input.ResourceName?.split(':').at(-1))
+      .filter((id) => id !== 'orders');
+    expect(read.sort()).toEqual([21, 22, 23, 24, 25, 26, 27].map((d) => `nightly-orders-202611${d}-0300`));
     expect(deleted(aws)).toEqual(['nightly-orders-20261122-0300', 'nightly-orders-20261121-0300']);
   });
 
+  it('never deletes a copy named like ours that carries our copied tags (legal hold)', async () => {
+    const legalhold = 'nightly-orders-legalhold-20261001-0300';
+    setup(aws, [night(28, 'creating'), night(27), snapshot(legalhold)], (id) =>
+      id === legalhold
+        ? [
+            { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
+            { Key: 'docdb-backup:policy', Value: 'nightly' },
+            { Key: 'docdb-backup:scheduled-at', Value: '2026-10-01T03:00:00.000Z' },
+          ]
+        : oursFor(id),
+    );
+    await runBackup(aws.deps, request({ keepLast: 1 }));
+    expect(deleted(aws)).toEqual([]);
+  });
+
+  it('never deletes a snapshot whose scheduled-at tag names another slot than its id', async () => {
+    setup(aws, [night(28, 'creating'), night(27), night(26)], (id) =>
+      id.endsWith('20261126-0300')
+        ? oursFor(id).map((t) =>
+            t.Key === 'docdb-backup:scheduled-at' ? { ...t, Value: '2026-11-27T03:00:00.000Z' } : t,
+          )
+        : oursFor(id),
+    );
+    await runBackup(aws.deps, request({ keepLast: 1 }));
+    expect(deleted(aws)).toEqual([]);
+  });
+
+  it('counts only available snapshots: failed ones fill no place, so keepLast 2 keeps two good ones', async () => {
+    setup(aws, [
+      night(28, 'creating'),
+      snapshot('nightly-orders-20261127-1500', 'failed'),
+      night(27),
+      night(26),
+    ]);
+    await runBackup(aws.deps, request({ keepLast: 2 }));
+    // Kept: this run's (28th) and the 27th; the failed one is neither counted nor deleted.
+    expect(deleted(aws)).toEqual(['nightly-orders-20261126-0300']);
+  });
+
   it('lists nothing and deletes nothing without retention', async () => {
-    setup(aws, [snapshot('nightly-orders-20261101-0300')]);
+    setup(aws, [night(1)]);
     const { summary } = await runBackup(aws.deps, request());
     expect(summary.deletions).toEqual([]);
     expect(aws.docdb['us-east-1']!.commandCalls(DeleteDBClusterSnapshotCommand)).toHaveLength(0);
   });
 
   it('records a delete AWS refuses and carries on', async () => {
-    setup(aws, [
-      snapshot('nightly-orders-20261127-0300'),
-      snapshot('nightly-orders-20261126-0300'),
-      snapshot('nightly-orders-20261125-0300'),
-    ]);
+    setup(aws, [night(27), night(26), night(25)]);
     aws.docdb['us-east-1']!.on(DeleteDBClusterSnapshotCommand, {
       DBClusterSnapshotIdentifier: 'nightly-orders-20261126-0300',
     }).rejects(new InvalidDBClusterSnapshotStateFault({ message: 'not available', $metadata: {} }));
@@ -142,5 +195,47 @@ describe('retention in a run', () => {
       ['nightly-orders-20261125-0300', 'deleted', undefined],
     ]);
     expect(alert).toBeUndefined();
+  });
+
+  it('counts a snapshot another run already deleted (or is deleting) as deleted', async () => {
+    setup(aws, [night(27), night(26), night(25)]);
+    const docdb = aws.docdb['us-east-1']!;
+    docdb
+      .on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: 'nightly-orders-20261126-0300' })
+      .rejects(new DBClusterSnapshotNotFoundFault({ message: 'gone', $metadata: {} }));
+    docdb
+      .on(DeleteDBClusterSnapshotCommand, { DBClusterSnapshotIdentifier: 'nightly-orders-20261125-0300' })
+      .rejects(new InvalidDBClusterSnapshotStateFault({ message: 'deleting', $metadata: {} }));
+    docdb
+      .on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: 'nightly-orders-20261125-0300' })
+      .resolves({ DBClusterSnapshots: [night(25, 'deleting')] });
+    const { summary } = await runBackup(aws.deps, request({ keepLast: 1 }));
+    expect(summary.deletions.map((d) => [d.snapshotId, d.outcome])).toEqual([
+      ['nightly-orders-20261126-0300', 'deleted'],
+      ['nightly-orders-20261125-0300', 'deleted'],
+    ]);
+  });
+
+  it('records each deletion as it happens with a write that never turns deleted into failed', async () => {
+    setup(aws, [night(27), night(26)]);
+    aws.dynamo.on(PutItemCommand).callsFake((input) => {
+      if (input.Item?.pk?.S === 'us-east-1#orders#deletions')
+        throw new ConditionalCheckFailedException({ message: 'already deleted', $metadata: {} });
+      return {};
+    });
+    const { recorded } = await runBackup(aws.deps, request({ keepLast: 1 }));
+    const puts = aws.dynamo
+      .commandCalls(PutItemCommand)
+      .map((c) => c.args[0].input)
+      .filter((i) => i.Item?.pk?.S === 'us-east-1#orders#deletions');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]!.ConditionExpression).toBe('attribute_not_exists(pk) OR outcome <> :deleted');
+    expect(recorded).toBe(true);
+    // Written as it happened, so the end-of-run batch does not carry it again.
+    const batched = aws.dynamo
+      .commandCalls(BatchWriteItemCommand)
+      .flatMap((c) => Object.values(c.args[0].input.RequestItems ?? {}).flat())
+      .filter((r) => r.PutRequest?.Item?.pk?.S?.endsWith('#deletions'));
+    expect(batched).toEqual([]);
   });
 });

@@ -96,9 +96,11 @@ describe('times', () => {
       '--at needs a time zone: write 2026-11-28T03:00Z for UTC (schedules are in UTC), found "2026-11-28T03:00"',
     );
     expect(() => parseTimeFlag('tomorrow', '--at', NOW)).toThrow(
-      '--at expects an ISO-8601 time such as 2026-11-28T03:00Z (or "now"), found "tomorrow"',
+      '--at expects an ISO-8601 time on a real calendar day such as 2026-11-28T03:00Z (or "now"), found "tomorrow"',
     );
     expect(() => parseTimeFlag('2026-02-30T03:00Z', '--at', NOW)).toThrow('--at expects an ISO-8601 time');
+    expect(() => parseTimeFlag('2026-11-28T24:00Z', '--at', NOW)).toThrow('on a real calendar day');
+    expect(() => parseTimeFlag('0000-11-28T03:00Z', '--at', NOW)).toThrow('on a real calendar day');
   });
 
   it('reads durations in seconds, minutes (the default unit) or hours', () => {

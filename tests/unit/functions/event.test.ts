@@ -5,10 +5,11 @@ import { InvalidEventError, parseBackupEvent, policyFromRule } from '../../../fu
 import { EnvError, readBackupEnv } from '../../../shared/env.js';
 
 const known = ['nightly', 'nightly-prod', 'weekly'];
+const now = new Date('2026-11-28T03:01:00Z');
 
 describe('backup event', () => {
   it('reads the generated rules input and truncates the time to the slot', () => {
-    const request = parseBackupEvent({ policy: 'nightly', time: '2026-11-28T03:00:41Z' }, known);
+    const request = parseBackupEvent({ policy: 'nightly', time: '2026-11-28T03:00:41Z' }, known, now);
     expect(request).toEqual({ policy: 'nightly', slot: new Date('2026-11-28T03:00:00Z') });
   });
 
@@ -24,7 +25,7 @@ describe('backup event', () => {
       resources: ['arn:aws:events:us-east-1:123456789012:rule/docdb-backup-prod.nightly-prod'],
       detail: {},
     };
-    expect(parseBackupEvent(event, known)).toEqual({
+    expect(parseBackupEvent(event, known, now)).toEqual({
       policy: 'nightly-prod',
       slot: new Date('2026-11-28T03:00:00Z'),
     });
@@ -48,8 +49,45 @@ describe('backup event', () => {
     [{ policy: 'nightly', time: '2026-11-28T03:00:00' }, /with a zone/],
     [{ 'detail-type': 'Scheduled Event', time: '2026-11-28T03:00:00Z', resources: [] }, /names no rule/],
   ])('rejects %j with a clear error', (event, message) => {
-    expect(() => parseBackupEvent(event, known)).toThrow(InvalidEventError);
-    expect(() => parseBackupEvent(event, known)).toThrow(message);
+    expect(() => parseBackupEvent(event, known, now)).toThrow(InvalidEventError);
+    expect(() => parseBackupEvent(event, known, now)).toThrow(message);
+  });
+
+  it.each([
+    ['2026-02-30T03:00:00Z', 'February 30'],
+    ['2026-11-28T24:00:00Z', 'hour 24'],
+    ['2026-11-28T03:60:00Z', 'minute 60'],
+    ['0000-11-28T03:00:00Z', 'year 0000'],
+    ['2026-13-01T03:00:00Z', 'month 13'],
+    ['2026-11-28T03:00:00+15:00', 'an offset past 14 hours'],
+  ])('refuses the impossible time %s (%s) instead of rolling it over', (time) => {
+    expect(() => parseBackupEvent({ policy: 'nightly', time }, known, now)).toThrow(/on a real calendar day/);
+  });
+
+  it('refuses a slot more than 5 minutes ahead of the clock, and accepts one just inside', () => {
+    const future = { policy: 'nightly', time: '2026-11-30T03:00:00Z' };
+    expect(() => parseBackupEvent(future, known, now)).toThrow(/2879 minutes ahead of the clock/);
+    const early = { policy: 'nightly', time: '2026-11-28T03:06:00Z' };
+    expect(parseBackupEvent(early, known, now).slot).toEqual(new Date('2026-11-28T03:06:00Z'));
+    const tooEarly = { policy: 'nightly', time: '2026-11-28T03:07:00Z' };
+    expect(() => parseBackupEvent(tooEarly, known, now)).toThrow(InvalidEventError);
+  });
+
+  it('accepts an old slot (a dead-letter redrive): retention is measured from the run, not the slot', () => {
+    const late = { policy: 'nightly', time: '2026-11-24T03:00:00Z' };
+    expect(parseBackupEvent(late, known, now).slot).toEqual(new Date('2026-11-24T03:00:00Z'));
+  });
+
+  it('caps what it echoes of an unknown policy name', () => {
+    const huge = { policy: 'x'.repeat(100_000), time: '2026-11-28T03:00:00Z' };
+    let message = '';
+    try {
+      parseBackupEvent(huge, known, now);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/unknown policy "x+… \(100002 characters\)/);
+    expect(message.length).toBeLessThan(300);
   });
 });
 

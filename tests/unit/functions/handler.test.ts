@@ -118,6 +118,7 @@ describe('backup handler', () => {
         },
       ],
       deletions: [],
+      notices: [],
       counts: { created: 1, 'already-exists': 0, failed: 0, skipped: 0 },
       alert: null,
       eventsFailed: 0,

@@ -229,36 +229,103 @@ describe('retention planning', () => {
     noInvalidDate: true,
   });
 
-  it('never plans to delete an unowned snapshot, an unavailable one, or the newest available owned one (property)', () => {
+  it("never plans to delete an unproven snapshot, an unavailable one, the newest available one, the run's own or a newer slot's (property)", () => {
     fc.assert(
-      fc.property(uniqueCandidates, rules, now, (list, r, when) => {
-        const plan = planRetention(list, r, when);
+      fc.property(uniqueCandidates, rules, now, fc.nat({ max: 39 }), (list, r, when, pick) => {
+        const current = list[pick % Math.max(1, list.length)];
+        const guard = { slot: current?.takenAt ?? when, current: current?.snapshotId };
+        const plan = planRetention(list, r, when, guard);
         const byId = new Map(list.map((c) => [c.snapshotId, c]));
         const newest = list
-          .filter((c) => c.owned !== false && c.status === 'available')
+          .filter((c) => c.owned === true && c.status === 'available')
           .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime())[0];
         for (const d of plan.delete) {
           const c = byId.get(d.snapshotId)!;
-          expect(c.owned).not.toBe(false);
+          expect(c.owned).toBe(true);
           expect(c.status).toBe('available');
           expect(c.takenAt.getTime()).toBeLessThanOrEqual(newest!.takenAt.getTime());
+          expect(c.takenAt.getTime()).toBeLessThanOrEqual(guard.slot.getTime());
           expect(d.snapshotId).not.toBe(plan.newestAvailable);
+          expect(d.snapshotId).not.toBe(guard.current);
         }
-        expect(plan.keep.length + plan.delete.length).toBe(list.filter((c) => c.owned !== false).length);
+        expect(plan.keep.length + plan.delete.length).toBe(list.filter((c) => c.owned === true).length);
       }),
       { numRuns: 1000, seed: 42 },
     );
   });
 
-  it('with keepLast N keeps at least the newest N owned snapshots (property)', () => {
+  it('with keepLast N keeps at least the newest N proven, available snapshots (property)', () => {
     fc.assert(
       fc.property(uniqueCandidates, fc.integer({ min: 1, max: 10 }), now, (list, n, when) => {
         const plan = planRetention(list, { keepLast: n }, when);
-        const owned = list.filter((c) => c.owned !== false);
-        expect(plan.keep.length).toBeGreaterThanOrEqual(Math.min(n, owned.length));
+        const counted = list
+          .filter((c) => c.owned === true && c.status === 'available')
+          .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime() || (a.snapshotId < b.snapshotId ? 1 : -1))
+          .slice(0, n)
+          .map((c) => c.snapshotId);
+        const kept = new Set(plan.keep.map((k) => k.snapshotId));
+        for (const id of counted) expect(kept.has(id)).toBe(true);
       }),
       { numRuns: 500, seed: 7 },
     );
+  });
+
+  it('counts only available snapshots toward keepLast: failed ones neither fill places nor go', () => {
+    const [newest, middle, oldest] = snapshots(
+      '2026-11-27T03:00:00Z',
+      '2026-11-26T03:00:00Z',
+      '2026-11-25T03:00:00Z',
+    );
+    const failed = { ...snapshots('2026-11-27T15:00:00Z')[0]!, status: 'failed' };
+    const plan = planRetention(
+      [failed, newest!, middle!, oldest!],
+      { keepLast: 2 },
+      at('2026-11-28T03:00:00Z'),
+    );
+    expect(deleted(plan)).toEqual([oldest!.snapshotId]);
+    expect(plan.keep.find((k) => k.snapshotId === failed.snapshotId)?.reasons).toEqual(['status failed']);
+  });
+
+  it("keeps the run's own new snapshot, counted as kept, and never one taken for a newer slot", () => {
+    // 20th … 27th available, but the 24th: this late run (a redrive) has just taken it.
+    const list = snapshots(...daily('2026-11-20T03:00:00Z', 8)).filter((c) => !c.snapshotId.includes('1124'));
+    const current = {
+      snapshotId: 'nightly-orders-20261124-0300',
+      status: 'creating',
+      takenAt: at('2026-11-24T03:00:00Z'),
+      owned: true,
+    };
+    // A late redrive of the 24th's slot, run on the 28th: windows are measured from the 28th.
+    const plan = planRetention([...list, current], { keepLast: 2 }, at('2026-11-28T03:10:00Z'), {
+      slot: at('2026-11-24T03:00:00Z'),
+      current: current.snapshotId,
+    });
+    expect(deleted(plan)).toEqual([
+      'nightly-orders-20261123-0300',
+      'nightly-orders-20261122-0300',
+      'nightly-orders-20261121-0300',
+      'nightly-orders-20261120-0300',
+    ]);
+    expect(plan.keep.find((k) => k.snapshotId === current.snapshotId)?.reasons).toContain(
+      "this run's snapshot",
+    );
+    expect(plan.keep.find((k) => k.snapshotId === 'nightly-orders-20261125-0300')?.reasons).toEqual([
+      "newer than this run's slot",
+    ]);
+  });
+
+  it('measures daily buckets from the time the run happens, not from a replayed slot', () => {
+    const list = snapshots(...daily('2026-11-18T03:00:00Z', 10)); // 18th … 27th
+    const plan = planRetention(list, { daily: 7 }, at('2026-11-28T03:00:00Z'), {
+      slot: at('2026-11-24T03:00:00Z'),
+    });
+    // Kept: the 22nd … 27th (6 days, today the 28th has none yet); nothing newer than the slot goes.
+    expect(deleted(plan)).toEqual([
+      'nightly-orders-20261121-0300',
+      'nightly-orders-20261120-0300',
+      'nightly-orders-20261119-0300',
+      'nightly-orders-20261118-0300',
+    ]);
   });
 
   it('estimates the steady-state count of a schedule and its retention', () => {

@@ -1,0 +1,179 @@
+/**
+ * Reporting a finished run: record every outcome, publish the result events and page on-call at most once
+ * per policy and slot, side by side, on the time left after the work phase. A page is claimed, sent, then
+ * confirmed; one that could not be sent releases its claim so that a retry of the slot pages.
+ */
+import { quotaOf } from '../policy/limits.js';
+import type { ResolvedPolicy } from '../policy/schema.js';
+import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
+import { describeFailure } from './failures.js';
+import type {
+  AlertClaim,
+  Alerter,
+  Clock,
+  DeletionResult,
+  DocdbPort,
+  QuotaWarning,
+  ResultEvents,
+  ResultStore,
+  RunLog,
+  RunSummary,
+} from './ports.js';
+
+export interface ReportDeps {
+  docdb: DocdbPort;
+  results: ResultStore;
+  events: ResultEvents;
+  alerter: Alerter;
+  clock: Clock;
+  log: RunLog;
+}
+
+export interface ReportRequest {
+  policy: ResolvedPolicy;
+  /** Every policy's prefix, to tell who holds the quota. */
+  prefixOwners: PrefixOwner[];
+  /** When this run ends (epoch ms): a page claim is held until then. */
+  leaseUntil: number;
+  /** Fires at the deadline (not at the work cutoff): reporting has its own time. */
+  signal?: AbortSignal;
+}
+
+/** What became of the run's page. `failed`: it had to be sent and was not; the run must fail. */
+export interface RunAlert {
+  subject: string;
+  severity: string;
+  sent: boolean;
+  note?: string;
+  failed?: boolean;
+}
+
+export interface RunReporting {
+  recorded: boolean;
+  alert?: RunAlert;
+  eventsFailed: number;
+}
+
+/** Who holds the snapshot slots of the Regions the page talks about (one listing per Region). */
+async function quotaReports(
+  deps: ReportDeps,
+  request: ReportRequest,
+  regions: string[],
+): Promise<QuotaReport[]> {
+  const reports: QuotaReport[] = [];
+  for (const region of regions) {
+    try {
+      const snapshots = await deps.docdb.listManualSnapshots(region, request.signal);
+      reports.push(
+        quotaReport(region, quotaOf(request.policy.quota, region), snapshots, request.prefixOwners),
+      );
+    } catch (error) {
+      deps.log.warn('could not count manual snapshots for the alert', {
+        region,
+        error: describeFailure(error),
+      });
+    }
+  }
+  return reports;
+}
+
+/** Claims the slot's page; when the claim cannot be checked, pages anyway (a double page beats none). */
+async function claim(
+  deps: ReportDeps,
+  request: ReportRequest,
+  summary: RunSummary,
+): Promise<AlertClaim | undefined> {
+  try {
+    return await deps.results.claimAlert(
+      summary.policy,
+      summary.scheduledAt,
+      request.leaseUntil,
+      request.signal,
+    );
+  } catch (error) {
+    deps.log.warn('could not check whether this slot already paged; paging anyway', {
+      error: describeFailure(error),
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Sends the run's one page when someone must act, unless this slot's page was already sent.
+ * @example await pageOnce(deps, request, summary, []) // undefined when all went well
+ */
+export async function pageOnce(
+  deps: ReportDeps,
+  request: ReportRequest,
+  summary: RunSummary,
+  warnings: QuotaWarning[],
+): Promise<RunAlert | undefined> {
+  const quotaRegions = summary.results.filter((r) => r.error?.code === 'quota-exceeded').map((r) => r.region);
+  const regions = [...new Set([...quotaRegions, ...warnings.map((w) => w.region)])];
+  const alert = composeAlert(summary, {
+    quotaReports: regions.length ? await quotaReports(deps, request, regions) : [],
+    warnings,
+    hasRetention: request.policy.retention !== undefined,
+  });
+  if (!alert) return undefined;
+  const report = { subject: alert.subject, severity: alert.severity };
+  const held = await claim(deps, request, summary);
+  if (held?.state === 'sent') {
+    deps.log.info('alert already sent for this slot; not paging again', { subject: alert.subject });
+    return { ...report, sent: false, note: 'already sent for this slot' };
+  }
+  if (held?.state === 'in-progress') {
+    deps.log.info('another run of this slot is sending its alert', { subject: alert.subject });
+    return { ...report, sent: false, note: 'another run of this slot is sending it' };
+  }
+  try {
+    await deps.alerter.send(alert, request.signal);
+  } catch (error) {
+    const failure = describeFailure(error);
+    deps.log.error('could not send the alert; the run fails so that it is retried', { error: failure });
+    if (held) await deps.results.releaseAlert(held, request.signal).catch(() => undefined);
+    return { ...report, sent: false, failed: true, note: failure.message };
+  }
+  deps.log.warn('on-call alerted', { subject: alert.subject, severity: alert.severity });
+  if (held) {
+    await deps.results
+      .confirmAlert(held, request.signal)
+      .catch((error: unknown) =>
+        deps.log.warn('alert sent, but its claim could not be confirmed', { error: describeFailure(error) }),
+      );
+  }
+  return { ...report, sent: true };
+}
+
+/**
+ * Records, publishes and pages side by side. `unrecorded`: deletions that could not be recorded as they
+ * happened (written again here). Never throws; the caller decides the verdict from what it returns.
+ * @example const { recorded, alert } = await reportRun(deps, request, summary, warnings, [])
+ */
+export async function reportRun(
+  deps: ReportDeps,
+  request: ReportRequest,
+  summary: RunSummary,
+  warnings: QuotaWarning[],
+  unrecorded: DeletionResult[],
+): Promise<RunReporting> {
+  const [recorded, alert, eventsFailed] = await Promise.all([
+    deps.results.record({ ...summary, deletions: unrecorded }, request.signal).then(
+      () => true,
+      (error: unknown) => {
+        deps.log.error('could not record the results', { error: describeFailure(error) });
+        return false;
+      },
+    ),
+    pageOnce(deps, request, summary, warnings),
+    deps.events.publish(summary, request.signal).then(
+      (out) => out.failed,
+      (error: unknown) => {
+        deps.log.error('could not publish the result events', { error: describeFailure(error) });
+        return summary.results.length + summary.deletions.length + (summary.notices?.length ?? 0);
+      },
+    ),
+  ]);
+  if (eventsFailed > 0) deps.log.warn('some result events were not delivered', { eventsFailed });
+  return { recorded, alert, eventsFailed };
+}

@@ -1,0 +1,102 @@
+/**
+ * What one run shares between its phases: its dependencies and request, the work phase's cutoff and
+ * signal, the per-Region request limits and the Regions whose quota it hit.
+ */
+import type { ResolvedPolicy } from '../policy/schema.js';
+import type { PrefixOwner } from './alert.js';
+import { createSnapshot, type RetryNotice } from './create.js';
+import { Limiter } from './pool.js';
+import type { Alerter, Clock, ClusterResult, DocdbPort, ResultEvents, ResultStore, RunLog } from './ports.js';
+import type { SnapshotTask } from './select.js';
+
+export interface EngineDeps {
+  docdb: DocdbPort;
+  results: ResultStore;
+  events: ResultEvents;
+  alerter: Alerter;
+  clock: Clock;
+  log: RunLog;
+  random?: () => number;
+}
+
+export interface RunRequest {
+  policy: ResolvedPolicy;
+  /** The scheduled slot (whole minute, UTC); at most 5 minutes ahead of the clock. */
+  slot: Date;
+  /** When the run must be completely done, recording included (epoch ms). */
+  deadline: number;
+  /** Time kept back before the deadline for recording, events and the alert. Default 15 s. */
+  reserveMs?: number;
+  /** DocumentDB requests in flight at once per Region (Regions run side by side). Default 10. */
+  concurrency?: number;
+  /** Every policy's prefix, to tell who holds the quota. Default: this policy's. */
+  prefixOwners?: PrefixOwner[];
+  /** Fires when the run must stop altogether (the deadline, an interrupt). */
+  signal?: AbortSignal;
+  onResult?: (result: ClusterResult) => void;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface RunScope {
+  deps: EngineDeps;
+  request: RunRequest;
+  /** No work-phase call starts after this, and calls in flight are aborted at it (epoch ms). */
+  cutoff: number;
+  /** Fires at the cutoff, or when the run must stop: for every call of the work phase. */
+  workSignal: AbortSignal;
+  /** The Region's limit of DocumentDB requests in flight, created on first use and kept. */
+  limiterFor(region: string): Limiter;
+  /** Regions whose snapshot quota this run has hit: no more attempts there. */
+  quotaHit: Set<string>;
+}
+
+/**
+ * Opens a run's scope: the cutoff is the deadline less the reserve for reporting.
+ * @example const scope = openScope(deps, { policy, slot, deadline: Date.now() + 840_000 })
+ */
+export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
+  const concurrency = request.concurrency ?? 10;
+  const cutoff = request.deadline - (request.reserveMs ?? 15_000);
+  const atCutoff = AbortSignal.timeout(Math.max(1, cutoff - deps.clock.now()));
+  const workSignal = request.signal ? AbortSignal.any([request.signal, atCutoff]) : atCutoff;
+  // Any Region asked for gets its own limit, named by the policy or not: none is ever unlimited.
+  const limiters = new Map<string, Limiter>();
+  const limiterFor = (region: string) => {
+    let limiter = limiters.get(region);
+    if (!limiter) {
+      limiter = new Limiter(concurrency);
+      limiters.set(region, limiter);
+    }
+    return limiter;
+  };
+  return { deps, request, cutoff, workSignal, limiterFor, quotaHit: new Set() };
+}
+
+/**
+ * Takes one cluster's snapshot within the scope (its limits, cutoff and quota ledger); never throws.
+ * `earlierAttempts` are added to the result's attempts (a retry after retention freed the quota).
+ * @example await take(scope, task) // { outcome: 'created', attempts: 1, ... }
+ */
+export async function take(scope: RunScope, task: SnapshotTask, earlierAttempts = 0): Promise<ClusterResult> {
+  const { deps, request } = scope;
+  const result = await createSnapshot(
+    {
+      docdb: deps.docdb,
+      clock: deps.clock,
+      log: deps.log,
+      random: deps.random ?? Math.random,
+      policyName: request.policy.name,
+      prefix: request.policy.snapshot.prefix,
+      retry: request.policy.retry,
+      cutoff: scope.cutoff,
+      quotaHit: scope.quotaHit,
+      limiterFor: scope.limiterFor,
+      signal: scope.workSignal,
+      onRetry: request.onRetry,
+    },
+    task,
+  );
+  const merged = { ...result, attempts: result.attempts + earlierAttempts };
+  request.onResult?.(merged);
+  return merged;
+}
