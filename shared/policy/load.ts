@@ -9,6 +9,7 @@ import { resolvePolicies } from './resolve.js';
 import type { ResolvedPolicy } from './schema.js';
 import { type PathSegment, PolicySource } from './source.js';
 import { checkStructure } from './structure.js';
+import { clip, describeValue, quote } from './text.js';
 import { checkSemantics, type SemanticOptions } from './validate.js';
 
 export type ValidateOptions = SemanticOptions;
@@ -60,14 +61,10 @@ function collectProblems(
     return { ...problem, line, column: col };
   });
   if (yamlProblems.length > 0) return { problems: yamlProblems };
-  if (toJsError) return { problems: [source.problem([], `YAML: ${toJsError.message}`)] };
+  if (toJsError)
+    return { problems: [source.problem([], `YAML: ${clip(toJsError.message, MAX_YAML_MESSAGE)}`)] };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const found =
-      data === null || data === undefined
-        ? 'an empty document'
-        : Array.isArray(data)
-          ? 'a list'
-          : JSON.stringify(data);
+    const found = data === null || data === undefined ? 'an empty document' : describeValue(data);
     return {
       problems: [
         source.problem([], `expected a mapping with version, defaults and policies, found ${found}`),
@@ -80,19 +77,22 @@ function collectProblems(
   return { policies: !failed && structure.file ? resolvePolicies(structure.file) : undefined, problems };
 }
 
+/** The YAML parser's own messages can quote the source: long enough to say what is wrong, no more. */
+const MAX_YAML_MESSAGE = 200;
+
 function yamlMessage(code: string, path: PathSegment[], text: string, message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
   switch (code) {
     case 'DUPLICATE_KEY':
-      return `YAML: expected each key once in a mapping, found ${JSON.stringify(String(path.at(-1) ?? text))} again`;
+      return `YAML: expected each key once in a mapping, found ${quote(String(path.at(-1) ?? text))} again`;
     case 'MULTIPLE_DOCS':
       return 'YAML: expected a single document, found a second one ("---")';
     case 'TAB_AS_INDENT':
       return 'YAML: expected spaces for indentation, found a tab';
     case 'TAG_RESOLVE_FAILED':
-      return `YAML: unknown tag ${text.trim()}; policy files use plain YAML values`;
+      return `YAML: unknown tag ${clip(text.trim())}; policy files use plain YAML values`;
     default:
-      return `YAML: ${firstLine}`;
+      return `YAML: ${clip(firstLine, MAX_YAML_MESSAGE)}`;
   }
 }
 

@@ -15,7 +15,8 @@ function lowercaseUnique(ids: readonly string[] | undefined): string[] {
 
 /**
  * Turns a structurally valid file into resolved policies: `description` '' and `enabled` true by default;
- * cluster ids lowercase; Regions from the policy, else `defaults.regions`; snapshot tags are
+ * `allowEmpty` from the policy, else `defaults.allowEmpty`, else false; cluster ids lowercase; Regions from
+ * the policy, else `defaults.regions`; snapshot tags are
  * `defaults.snapshot.tags` overridden per key by the policy's; prefix defaults to the name; retry per field
  * from the policy, then `defaults.retry`, then `DEFAULT_RETRY`. Run the semantic checks first: this
  * function does not validate.
@@ -39,6 +40,7 @@ export function resolvePolicies(file: PolicyFile): ResolvedPolicy[] {
       tags: { ...policy.clusters.tags },
       exclude: lowercaseUnique(policy.clusters.exclude),
     },
+    allowEmpty: policy.allowEmpty ?? defaults.allowEmpty ?? false,
     snapshot: {
       prefix: policy.snapshot?.prefix ?? policy.name,
       tags: { ...defaults.snapshot?.tags, ...policy.snapshot?.tags },

@@ -4,6 +4,7 @@
  * in UTC at whole minutes. Parsing is pure; time functions take the reference time as an argument.
  */
 import { ScheduleError } from './errors.js';
+import { quote } from './text.js';
 
 /** `rate(N unit)`: fires every `intervalSeconds`, counted from the Unix epoch (see `nextScheduledTimes`). */
 export interface RateSchedule {
@@ -90,7 +91,7 @@ export function parseSchedule(expression: string): Schedule {
   };
   const match = /^(rate|cron)\((.*)\)$/s.exec(expression.trim());
   if (!match) {
-    return fail(`expected rate(<value> <unit>) or cron(<6 fields>), found ${JSON.stringify(expression)}`);
+    return fail(`expected rate(<value> <unit>) or cron(<6 fields>), found ${quote(expression)}`);
   }
   return match[1] === 'rate'
     ? parseRate(expression, match[2] ?? '', fail)
@@ -100,27 +101,25 @@ export function parseSchedule(expression: string): Schedule {
 function parseRate(expression: string, body: string, fail: (message: string) => never): RateSchedule {
   const parts = body.trim().split(/\s+/);
   if (parts.length !== 2 || parts[0] === '') {
-    return fail(
-      `rate(...) takes a value and a unit, e.g. rate(5 minutes), found ${JSON.stringify(expression)}`,
-    );
+    return fail(`rate(...) takes a value and a unit, e.g. rate(5 minutes), found ${quote(expression)}`);
   }
   const [valueText = '', unitText = ''] = parts;
   if (!/^[1-9][0-9]*$/.test(valueText)) {
-    return fail(`rate value must be a positive whole number, found ${JSON.stringify(valueText)}`);
+    return fail(`rate value must be a positive whole number, found ${quote(valueText)}`);
   }
   const value = Number(valueText);
   const unit = RATE_UNITS[unitText];
   if (!unit) {
-    return fail(`rate unit must be minute(s), hour(s) or day(s), found ${JSON.stringify(unitText)}`);
+    return fail(`rate unit must be minute(s), hour(s) or day(s), found ${quote(unitText)}`);
   }
   if (value === 1 && !unit.singular) {
     return fail(
-      `rate of 1 takes the singular unit: rate(1 ${unitText.slice(0, -1)}), found ${JSON.stringify(expression)}`,
+      `rate of 1 takes the singular unit: rate(1 ${unitText.slice(0, -1)}), found ${quote(expression)}`,
     );
   }
   if (value > 1 && unit.singular) {
     return fail(
-      `rate of ${value} takes the plural unit: rate(${value} ${unitText}s), found ${JSON.stringify(expression)}`,
+      `rate of ${value} takes the plural unit: rate(${value} ${unitText}s), found ${quote(expression)}`,
     );
   }
   return { kind: 'rate', expression, value, unit: unit.unit, intervalSeconds: value * unit.seconds };
@@ -142,7 +141,7 @@ function parseCron(expression: string, body: string, fail: (message: string) => 
     return fail(
       domText === '?'
         ? 'day-of-month and day-of-week cannot both be "?": set one of them'
-        : `exactly one of day-of-month and day-of-week must be "?", found "${domText}" and "${dowText}": set the one you do not mean to "?"`,
+        : `exactly one of day-of-month and day-of-week must be "?", found ${quote(domText)} and ${quote(dowText)}: set the one you do not mean to "?"`,
     );
   }
   const schedule: CronSchedule = {
@@ -161,7 +160,7 @@ function parseCron(expression: string, body: string, fail: (message: string) => 
     )
   ) {
     return fail(
-      `never fires: no date matches day-of-month "${domText}", month "${monthText}", day-of-week "${dowText}", year "${yearText}"`,
+      `never fires: no date matches day-of-month ${quote(domText)}, month ${quote(monthText)}, day-of-week ${quote(dowText)}, year ${quote(yearText)}`,
     );
   }
   return schedule;
@@ -178,7 +177,7 @@ function parseDayOfMonth(text: string, fail: (message: string) => never): DayOfM
       return { kind: 'nearestWeekday', day: parseValue(weekday[1] ?? '', FIELDS.dayOfMonth, fail) };
     }
     return fail(
-      `day-of-month "${text}": L and W stand alone (L, LW or nW such as 15W) and cannot be combined with lists, ranges or increments`,
+      `day-of-month ${quote(text)}: L and W stand alone (L, LW or nW such as 15W) and cannot be combined with lists, ranges or increments`,
     );
   }
   return { kind: 'days', days: parseList(text, FIELDS.dayOfMonth, fail) };
@@ -191,12 +190,12 @@ function parseDayOfWeek(text: string, fail: (message: string) => never): DayOfWe
     const nth = /^([0-9A-Z]+)#([0-9]+)$/.exec(upper);
     if (!nth) {
       return fail(
-        `day-of-week "${text}": # takes a single day and an instance, e.g. 3#2 (second Tuesday); no lists`,
+        `day-of-week ${quote(text)}: # takes a single day and an instance, e.g. 3#2 (second Tuesday); no lists`,
       );
     }
     const instance = Number(nth[2]);
     if (!/^[1-5]$/.test(nth[2] ?? '')) {
-      return fail(`day-of-week "${text}": the instance after # must be 1 to 5, found ${nth[2]}`);
+      return fail(`day-of-week ${quote(text)}: the instance after # must be 1 to 5, found ${nth[2]}`);
     }
     return { kind: 'nth', day: parseValue(nth[1] ?? '', FIELDS.dayOfWeek, fail), nth: instance };
   }
@@ -205,7 +204,7 @@ function parseDayOfWeek(text: string, fail: (message: string) => never): DayOfWe
     const last = /^([0-9A-Z]+)L$/.exec(upper);
     if (!last || /[,\-/*]/.test(upper)) {
       return fail(
-        `day-of-week "${text}": L stands alone (L, or nL such as 6L for the last Friday); no lists or ranges`,
+        `day-of-week ${quote(text)}: L stands alone (L, or nL such as 6L for the last Friday); no lists or ranges`,
       );
     }
     return { kind: 'last', day: parseValue(last[1] ?? '', FIELDS.dayOfWeek, fail) };
@@ -217,15 +216,15 @@ function parseDayOfWeek(text: string, fail: (message: string) => never): DayOfWe
 function parseList(text: string, field: FieldSpec, fail: (message: string) => never): number[] {
   const values = new Set<number>();
   for (const item of text.split(',')) {
-    if (item === '') return fail(`${field.label} "${text}" has an empty list item`);
+    if (item === '') return fail(`${field.label} ${quote(text)} has an empty list item`);
     const [rangeText = '', stepText, extra] = item.split('/');
-    if (extra !== undefined) return fail(`${field.label} "${item}" has more than one "/"`);
+    if (extra !== undefined) return fail(`${field.label} ${quote(item)} has more than one "/"`);
     let step = 1;
     if (stepText !== undefined) {
-      if (!field.steps) return fail(`${field.label} does not take increments ("/"), found "${item}"`);
+      if (!field.steps) return fail(`${field.label} does not take increments ("/"), found ${quote(item)}`);
       if (!/^[0-9]+$/.test(stepText) || Number(stepText) < 1 || Number(stepText) > field.max - field.min) {
         return fail(
-          `${field.label} increment must be a whole number from 1 to ${field.max - field.min}, found "${stepText}" in "${item}"`,
+          `${field.label} increment must be a whole number from 1 to ${field.max - field.min}, found ${quote(stepText)} in ${quote(item)}`,
         );
       }
       step = Number(stepText);
@@ -238,13 +237,13 @@ function parseList(text: string, field: FieldSpec, fail: (message: string) => ne
     } else if (rangeText.includes('-')) {
       const [fromText = '', toText = '', more] = rangeText.split('-');
       if (more !== undefined || fromText === '' || toText === '') {
-        return fail(`${field.label} range "${rangeText}" must look like a-b`);
+        return fail(`${field.label} range ${quote(rangeText)} must look like a-b`);
       }
       start = parseValue(fromText, field, fail);
       end = parseValue(toText, field, fail);
       if (start > end) {
         return fail(
-          `${field.label} range "${rangeText}" runs backwards: its start must not be after its end`,
+          `${field.label} range ${quote(rangeText)} runs backwards: its start must not be after its end`,
         );
       }
     } else {
@@ -261,7 +260,7 @@ function parseValue(text: string, field: FieldSpec, fail: (message: string) => n
   if (named >= 0) return named + 1;
   if (!/^[0-9]+$/.test(text)) {
     const names = field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : '';
-    return fail(`${field.label} value must be ${field.min}-${field.max}${names}, found "${text}"`);
+    return fail(`${field.label} value must be ${field.min}-${field.max}${names}, found ${quote(text)}`);
   }
   const value = Number(text);
   if (value < field.min || value > field.max) {
@@ -371,19 +370,29 @@ function toSchedule(expression: string | Schedule): Schedule {
 
 /**
  * The next `count` fire times strictly after `after`, in UTC at whole minutes (fewer when the schedule's
- * years run out). `rate(N unit)` fires every N units counted from 1970-01-01T00:00Z, so the answer is
- * deterministic (EventBridge itself counts from when the rule was created).
+ * years run out, or when `until` is given and comes first: no fire time is later than `until`).
+ * `rate(N unit)` fires every N units counted from 1970-01-01T00:00Z, so the answer is deterministic
+ * (EventBridge itself counts from when the rule was created).
  * Example: `nextScheduledTimes('cron(0 3 * * ? *)', new Date('2025-01-01T05:00Z'), 1)` → `[2025-01-02T03:00Z]`
  */
-export function nextScheduledTimes(expression: string | Schedule, after: Date, count: number): Date[] {
+export function nextScheduledTimes(
+  expression: string | Schedule,
+  after: Date,
+  count: number,
+  until?: Date,
+): Date[] {
   const schedule = toSchedule(expression);
   if (Number.isNaN(after.getTime())) throw new RangeError('nextScheduledTimes: "after" is an invalid Date');
+  if (until !== undefined && Number.isNaN(until.getTime()))
+    throw new RangeError('nextScheduledTimes: "until" is an invalid Date');
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`nextScheduledTimes: count must be a whole number >= 0, found ${count}`);
   }
   const result: Date[] = [];
   if (count === 0) return result;
+  const lastMinute = until === undefined ? Number.POSITIVE_INFINITY : Math.floor(until.getTime() / MINUTE_MS);
   for (const minute of fireMinutes(schedule, Math.floor(after.getTime() / MINUTE_MS) + 1)) {
+    if (minute > lastMinute) break;
     result.push(new Date(minute * MINUTE_MS));
     if (result.length === count) break;
   }

@@ -214,10 +214,21 @@ export const SnapshotSchema = z
   .strict()
   .describe('How snapshots are named and tagged.');
 
+/** Longest `description`: free text for people, not a place for documents. */
+export const MAX_DESCRIPTION_LENGTH = 1024;
+
+const ALLOW_EMPTY_TEXT =
+  'A run whose selection matches no cluster (in a Region, or at all) pages a warning once per slot unless ' +
+  'this is true.';
+
 export const PolicySchema = z
   .object({
     name: PolicyNameSchema,
-    description: z.string().optional().describe('Free text for people. Default empty.'),
+    description: z
+      .string()
+      .max(MAX_DESCRIPTION_LENGTH, `expected a description of at most ${MAX_DESCRIPTION_LENGTH} characters`)
+      .optional()
+      .describe(`Free text for people, at most ${MAX_DESCRIPTION_LENGTH} characters. Default empty.`),
     enabled: z
       .boolean()
       .optional()
@@ -225,6 +236,10 @@ export const PolicySchema = z
     schedule: ScheduleExpressionSchema,
     regions: RegionListSchema.optional().describe('Regions to back up in. Default: defaults.regions.'),
     clusters: ClusterSelectionSchema,
+    allowEmpty: z
+      .boolean()
+      .optional()
+      .describe(`${ALLOW_EMPTY_TEXT} Default: defaults.allowEmpty, else false.`),
     snapshot: SnapshotSchema.optional(),
     retry: RetrySchema.optional(),
     retention: RetentionSchema.optional(),
@@ -237,6 +252,10 @@ export const PolicySchema = z
 export const DefaultsSchema = z
   .object({
     regions: RegionListSchema.optional().describe('Regions for policies that do not list their own.'),
+    allowEmpty: z
+      .boolean()
+      .optional()
+      .describe(`${ALLOW_EMPTY_TEXT} For policies that do not set their own. Default false.`),
     snapshot: z
       .object({ tags: SnapshotTagsSchema.optional() })
       .strict()
@@ -299,6 +318,8 @@ export interface ResolvedPolicy {
   schedule: string;
   regions: string[];
   clusters: { identifiers: string[]; tags: Record<string, string>; exclude: string[] };
+  /** True: a run whose selection matches no cluster (in a Region, or at all) does not page a warning. */
+  allowEmpty: boolean;
   snapshot: { prefix: string; tags: Record<string, string>; copyClusterTags: boolean };
   retry: RetrySettings;
   /** Undefined: the policy never deletes anything. */

@@ -2,10 +2,24 @@
  * Where things are in a policy file: maps a key path (`['policies', 0, 'snapshot', 'prefix']`) to the line
  * and column of its YAML node, and builds problems that name the policy and a path relative to it.
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  visit,
+} from 'yaml';
 import type { PolicyProblem, ProblemSeverity } from './errors.js';
+import { clip, escapeControls, quote } from './text.js';
 
 export type PathSegment = string | number;
+
+/** Keys in a problem's path are shown whole up to this length (tag keys go up to 128), shortened beyond. */
+const MAX_PATH_KEY = 200;
 
 /** `key` points at a map key (unknown or duplicate keys), `value` at its value, `parent` at the enclosing map. */
 export type Target = 'key' | 'value' | 'parent';
@@ -16,21 +30,30 @@ export interface ProblemOptions {
 }
 
 /**
- * Formats a key path for people: `policies[0].snapshot.prefix`, `snapshot.tags["cost:center"]`.
+ * Formats a key path for people: `policies[0].snapshot.prefix`, `snapshot.tags["cost:center"]`. With
+ * `max`, a key longer than that is shown shortened (for messages; without it the path is exact).
  * Example: `formatPath(['clusters', 'exclude', 2])` → `'clusters.exclude[2]'`
  */
-export function formatPath(path: readonly PathSegment[]): string {
+export function formatPath(path: readonly PathSegment[], max?: number): string {
   let text = '';
   for (const segment of path) {
     if (typeof segment === 'number') text += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) && (max === undefined || segment.length <= max))
+      text += text === '' ? segment : `.${segment}`;
+    else text += `[${max === undefined ? JSON.stringify(segment) : quote(segment, max)}]`;
   }
   return text;
 }
 
-/** The parsed file: its YAML document (for positions) and its plain data (for checks). */
+/**
+ * The parsed file: its YAML document (for positions) and its plain data (for checks). Checks read the
+ * plain data; a position is looked up only for a problem that is reported, so a valid file of thousands of
+ * policies costs no position lookups at all.
+ */
 export class PolicySource {
+  /** What each alias points at, from one walk of the document the first time an alias is met. */
+  private aliasTargets: Map<Alias, Node | undefined> | undefined;
+
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -60,23 +83,27 @@ export class PolicySource {
     return this.position(path, target).line;
   }
 
-  /** A problem at `path` (absolute), named by policy when the path is inside `policies[i]`. */
+  /**
+   * A problem at `path` (absolute), named by policy when the path is inside `policies[i]`. What it echoes
+   * from the file (keys in the path, the policy's name, the message) has control characters escaped and
+   * long keys and names shortened.
+   */
   problem(path: readonly PathSegment[], message: string, options: ProblemOptions = {}): PolicyProblem {
     const { line, column } = this.position(path, options.target);
     const problem: PolicyProblem = {
       file: this.file,
       line,
       column,
-      path: formatPath(path),
-      message,
+      path: formatPath(path, MAX_PATH_KEY),
+      message: escapeControls(message),
       severity: options.severity ?? 'error',
     };
     const [top, index] = path;
     if (top === 'policies' && typeof index === 'number') {
       const name = this.valueAt(['policies', index, 'name']);
       if (typeof name === 'string' && name !== '') {
-        problem.policy = name;
-        problem.path = formatPath(path.slice(2));
+        problem.policy = clip(name);
+        problem.path = formatPath(path.slice(2), MAX_PATH_KEY);
       }
     }
     return problem;
@@ -117,8 +144,27 @@ export class PolicySource {
   }
 
   private resolve(node: Node | null | undefined): Node | undefined {
-    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? undefined;
+    if (isAlias(node)) return this.targetOf(node);
     return node ?? undefined;
+  }
+
+  /**
+   * The node an alias points at: the last node anchored with its name before it, YAML's rule (and the
+   * `yaml` package's `Alias.resolve`, which walks the whole document on every call: one walk here).
+   */
+  private targetOf(alias: Alias): Node | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node | undefined>();
+      const anchored = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchored.get(node.source));
+          else if (node.anchor) anchored.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
   }
 
   private offsetOf(path: readonly PathSegment[], wantKey: boolean): number {

@@ -26,21 +26,35 @@ export const NOT_SERVICE_RESERVED = new RegExp(`^(?!${anyCase(RESERVED_TAG_PREFI
 
 const CHARACTERS_TEXT = 'letters, digits, spaces and _ . : / = + - @';
 
+/**
+ * Keys a JavaScript object cannot hold as plain data: `__proto__` would be dropped (or change an object's
+ * prototype) and `constructor`/`prototype` shadow what code expects there. Refused instead of ignored.
+ */
+export const NOT_OBJECT_RESERVED = /^(?!(?:__proto__|constructor|prototype)$)/;
+
 /** A tag key as AWS accepts it. Used for cluster selection tags. */
 export const TagKeySchema = z
   .string()
   .regex(TAG_CHARACTERS, `expected a tag key of ${CHARACTERS_TEXT}`)
   .regex(NOT_AWS_RESERVED, 'expected a tag key not starting with "aws:" or "rds:" (reserved by AWS)')
+  .regex(
+    NOT_OBJECT_RESERVED,
+    'expected a tag key other than "__proto__", "constructor" or "prototype" (reserved in JavaScript objects)',
+  )
   .min(1, 'expected a tag key of 1 to 128 characters')
   .max(128, 'expected a tag key of 1 to 128 characters')
-  .describe('Tag key: 1–128 letters, digits, spaces and _ . : / = + - @; not starting with aws: or rds:.');
+  .describe(
+    'Tag key: 1–128 letters, digits, spaces and _ . : / = + - @; not starting with aws: or rds:; not ' +
+      '__proto__, constructor or prototype.',
+  );
 
 /** A tag key the policy may put on snapshots: as `TagKeySchema`, and not in the service's namespace. */
 export const SnapshotTagKeySchema = TagKeySchema.regex(
   NOT_SERVICE_RESERVED,
   `expected a tag key not starting with "${RESERVED_TAG_PREFIX}" (reserved for the tags this service sets)`,
 ).describe(
-  `Snapshot tag key: 1–128 letters, digits, spaces and _ . : / = + - @; not starting with aws:, rds: or ${RESERVED_TAG_PREFIX}.`,
+  `Snapshot tag key: 1–128 letters, digits, spaces and _ . : / = + - @; not starting with aws:, rds: or ${RESERVED_TAG_PREFIX}; ` +
+    'not __proto__, constructor or prototype.',
 );
 
 /** A tag value as AWS accepts it (may be empty). */

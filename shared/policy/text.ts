@@ -1,11 +1,50 @@
 /** Small text helpers for messages: quoting what was found, "did you mean …?" suggestions. */
 
+/** How much of a value a message echoes: enough to recognise it, never a whole document. */
+export const MAX_ECHO = 80;
+
 /**
- * A value quoted for a message, shortened when long.
+ * A value quoted for a message, shortened when long; control characters are escaped.
  * Example: `quote('Nightly_Prod')` → `'"Nightly_Prod"'`
  */
-export function quote(text: string, max = 80): string {
-  return JSON.stringify(text.length > max ? `${text.slice(0, max - 3)}...` : text);
+export function quote(text: string, max = MAX_ECHO): string {
+  return escapeControls(JSON.stringify(text.length > max ? `${text.slice(0, max - 3)}...` : text));
+}
+
+/** C0 and C1 controls (ESC, CSI, carriage return, NUL …), DEL, and invisible text-direction overrides. */
+function isControl(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/**
+ * Control characters written as `\uXXXX`, so text from a file or a flag cannot rewrite a terminal line
+ * or forge a log line.
+ * Example: `escapeControls('a\u001b[2Jb')` → `'a\\u001b[2Jb'`
+ */
+export function escapeControls(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += isControl(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
+}
+
+/**
+ * Text echoed unquoted in a message: control characters escaped, at most `max` characters (`…` marks
+ * the cut).
+ * Example: `clip('x'.repeat(100), 10)` → `'xxxxxxxxx…'`
+ */
+export function clip(text: string, max = MAX_ECHO): string {
+  const chars = [...escapeControls(text)];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
 /**

@@ -28,22 +28,30 @@ function isRecord(value: unknown): value is Data {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The checks' view of the file: plain values, skipping anything the structural pass already reported. */
+/**
+ * The checks' view of the file: plain values, skipping anything the structural pass already reported.
+ * Every check reads plain data; positions (`line`, `error`, `warn`) are looked up only for what is
+ * reported, so the pass stays linear in the size of the file however many policies it has.
+ */
 class Checker {
   readonly problems: PolicyProblem[] = [];
+  private readonly broken: ReadonlySet<string>;
 
   constructor(
     readonly source: PolicySource,
-    private readonly brokenPaths: readonly string[],
-  ) {}
+    brokenPaths: readonly string[],
+  ) {
+    this.broken = new Set(brokenPaths);
+  }
 
   /** True when the value at `path` exists and neither it nor anything above it has a structural problem. */
   ok(path: readonly PathSegment[]): boolean {
-    const text = formatPath(path);
-    const broken = this.brokenPaths.some(
-      (b) => b === text || text.startsWith(`${b}.`) || text.startsWith(`${b}[`) || b === '',
-    );
-    return !broken && this.source.valueAt(path) !== undefined;
+    if (this.broken.size > 0) {
+      for (let depth = 0; depth <= path.length; depth++) {
+        if (this.broken.has(formatPath(path.slice(0, depth)))) return false;
+      }
+    }
+    return this.source.valueAt(path) !== undefined;
   }
 
   string(path: readonly PathSegment[]): string | undefined {
@@ -100,7 +108,7 @@ export function checkSemantics(
   const policies = source.valueAt(['policies']);
   if (!check.ok(['policies']) || !Array.isArray(policies)) return check.problems;
   const names = new Map<string, PathSegment[]>();
-  const prefixes: { prefix: string; path: PathSegment[]; policy: string }[] = [];
+  const prefixes = new PrefixIndex();
   for (const [index, policy] of policies.entries()) {
     const at: PathSegment[] = ['policies', index];
     if (!check.ok(at) || !isRecord(policy)) continue;
@@ -284,12 +292,52 @@ function checkClusters(check: Checker, at: PathSegment[]): void {
   }
 }
 
-function checkPrefix(
-  check: Checker,
-  at: PathSegment[],
-  prefixes: { prefix: string; path: PathSegment[]; policy: string }[],
-  uniqueName: boolean,
-): void {
+/** A policy's snapshot prefix, where it is set, and the policy's name for messages. */
+interface PrefixEntry {
+  prefix: string;
+  path: PathSegment[];
+  policy: string;
+  /** Order of registration: collisions are reported in file order. */
+  order: number;
+}
+
+/**
+ * The prefixes seen so far, indexed so that finding the ones a new prefix collides with costs its length,
+ * not the number of policies: by exact prefix, and by each "<start>" a prefix extends as "<start>-…".
+ */
+class PrefixIndex {
+  private readonly exact = new Map<string, PrefixEntry[]>();
+  private readonly extending = new Map<string, PrefixEntry[]>();
+  private count = 0;
+
+  /** Earlier prefixes equal to `prefix`, or one of them followed by "-" and more, in file order. */
+  collisions(prefix: string): PrefixEntry[] {
+    const found = [...(this.exact.get(prefix) ?? []), ...(this.extending.get(prefix) ?? [])];
+    for (const start of hyphenStarts(prefix)) found.push(...(this.exact.get(start) ?? []));
+    return found.sort((a, b) => a.order - b.order);
+  }
+
+  add(entry: Omit<PrefixEntry, 'order'>): void {
+    const indexed = { ...entry, order: this.count++ };
+    push(this.exact, entry.prefix, indexed);
+    for (const start of hyphenStarts(entry.prefix)) push(this.extending, start, indexed);
+  }
+}
+
+/** Every `start` such that `prefix` is `start` followed by "-" and more: `a-b-c` → `a`, `a-b`. */
+function hyphenStarts(prefix: string): string[] {
+  const starts: string[] = [];
+  for (let i = prefix.indexOf('-'); i >= 0; i = prefix.indexOf('-', i + 1)) starts.push(prefix.slice(0, i));
+  return starts;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function checkPrefix(check: Checker, at: PathSegment[], prefixes: PrefixIndex, uniqueName: boolean): void {
   const name = check.string([...at, 'name']);
   const snapshot = [...at, 'snapshot'];
   const explicit = [...snapshot, 'prefix'];
@@ -315,7 +363,7 @@ function checkPrefix(
     prefix = name;
   }
   if (prefix === undefined) return;
-  for (const other of prefixes) {
+  for (const other of prefixes.collisions(prefix)) {
     const otherLine = check.line(other.path);
     if (other.prefix === prefix) {
       check.error(
@@ -323,7 +371,7 @@ function checkPrefix(
         `expected a unique snapshot prefix, found ${quote(prefix)}, already the prefix of policy ` +
           `${quote(other.policy)} (line ${otherLine})`,
       );
-    } else if (prefix.startsWith(`${other.prefix}-`) || other.prefix.startsWith(`${prefix}-`)) {
+    } else {
       const [short, long] =
         prefix.length < other.prefix.length ? [prefix, other.prefix] : [other.prefix, prefix];
       const rest = long.slice(short.length + 1);
@@ -336,7 +384,7 @@ function checkPrefix(
     }
   }
   const label = check.source.valueAt([...at, 'name']);
-  prefixes.push({ prefix, path: where, policy: typeof label === 'string' ? label : formatPath(at) });
+  prefixes.add({ prefix, path: where, policy: typeof label === 'string' ? label : formatPath(at) });
 }
 
 function checkTagCount(check: Checker, at: PathSegment[]): void {

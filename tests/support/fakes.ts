@@ -62,6 +62,7 @@ export function policy(overrides: Partial<ResolvedPolicy> = {}): ResolvedPolicy 
     schedule: 'cron(0 3 * * ? *)',
     regions: ['us-east-1'],
     clusters: { identifiers: [], tags: {}, exclude: [], ...overrides.clusters },
+    allowEmpty: false,
     snapshot: { prefix: 'nightly', tags: {}, copyClusterTags: false, ...overrides.snapshot },
     retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300, ...overrides.retry },
     quota: { default: 100, regions: {}, warnAtPercent: 80 },

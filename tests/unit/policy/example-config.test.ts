@@ -36,6 +36,7 @@ describe('example config/policies.yml', () => {
         tags: { environment: 'production', backup: 'nightly' },
         exclude: ['analytics-scratch-prod'],
       },
+      allowEmpty: false,
       snapshot: {
         prefix: 'nightly',
         tags: {
