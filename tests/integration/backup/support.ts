@@ -11,6 +11,7 @@ import { type BackupResult, runScheduledBackup } from '../../../functions/backup
 import { wireFromEnvironment } from '../../../functions/backup/wiring.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
+import type { Clock } from '../../../shared/backup/ports.js';
 import { compilePolicyFile } from '../../../shared/policy/compile.js';
 import { memoryLog } from '../../support/fakes.js';
 import { recordedItems } from '../../support/records.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   /** What Lambda's context would report as remaining time. */
   remainingMs?: number;
   concurrency?: number;
+  /** The engine's clock (default: the system's); e.g. a fixed "now" for retention windows. */
+  clock?: Clock;
 }
 
 const quietLogger = new Logger({ serviceName: 'docdb-backup', logLevel: 'SILENT' });
@@ -68,6 +71,7 @@ export async function runPolicy(
   Object.assign(process.env, env);
   const log = memoryLog();
   const wiring = await wireFromEnvironment(log, env);
+  if (options.clock) wiring.deps.clock = options.clock;
   const result: BackupResult = await runScheduledBackup(event, options.remainingMs ?? 600_000, wiring, {
     logger: quietLogger,
     metrics: quietMetrics,

@@ -100,6 +100,44 @@ describe('backup run', () => {
       ]);
     });
 
+    it("makes one malformed cluster id in a listing that cluster's failure; the others are backed up", async () => {
+      happyPaths(aws, [docdbCluster('orders'), docdbCluster('bad_cluster--id'), docdbCluster('payments')]);
+      const { summary, recorded } = await runBackup(
+        aws.deps,
+        request(aws, {
+          policy: policy({
+            clusters: { identifiers: ['orders', 'bad_cluster--id', 'payments'], tags: {}, exclude: [] },
+          }),
+        }),
+      );
+      expect(summary.results.map((r) => [r.clusterId, r.outcome, r.error?.code])).toEqual([
+        ['bad_cluster--id', 'failed', 'internal-error'],
+        ['orders', 'created', undefined],
+        ['payments', 'created', undefined],
+      ]);
+      expect(recorded).toBe(true);
+    });
+
+    it("makes an unexpected exception while planning a Region that Region's failure; the others go on", async () => {
+      const regions = ['us-east-1', 'eu-west-1'];
+      aws = mockedAws(regions);
+      happyPaths(aws, [docdbCluster('orders')], 'us-east-1');
+      happyPaths(aws, [docdbCluster('orders')], 'eu-west-1');
+      // A listing whose answer breaks the adapter (no page object at all).
+      aws.docdb['eu-west-1']!.on(DescribeDBClustersCommand).resolves(undefined as never);
+      const { summary, recorded } = await runBackup(
+        aws.deps,
+        request(aws, {
+          policy: policy({ regions, clusters: { identifiers: ['orders'], tags: {}, exclude: [] } }),
+        }),
+      );
+      expect(summary.results.map((r) => [r.region, r.clusterId, r.outcome])).toEqual([
+        ['eu-west-1', '*', 'failed'],
+        ['us-east-1', 'orders', 'created'],
+      ]);
+      expect(recorded).toBe(true);
+    });
+
     it('never snapshots another engine even if the listing returns one', async () => {
       happyPaths(aws, [docdbCluster('orders'), docdbCluster('aurora-db', { Engine: 'aurora-postgresql' })]);
       const { summary } = await runBackup(

@@ -144,7 +144,20 @@ describe('backup handler', () => {
       SnapshotsCreated: 1,
       SnapshotsFailed: 0,
       QuotaExceeded: 0,
+      EventsFailed: 0,
     });
+    expect(emf?.service).toBe('docdb-backup');
+  });
+
+  it('publishes the result events it could not deliver as EventsFailed (the deploy alarms on it)', async () => {
+    events.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }],
+    });
+    const result = await handler({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, context());
+    expect(result.eventsFailed).toBe(1);
+    const emf = jsonLines().find((line) => '_aws' in line);
+    expect(emf).toMatchObject({ policy: 'nightly', EventsFailed: 1 });
   });
 
   it('rejects an unknown policy without calling AWS', async () => {
