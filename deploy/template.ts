@@ -8,7 +8,7 @@
 
 import { DELETION_DETAIL_TYPE, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/aws/eventbridge.js';
 import type { DeclaredCall, ResourceKind } from '../shared/aws/permissions.js';
-import { MANAGED_BY_TAG, MANAGED_BY_VALUE } from '../shared/planning/tags.js';
+import { MANAGED_BY_TAG, MANAGED_BY_VALUE, POLICY_TAG } from '../shared/planning/tags.js';
 import { longestIntervalSeconds } from '../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
 
@@ -26,6 +26,8 @@ export const METRICS = {
   namespace: 'DocdbBackup',
   service: 'docdb-backup',
   succeeded: ['SnapshotsCreated', 'SnapshotsAlreadyExisting'],
+  /** Result events the function could not deliver to EventBridge (functions/backup/handler.ts). */
+  eventsFailed: 'EventsFailed',
 } as const;
 
 /** The bus the function publishes result events to (EVENT_BUS_NAME). */
@@ -144,6 +146,44 @@ function policyMetric(id: string, metricName: string, policy: string, period: nu
       Stat: 'Sum',
     },
   };
+}
+
+/**
+ * The alarm that pages when a run of the policy could not deliver some of its result events: whatever
+ * listens on the bus (audit, tickets, dashboards) missed outcomes, and nothing else would tell.
+ */
+export function eventsFailedAlarm(
+  policy: ResolvedPolicy,
+  input: Pick<DeployInput, 'service' | 'stage'>,
+): [string, CfnResource] {
+  return [
+    `${policyLogicalId(policy.name)}EventsFailedAlarm`,
+    {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmName: `${input.service}-${input.stage}-${policy.name}-events-failed`,
+        AlarmDescription:
+          `docdb-backup policy "${policy.name}" could not deliver some result events to EventBridge after ` +
+          'retries. The results table still has every outcome; consumers of the events missed them. Check ' +
+          'the function logs ("some result events were not delivered") and the event bus.',
+        ActionsEnabled: true,
+        AlarmActions: [ref(LOGICAL_IDS.alertTopic)],
+        OKActions: [ref(LOGICAL_IDS.alertTopic)],
+        Namespace: METRICS.namespace,
+        MetricName: METRICS.eventsFailed,
+        Dimensions: [
+          { Name: 'service', Value: METRICS.service },
+          { Name: 'policy', Value: policy.name },
+        ],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    },
+  ];
 }
 
 /**
@@ -348,6 +388,40 @@ function isDelete(action: string): boolean {
   return action.startsWith('rds:') && /^Delete/.test(verb(action));
 }
 
+/**
+ * The statements that let the function delete snapshots: one per policy with retention (only retention
+ * deletes, and a policy without it never does), limited to that policy's prefix in its Regions and
+ * conditioned on both tags the function gives its own snapshots: `docdb-backup:managed-by = docdb-backup`
+ * and `docdb-backup:policy = <that policy>`.
+ *
+ * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html),
+ * DeleteDBClusterSnapshot requires the `cluster-snapshot` resource type, whose condition keys are
+ * `aws:ResourceTag/${TagKey}` and `rds:cluster-snapshot-tag/${TagKey}`: IAM evaluates the tags the
+ * snapshot carries when it is deleted. What that can and cannot guarantee (anyone allowed
+ * `rds:AddTagsToResource` on a snapshot can put these tags on it) is in the README's IAM section.
+ */
+function snapshotDeletes(actions: readonly string[], policies: readonly ResolvedPolicy[]): IamStatement[] {
+  const rds = (region: string, resource: string) =>
+    sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${resource}`);
+  return policies
+    .filter((policy) => policy.retention !== undefined)
+    .map((policy) => ({
+      Sid: `Delete${GROUP_SIDS['cluster-snapshot/own']}${policyLogicalId(policy.name)}`,
+      Effect: 'Allow',
+      Action: [...actions],
+      Resource: unique(policy.regions)
+        .sort()
+        .map((region) => rds(region, `cluster-snapshot:${policy.snapshot.prefix}-*`)),
+      Condition: {
+        StringEquals: {
+          [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE,
+          [`aws:ResourceTag/${POLICY_TAG}`]: policy.name,
+        },
+      },
+    }));
+}
+
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
@@ -412,10 +486,12 @@ const MAX_POLICY_CHARACTERS = 9_000;
  * `function`; calls only the operator CLI makes are never granted to it). Each action gets the narrowest
  * ARNs of every kind its call touches (see `resourcesFor`); actions sharing the same ARNs and condition
  * share a statement, so a long ARN list (Regions × prefixes) appears once per purpose. Never a wildcard
- * action. Every Delete action gets a statement of its own conditioned on the ownership tag
- * (`aws:ResourceTag/docdb-backup:managed-by = docdb-backup`): retention's `rds:DeleteDBClusterSnapshot`
- * comes out as `DeleteOwnClusterSnapshots`, prefix-scoped and tag-conditioned. Publishing to the
- * KMS-encrypted alert topic also needs the topic's key, through SNS only.
+ * action. A DocumentDB Delete action on snapshots (retention's `rds:DeleteDBClusterSnapshot`) is granted
+ * in one statement per policy with retention, `DeleteOwnClusterSnapshots<Policy>`: that policy's prefix
+ * in its Regions, conditioned on `aws:ResourceTag/docdb-backup:managed-by = docdb-backup` and
+ * `aws:ResourceTag/docdb-backup:policy = <policy>` (`snapshotDeletes`); any other DocumentDB Delete gets a
+ * statement of its own conditioned on the ownership tag. Publishing to the KMS-encrypted alert topic also
+ * needs the topic's key, through SNS only.
  * @example iamStatements(AWS_CALLS, policies).map((s) => s.Sid) // ['Clusters', 'ClusterSnapshots', …, 'AlertTopicKey']
  */
 export function iamStatements(
@@ -424,6 +500,7 @@ export function iamStatements(
 ): IamStatement[] {
   if (policies.length === 0) throw new DeployConfigError('the policy file defines no policy');
   const groups = new Map<string, IamStatement>();
+  const deletesSnapshots: string[] = [];
   const granted = calls.filter((call) => call.usedBy.includes('function'));
   for (const call of granted) {
     for (const action of call.actions) {
@@ -438,6 +515,10 @@ export function iamStatements(
         );
       }
       for (const kind of kinds) {
+        if (kind === 'cluster-snapshot' && isDelete(action)) {
+          if (!deletesSnapshots.includes(action)) deletesSnapshots.push(action);
+          continue;
+        }
         const own = kind === 'cluster-snapshot' && !isReadOnly(action);
         const group = `${kind}${own ? '/own' : ''}`;
         const deletes = isDelete(action);
@@ -460,6 +541,7 @@ export function iamStatements(
     }
   }
   const statements = [...groups.values()];
+  if (deletesSnapshots.length > 0) statements.push(...snapshotDeletes(deletesSnapshots, policies));
   if (granted.some((call) => call.resources.includes('alert-topic'))) {
     statements.push({
       Sid: 'AlertTopicKey',
@@ -510,6 +592,8 @@ export function buildDeployment(input: DeployInput): Deployment {
     if (policy.enabled) {
       const [alarmId, alarm] = policyAlarm(policy, input);
       resources[alarmId] = alarm;
+      const [eventsId, events] = eventsFailedAlarm(policy, input);
+      resources[eventsId] = events;
     }
   }
   Object.assign(resources, alertSubscriptions(input.alerts), resultArchive());

@@ -329,12 +329,21 @@ describe('serverless package: least-privilege IAM', () => {
       expect(prefixes).toContain(arn.split(':cluster-snapshot:')[1]);
   });
 
-  it('conditions every delete on the ownership tag', () => {
-    const deletes = statements().filter((s) => list(s.Action).some((a) => /:Delete/.test(a)));
+  it('conditions every snapshot delete on the ownership tag and the policy tag, one statement per policy', () => {
+    const deletes = statements().filter((s) => list(s.Action).some((a) => /^rds:Delete/.test(a)));
 
+    expect(deletes.length).toBe(policies.filter((p) => p.retention).length);
     for (const statement of deletes) {
+      const owner = policies.find((p) =>
+        list(statement.Resource)
+          .map(arnText)
+          .every((arn) => arn.endsWith(`:cluster-snapshot:${p.snapshot.prefix}-*`)),
+      );
       expect(statement.Condition).toEqual({
-        StringEquals: { 'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup' },
+        StringEquals: {
+          'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup',
+          'aws:ResourceTag/docdb-backup:policy': owner?.name,
+        },
       });
     }
   });

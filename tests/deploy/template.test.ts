@@ -215,12 +215,32 @@ describe('no-snapshot alarms', () => {
 
     expect(ofType(Resources, 'AWS::CloudWatch::Alarm').map(([id]) => id)).toEqual([
       'NightlyProdNoSnapshotAlarm',
+      'NightlyProdEventsFailedAlarm',
     ]);
+  });
+
+  it('pages when result events were lost: the metric and dimensions the function emits', () => {
+    const { Resources } = buildDeployment(input([nightly])).resources;
+
+    expect(Resources.NightlyProdEventsFailedAlarm!.Properties).toMatchObject({
+      Namespace: 'DocdbBackup',
+      MetricName: 'EventsFailed',
+      Dimensions: [
+        { Name: 'service', Value: 'docdb-backup' },
+        { Name: 'policy', Value: 'nightly-prod' },
+      ],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
   });
 });
 
 describe('IAM statements from the declared calls', () => {
-  const statements = iamStatements(AWS_CALLS, [nightly, weekly]);
+  // nightly-prod deletes what its retention no longer keeps; weekly-staging has no retention.
+  const nightlyKept = { ...nightly, retention: { keepLast: 7 } };
+  const statements = iamStatements(AWS_CALLS, [nightlyKept, weekly]);
 
   it('grants every action the function’s declared calls need, and no wildcard action', () => {
     const granted = statements.flatMap((s) => s.Action);
@@ -302,45 +322,79 @@ describe('IAM statements from the declared calls', () => {
     );
   });
 
-  it('puts a declared delete in its own statement, prefix-scoped and conditioned on the ownership tag', () => {
-    const declared = AWS_CALLS.find((call) => call.actions.includes('rds:DeleteDBClusterSnapshot'));
-    const deleteCall: DeclaredCall = declared ?? {
-      command: 'DeleteDBClusterSnapshotCommand',
-      usedBy: ['function'],
-      actions: ['rds:DeleteDBClusterSnapshot'],
-      resources: ['cluster-snapshot'],
-      why: 'retention',
-    };
+  it('lets each policy delete only its own snapshots: its prefix, its Regions, both ownership tags', () => {
+    const ledger = policy({
+      name: 'ledger-6h',
+      schedule: 'cron(15 0/6 * * ? *)',
+      regions: ['us-east-1'],
+      snapshot: { prefix: 'ledger', tags: {}, copyClusterTags: false },
+      retention: { daily: 7 },
+    });
 
-    const deletes = iamStatements([deleteCall], [nightly]);
+    const deletes = iamStatements(AWS_CALLS, [nightlyKept, ledger]).filter((s) =>
+      s.Action.includes('rds:DeleteDBClusterSnapshot'),
+    );
 
     expect(deletes).toEqual([
       {
-        Sid: 'DeleteOwnClusterSnapshots',
+        Sid: 'DeleteOwnClusterSnapshotsNightlyProd',
         Effect: 'Allow',
         Action: ['rds:DeleteDBClusterSnapshot'],
         Resource: expect.any(Array),
-        Condition: { StringEquals: { 'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup' } },
+        Condition: {
+          StringEquals: {
+            'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup',
+            'aws:ResourceTag/docdb-backup:policy': 'nightly-prod',
+          },
+        },
+      },
+      {
+        Sid: 'DeleteOwnClusterSnapshotsLedger6h',
+        Effect: 'Allow',
+        Action: ['rds:DeleteDBClusterSnapshot'],
+        Resource: expect.any(Array),
+        Condition: {
+          StringEquals: {
+            'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup',
+            'aws:ResourceTag/docdb-backup:policy': 'ledger-6h',
+          },
+        },
       },
     ]);
     expect(arns(deletes[0]!.Resource)).toEqual([
       'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
       'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
     ]);
+    expect(arns(deletes[1]!.Resource)).toEqual([
+      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:ledger-*',
+    ]);
   });
 
-  it('conditions every statement that deletes a snapshot, and only those, on the ownership tag', () => {
+  it('grants no delete for a policy without retention: it never deletes anything', () => {
+    const deletes = statements.filter((s) => s.Action.includes('rds:DeleteDBClusterSnapshot'));
+
+    expect(deletes.map((s) => s.Sid)).toEqual(['DeleteOwnClusterSnapshotsNightlyProd']);
+    expect(deletes.flatMap((s) => arns(s.Resource)).filter((arn) => arn.includes('weekly'))).toEqual([]);
+    expect(iamStatements(AWS_CALLS, [weekly]).flatMap((s) => s.Action)).not.toContain(
+      'rds:DeleteDBClusterSnapshot',
+    );
+  });
+
+  it('conditions every statement that deletes a snapshot, and only those, on the ownership and policy tags', () => {
     for (const statement of statements) {
       const deletes = statement.Action.some((action) => /^rds:Delete/.test(action));
-      const tagged = JSON.stringify(statement.Condition ?? {}).includes(
-        'aws:ResourceTag/docdb-backup:managed-by',
-      );
-      expect(tagged, statement.Sid).toBe(deletes);
-      if (deletes)
-        expect(
-          statement.Action.every((action) => /^rds:Delete/.test(action)),
-          statement.Sid,
-        ).toBe(true);
+      const tags = statement.Condition?.StringEquals ?? {};
+      expect('aws:ResourceTag/docdb-backup:managed-by' in tags, statement.Sid).toBe(deletes);
+      expect('aws:ResourceTag/docdb-backup:policy' in tags, statement.Sid).toBe(deletes);
+      if (!deletes) continue;
+      expect(
+        statement.Action.every((action) => /^rds:Delete/.test(action)),
+        statement.Sid,
+      ).toBe(true);
+      // The policy tag names the policy whose prefix the statement's snapshots carry.
+      const owner = [nightlyKept, weekly].find((p) => p.name === tags['aws:ResourceTag/docdb-backup:policy']);
+      for (const arn of arns(statement.Resource))
+        expect(arn, statement.Sid).toMatch(new RegExp(`:cluster-snapshot:${owner?.snapshot.prefix}-\\*$`));
     }
   });
 
