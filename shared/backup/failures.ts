@@ -8,6 +8,13 @@ import {
   SnapshotAlreadyExistsError,
   SnapshotQuotaExceededError,
 } from './errors.js';
+import { redact } from './redact.js';
+
+/** Redaction lives in redact.ts; re-exported so callers keep importing it from here. */
+export { redact };
+
+/** Longest error name a failure message echoes: AWS fault names are far shorter. */
+const MAX_ERROR_NAME_LENGTH = 64;
 
 export type FailureCode =
   | 'cluster-busy'
@@ -68,20 +75,6 @@ const ACCESS_DENIED = new Set([
 ]);
 
 /**
- * Removes what must never reach a log line or a page: URLs, host:port pairs, IP addresses, key material.
- * @example redact('connect ECONNREFUSED 127.0.0.1:4566') // 'connect ECONNREFUSED <address>'
- */
-export function redact(text: string): string {
-  return text
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
-    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
-    .replace(/\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?(?::\d+)?\b/gi, '<address>')
-    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, '<access-key>')
-    .replace(/(secret|token|password|signature|credential)\w*\s*[=:]\s*\S+/gi, '$1=<redacted>')
-    .slice(0, 500);
-}
-
-/**
  * Turns any error thrown while creating a snapshot into a failure code and a message a person can act on.
  * @example describeFailure(new SnapshotQuotaExceededError('...')).code // 'quota-exceeded'
  */
@@ -94,10 +87,13 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof SnapshotAlreadyExistsError)
     return { code: 'name-conflict', message: 'a snapshot with this id already exists' };
   const name = error instanceof Error ? error.name : 'Error';
+  // The name is echoed too: an error class can be named anything, so it is capped and redacted like text.
+  const shownName = redact(String(name), MAX_ERROR_NAME_LENGTH);
   const detail = error instanceof Error ? redact(error.message) : redact(String(error));
   if (name === 'AbortError' || name === 'TimeoutError')
     return { code: 'deadline', message: 'the call was cut off at the run deadline' };
-  if (THROTTLING.has(name)) return { code: 'throttled', message: `throttled by AWS after retries (${name})` };
-  if (ACCESS_DENIED.has(name)) return { code: 'access-denied', message: `${name}: ${detail}` };
-  return { code: 'aws-error', message: `${name}: ${detail}` };
+  if (THROTTLING.has(name))
+    return { code: 'throttled', message: `throttled by AWS after retries (${shownName})` };
+  if (ACCESS_DENIED.has(name)) return { code: 'access-denied', message: `${shownName}: ${detail}` };
+  return { code: 'aws-error', message: `${shownName}: ${detail}` };
 }

@@ -31,3 +31,21 @@ describe('failure descriptions', () => {
     expect(describeFailure(error).code).toBe(code);
   });
 });
+
+describe('failure messages echo error names safely', () => {
+  it('caps an error name at 64 characters and redacts it like the message', () => {
+    const failure = describeFailure(awsError(`Weird${'X'.repeat(500)}`, 'oops'));
+
+    const [name] = failure.message.split(': ');
+    expect(failure.code).toBe('aws-error');
+    expect([...(name ?? '')]).toHaveLength(64);
+    expect(name?.endsWith('…')).toBe(true);
+    expect(describeFailure(awsError('token=abc\u001b[2J', 'oops')).message).toBe('token=<redacted>: oops');
+  });
+
+  it('still classifies by the real name', () => {
+    expect(describeFailure(awsError('ThrottlingException', 'x')).message).toBe(
+      'throttled by AWS after retries (ThrottlingException)',
+    );
+  });
+});
