@@ -3,6 +3,7 @@
  * the rest of the CLI. Every command also takes `--help`, `--debug` and `--no-color`.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { clip } from '../policy/text.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -20,20 +21,24 @@ export interface CommonFlags {
   'no-color'?: boolean;
 }
 
+/** Node's own parse messages quote the arguments: long enough to say what is wrong, no more. */
+const MAX_PARSE_MESSAGE = 200;
+
 function describeParseError(error: Error & { code?: string }): string {
   const option = /'(-[^' ]+)/.exec(error.message)?.[1];
   const positional = /argument '([^']*)'/.exec(error.message)?.[1];
+  // What the user typed is echoed capped (80 characters) with control characters escaped.
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${option ?? error.message}`;
+      return `unknown option ${clip(option ?? error.message)}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return option && /argument missing/.test(error.message)
-        ? `${option} needs a value`
-        : `${option ?? 'an option'} does not take a value`;
+        ? `${clip(option)} needs a value`
+        : `${option ? clip(option) : 'an option'} does not take a value`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument "${positional ?? error.message}"`;
+      return `unexpected argument "${clip(positional ?? error.message)}"`;
     default:
-      return error.message;
+      return clip(error.message, MAX_PARSE_MESSAGE);
   }
 }
 
@@ -61,7 +66,7 @@ export function parseCommandArgs<const O extends Options>(
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals[maxPositionals];
-    throw new UsageError(`unexpected argument "${extra}"`, { command });
+    throw new UsageError(`unexpected argument "${clip(extra ?? '')}"`, { command });
   }
   return parsed;
 }

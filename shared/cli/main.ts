@@ -7,7 +7,7 @@
  * invalid policy file, unknown policy, missing environment variable or credentials, unexpected error).
  */
 
-import { closest } from '../policy/text.js';
+import { clip, closest } from '../policy/text.js';
 import { type CliAws, sdkAws } from './aws.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -119,8 +119,8 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
           COMMANDS.map((c) => c.name),
         );
     const what = name.startsWith('-')
-      ? `unknown option ${name} (options go after the command)`
-      : `unknown command "${name}"`;
+      ? `unknown option ${clip(name)} (options go after the command)`
+      : `unknown command "${clip(name)}"`;
     return fail(
       'docdb-backup',
       new UsageError(`${what}${suggestion ? `; did you mean "${suggestion}"?` : ''}`),

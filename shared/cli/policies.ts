@@ -9,7 +9,7 @@ import {
   PolicyValidationError,
   type ResolvedPolicy,
 } from '../policy/index.js';
-import { closest } from '../policy/text.js';
+import { clip, closest } from '../policy/text.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -63,7 +63,7 @@ export function pickPolicies(
   const names = policies.map((p) => p.name);
   const suggestion = closest(name, names);
   throw new UsageError(
-    `unknown policy "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; ${file} defines: ${names.join(', ')}`,
+    `unknown policy "${clip(name)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; ${file} defines: ${names.join(', ')}`,
     { command, showHelpHint: false },
   );
 }

@@ -2,6 +2,7 @@
  * Times on the command line and on screen: `--at` values, UTC timestamps, ages and durations. Pure.
  */
 import { parseInstant } from '../planning/slot.js';
+import { clip } from '../policy/text.js';
 import { UsageError } from './errors.js';
 
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$/i;
@@ -16,7 +17,7 @@ export function parseTimeFlag(text: string, flag: string, now: Date, command?: s
   const match = ISO_TIME.exec(text.trim());
   if (match && !match[3]) {
     throw new UsageError(
-      `${flag} needs a time zone: write ${match[1]}T${match[2]}Z for UTC (schedules are in UTC), found "${text}"`,
+      `${flag} needs a time zone: write ${match[1]}T${match[2]}Z for UTC (schedules are in UTC), found "${clip(text)}"`,
       { command },
     );
   }
@@ -24,7 +25,7 @@ export function parseTimeFlag(text: string, flag: string, now: Date, command?: s
   const time = match ? parseInstant(`${match[1]}T${match[2]}${match[3]}`) : undefined;
   if (!time) {
     throw new UsageError(
-      `${flag} expects an ISO-8601 time on a real calendar day such as 2026-11-28T03:00Z (or "now"), found "${text}"`,
+      `${flag} expects an ISO-8601 time on a real calendar day such as 2026-11-28T03:00Z (or "now"), found "${clip(text)}"`,
       { command },
     );
   }
@@ -41,7 +42,9 @@ export function parseDurationFlag(text: string, flag: string, command?: string):
   const match = DURATION.exec(text.trim());
   const value = Number(match?.[1]);
   if (!match || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${flag} expects a duration such as 90s, 15m or 1h, found "${text}"`, { command });
+    throw new UsageError(`${flag} expects a duration such as 90s, 15m or 1h, found "${clip(text)}"`, {
+      command,
+    });
   }
   const unit = (match[2] ?? 'm').toLowerCase();
   return Math.round(value * (unit.startsWith('s') ? 1 : unit === 'h' ? 3600 : 60));

@@ -13,6 +13,7 @@ import { EnvError, readBackupEnv } from '../../env.js';
 import { slotOf } from '../../planning/naming.js';
 import { slotProblem } from '../../planning/slot.js';
 import type { ResolvedPolicy } from '../../policy/index.js';
+import { clip } from '../../policy/text.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
@@ -259,7 +260,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   const file = policyFileOf(nonEmpty(values.file, '--file', 'run'), ctx.io);
   const policies = await loadPolicies(file, ctx.io, 'run');
   const [policy] = pickPolicies(policies, name, 'run', file);
-  if (!policy) throw new UsageError(`unknown policy "${name}"`, { command: 'run' });
+  if (!policy) throw new UsageError(`unknown policy "${clip(name)}"`, { command: 'run' });
   if (!policy.enabled) {
     ctx.io.stderr.write(
       `${ctx.err.yellow('note')}: policy ${policy.name} is disabled in ${file}; running because asked\n`,
