@@ -39,6 +39,11 @@ export interface CreateContext {
 
 type Result = Omit<ClusterResult, 'durationMs'>;
 
+/** The call was aborted by the run's signal (its cutoff or deadline). */
+function isCutOff(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
 /** States of our own slot snapshot that make it a backup (or one on its way). */
 const USABLE_STATES: ReadonlySet<string> = new Set(['creating', 'available']);
 
@@ -129,8 +134,6 @@ async function attemptAll(ctx: CreateContext, task: SnapshotTask): Promise<Resul
     if (outcome === 'created') return { ...base, outcome: 'created', attempts };
     if (outcome.kind === 'existing') return outcome.result;
     const { error } = outcome;
-    if (!(error instanceof ClusterBusyError))
-      return { ...base, outcome: 'failed', attempts, error: describeFailure(error) };
     const busy = (why: string): Result => ({
       ...base,
       outcome: 'failed',
@@ -140,6 +143,10 @@ async function attemptAll(ctx: CreateContext, task: SnapshotTask): Promise<Resul
         message: `the cluster was still busy after ${attempts} attempt(s); ${why}`,
       },
     });
+    // A retry of a busy cluster cut off at the run's cutoff: the cluster was busy to the end.
+    if (attempts > 1 && isCutOff(error)) return busy('the run reached its cutoff during the last one');
+    if (!(error instanceof ClusterBusyError))
+      return { ...base, outcome: 'failed', attempts, error: describeFailure(error) };
     if (attempts >= ctx.retry.maxAttempts) return busy(`the policy allows ${ctx.retry.maxAttempts}`);
     const delayMs = backoffMs(ctx.retry, attempts, ctx.random);
     if (ctx.clock.now() + delayMs >= ctx.cutoff) return busy('the next attempt would pass the run deadline');

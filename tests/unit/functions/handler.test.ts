@@ -155,7 +155,7 @@ describe('backup handler', () => {
       Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }],
     });
     const result = await handler({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, context());
-    expect(result.eventsFailed).toBe(1);
+    expect((result as { eventsFailed: number }).eventsFailed).toBe(1);
     const emf = jsonLines().find((line) => '_aws' in line);
     expect(emf).toMatchObject({ policy: 'nightly', EventsFailed: 1 });
   });
