@@ -31,16 +31,15 @@ const CHARACTERS_TEXT = 'letters, digits, spaces and _ . : / = + - @';
  * prototype) and `constructor`/`prototype` shadow what code expects there. Refused instead of ignored.
  */
 export const NOT_OBJECT_RESERVED = /^(?!(?:__proto__|constructor|prototype)$)/;
+export const OBJECT_RESERVED_MESSAGE =
+  'expected a tag key other than "__proto__", "constructor" or "prototype" (reserved in JavaScript objects)';
 
 /** A tag key as AWS accepts it. Used for cluster selection tags. */
 export const TagKeySchema = z
   .string()
   .regex(TAG_CHARACTERS, `expected a tag key of ${CHARACTERS_TEXT}`)
   .regex(NOT_AWS_RESERVED, 'expected a tag key not starting with "aws:" or "rds:" (reserved by AWS)')
-  .regex(
-    NOT_OBJECT_RESERVED,
-    'expected a tag key other than "__proto__", "constructor" or "prototype" (reserved in JavaScript objects)',
-  )
+  .regex(NOT_OBJECT_RESERVED, OBJECT_RESERVED_MESSAGE)
   .min(1, 'expected a tag key of 1 to 128 characters')
   .max(128, 'expected a tag key of 1 to 128 characters')
   .describe(

@@ -10,7 +10,7 @@ import { isKnownRegion, suggestRegion } from './regions.js';
 import { nextScheduledTimes, parseSchedule, type Schedule, shortestIntervalSeconds } from './schedule.js';
 import { DEFAULT_RETRY, type RetrySettings, SnapshotPrefixSchema } from './schema.js';
 import { formatPath, type PathSegment, type PolicySource } from './source.js';
-import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS } from './tags.js';
+import { MAX_TAGS_PER_RESOURCE, OBJECT_RESERVED_MESSAGE, OWN_TAG_KEYS } from './tags.js';
 import { quote } from './text.js';
 
 const OWN_TAG_COUNT = Object.keys(OWN_TAG_KEYS).length;
@@ -117,6 +117,8 @@ export function checkSemantics(
     checkSchedule(check, at, now);
     checkRegions(check, at);
     checkClusters(check, at);
+    checkProtoKey(check, [...at, 'clusters', 'tags']);
+    checkProtoKey(check, [...at, 'snapshot', 'tags']);
     checkPrefix(check, at, prefixes, uniqueName);
     checkTagCount(check, at);
     checkRetry(check, at);
@@ -150,8 +152,20 @@ function checkQuota(check: Checker): void {
   }
 }
 
+/**
+ * A `__proto__` tag key. The schema refuses `constructor` and `prototype`, but zod's record parsing skips a
+ * `__proto__` key without a word (it would replace the prototype of the parsed object), so it is found here.
+ */
+function checkProtoKey(check: Checker, path: PathSegment[]): void {
+  const tags = check.record(path);
+  if (tags && Object.hasOwn(tags, '__proto__')) {
+    check.error([...path, '__proto__'], `${OBJECT_RESERVED_MESSAGE}, found key "__proto__"`, 'key');
+  }
+}
+
 function checkDefaults(check: Checker): void {
   checkDuplicateRegions(check, ['defaults', 'regions']);
+  checkProtoKey(check, ['defaults', 'snapshot', 'tags']);
   const tags = check.record(['defaults', 'snapshot', 'tags']);
   if (tags && Object.keys(tags).length > MAX_USER_TAGS) {
     check.error(['defaults', 'snapshot', 'tags'], tooManyTagsMessage(Object.keys(tags).length), 'key');
