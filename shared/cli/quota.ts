@@ -37,8 +37,7 @@ export function daysToReach(schedule: string | Schedule, from: Date, count: numb
  * Example: `firesWithin('cron(0 3 * * ? *)', from, 365, 1000)` → `365`
  */
 export function firesWithin(schedule: string | Schedule, from: Date, days: number, cap: number): number {
-  const end = from.getTime() + days * DAY_MS;
-  return nextScheduledTimes(schedule, from, cap).filter((t) => t.getTime() <= end).length;
+  return nextScheduledTimes(schedule, from, cap, new Date(from.getTime() + days * DAY_MS)).length;
 }
 
 /** Regions grouped by their quota, smallest quota first: `[{ quota: 100, regions: ['us-east-1'] }]`. */
@@ -58,18 +57,34 @@ export type QuotaUse =
   | { kind: 'unbounded'; perYear: number; capped: boolean };
 
 /**
- * How one policy uses the quota per selected cluster.
+ * Estimates already made during one pass over a file, by schedule, retention and cap: a file of many
+ * policies usually shares a few of each, and the estimate is the costly part of `validate`.
+ */
+export type QuotaUseCache = Map<string, QuotaUse>;
+
+/**
+ * How one policy uses the quota per selected cluster. Pass one `cache` to every call of a pass.
  * Example: `quotaUse(nightlyWithoutRetention, now)` → `{ kind: 'unbounded', perYear: 365, capped: false }`
  */
-export function quotaUse(policy: ResolvedPolicy, now: Date): QuotaUse {
+export function quotaUse(policy: ResolvedPolicy, now: Date, cache?: QuotaUseCache): QuotaUse {
+  const cap = Math.max(200_000, ...quotaGroups(policy).map((g) => g.quota));
+  const key = `${now.getTime()} ${policy.schedule} ${JSON.stringify(policy.retention ?? null)} ${cap}`;
+  const known = cache?.get(key);
+  if (known) return known;
+  const use = estimateQuotaUse(policy, now, cap);
+  cache?.set(key, use);
+  return use;
+}
+
+function estimateQuotaUse(policy: ResolvedPolicy, now: Date, cap: number): QuotaUse {
   const schedule = parseSchedule(policy.schedule);
   if (policy.retention) {
     const interval = longestIntervalSeconds(schedule, now);
-    const fireTimes = (from: Date, count: number) => nextScheduledTimes(schedule, from, count);
+    // Fires after `now` are never counted: do not compute them.
+    const fireTimes = (from: Date, count: number) => nextScheduledTimes(schedule, from, count, now);
     const intervalMs = Number.isFinite(interval) ? interval * 1000 : YEAR_DAYS * DAY_MS;
     return { kind: 'steady', perCluster: steadyStateCount(fireTimes, policy.retention, intervalMs, now) };
   }
-  const cap = Math.max(200_000, ...quotaGroups(policy).map((g) => g.quota));
   const perYear = firesWithin(schedule, now, YEAR_DAYS, cap);
   return { kind: 'unbounded', perYear, capped: perYear === cap };
 }
@@ -92,9 +107,9 @@ const SHARED = 'the quota is shared with RDS, Neptune and other policies';
  * Example: `quotaWarning(nightlyWithoutRetention, now)`
  *   → `'without retention this policy fills the 100-snapshot quota of us-east-1 in 99 days with one selected cluster (49 with two; …)'`
  */
-export function quotaWarning(policy: ResolvedPolicy, now: Date): string | undefined {
+export function quotaWarning(policy: ResolvedPolicy, now: Date, cache?: QuotaUseCache): string | undefined {
   if (!policy.enabled) return undefined;
-  const use = quotaUse(policy, now);
+  const use = quotaUse(policy, now, cache);
   const groups = quotaGroups(policy);
   if (use.kind === 'steady') {
     const tooSmall = groups.filter((g) => use.perCluster > g.quota);
@@ -141,11 +156,15 @@ export interface RegionSteadyState {
  * selects only by tag, and the total is then a lower bound.
  * Example: `regionSteadyStates(policies, now)[0]` → `{ region: 'us-east-1', total: 14, quota: 100, … }`
  */
-export function regionSteadyStates(policies: readonly ResolvedPolicy[], now: Date): RegionSteadyState[] {
+export function regionSteadyStates(
+  policies: readonly ResolvedPolicy[],
+  now: Date,
+  cache?: QuotaUseCache,
+): RegionSteadyState[] {
   const byRegion = new Map<string, RegionSteadyState>();
   for (const policy of policies) {
     if (!policy.enabled || !policy.retention) continue;
-    const use = quotaUse(policy, now);
+    const use = quotaUse(policy, now, cache);
     if (use.kind !== 'steady') continue;
     const byTag = Object.keys(policy.clusters.tags).length > 0;
     const clusters = Math.max(1, policy.clusters.identifiers.length);

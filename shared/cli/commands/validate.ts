@@ -17,7 +17,7 @@ import type { Command, CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { counted, writeJson } from '../output.js';
 import { absolutePath, policyFileOf } from '../policies.js';
-import { quotaWarning, regionQuotaWarning, regionSteadyStates } from '../quota.js';
+import { type QuotaUseCache, quotaWarning, regionQuotaWarning, regionSteadyStates } from '../quota.js';
 import type { Style } from '../style.js';
 
 const HELP = `Usage: docdb-backup validate [file] [--json]
@@ -58,12 +58,13 @@ export function quotaProblems(
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   const source = new PolicySource(file, doc, lineCounter, doc.toJS());
+  const estimates: QuotaUseCache = new Map();
   const perPolicy = policies.flatMap((policy, index) => {
-    const message = quotaWarning(policy, now);
+    const message = quotaWarning(policy, now, estimates);
     return message ? [source.problem(['policies', index, 'schedule'], message, { severity: 'warning' })] : [];
   });
   const at = source.valueAt(['quota']) === undefined ? ['policies'] : ['quota'];
-  const perRegion = regionSteadyStates(policies, now).flatMap((state) => {
+  const perRegion = regionSteadyStates(policies, now, estimates).flatMap((state) => {
     const message = regionQuotaWarning(state);
     return message ? [source.problem(at, message, { severity: 'warning', target: 'key' })] : [];
   });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   daysToReach,
+  type QuotaUseCache,
   quotaGroups,
   quotaUse,
   quotaWarning,
@@ -41,6 +42,26 @@ describe('quotaUse', () => {
       kind: 'steady',
       perCluster: 48,
     });
+  });
+});
+
+describe('quotaUse over a whole file', () => {
+  it('makes one estimate per schedule and retention, the same as without sharing', () => {
+    const policies = [
+      policy({ name: 'a', retention: { keepLast: 7 } }),
+      policy({ name: 'b', retention: { keepLast: 7 } }),
+      policy({ name: 'c', schedule: 'rate(6 hours)', retention: { daily: 7, weekly: 4 } }),
+      policy({ name: 'd' }),
+      policy({ name: 'e' }),
+    ];
+    const estimates: QuotaUseCache = new Map();
+
+    const shared = policies.map((p) => quotaUse(p, NOW, estimates));
+
+    expect(shared).toEqual(policies.map((p) => quotaUse(p, NOW)));
+    expect(estimates.size).toBe(3);
+    expect(regionSteadyStates(policies, NOW, estimates)).toEqual(regionSteadyStates(policies, NOW));
+    expect(estimates.size).toBe(3);
   });
 });
 

@@ -154,6 +154,18 @@ describe('schedules: cron() syntax', () => {
 });
 
 describe('schedules: next fire times', () => {
+  it('stops at "until" when it comes before the count, and includes a fire at exactly that time', () => {
+    const after = at('2025-01-01T00:00:00Z');
+
+    expect(iso(nextScheduledTimes('cron(0 3 * * ? *)', after, 100, at('2025-01-03T03:00:00Z')))).toEqual([
+      '2025-01-01T03:00',
+      '2025-01-02T03:00',
+      '2025-01-03T03:00',
+    ]);
+    expect(nextScheduledTimes('rate(1 minute)', after, 5, at('2025-01-01T00:03:59Z'))).toHaveLength(3);
+    expect(nextScheduledTimes('cron(0 3 * * ? *)', after, 2, at('2026-01-01T00:00:00Z'))).toHaveLength(2);
+  });
+
   it('returns times strictly after the reference, at whole minutes, in UTC', () => {
     expect(iso(nextScheduledTimes('cron(0 3 * * ? *)', at('2025-01-01T03:00:00Z'), 2))).toEqual([
       '2025-01-02T03:00',
