@@ -165,7 +165,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const reportRequest = {
     policy,
     prefixOwners: request.prefixOwners ?? [{ policy: policy.name, prefix: policy.snapshot.prefix }],
-    leaseUntil: request.deadline,
+    deadline: request.deadline,
     signal: request.signal,
   };
   const reporting = await reportRun(deps, reportRequest, summary, warnings, retained.unrecorded);

@@ -140,8 +140,8 @@ export interface ResultStore {
     signal?: AbortSignal,
   ): Promise<void>;
   /**
-   * Claims the one page of a policy's slot until `leaseUntil` (epoch ms: when the claiming run ends). A
-   * claim that was released, or whose holder passed its lease without confirming, can be claimed again.
+   * Claims the one page of a policy's slot until `leaseUntil` (epoch ms: while the claiming run sends it).
+   * A claim that was released, or whose holder passed its lease without confirming, can be claimed again.
    */
   claimAlert(
     policy: string,

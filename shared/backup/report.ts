@@ -33,11 +33,17 @@ export interface ReportRequest {
   policy: ResolvedPolicy;
   /** Every policy's prefix, to tell who holds the quota. */
   prefixOwners: PrefixOwner[];
-  /** When this run ends (epoch ms): a page claim is held until then. */
-  leaseUntil: number;
+  /** When this run ends (epoch ms): a page claim is never held past it. */
+  deadline: number;
   /** Fires at the deadline (not at the work cutoff): reporting has its own time. */
   signal?: AbortSignal;
 }
+
+/**
+ * How long a claimed page is held while it is sent (SNS answers in well under this). A run that crashes
+ * holding it delays nobody for long: Lambda retries a failed invocation a minute or more later.
+ */
+export const PAGE_LEASE_MS = 60_000;
 
 /** What became of the run's page. `failed`: it had to be sent and was not; the run must fail. */
 export interface RunAlert {
@@ -83,13 +89,9 @@ async function claim(
   request: ReportRequest,
   summary: RunSummary,
 ): Promise<AlertClaim | undefined> {
+  const leaseUntil = Math.min(request.deadline, deps.clock.now() + PAGE_LEASE_MS);
   try {
-    return await deps.results.claimAlert(
-      summary.policy,
-      summary.scheduledAt,
-      request.leaseUntil,
-      request.signal,
-    );
+    return await deps.results.claimAlert(summary.policy, summary.scheduledAt, leaseUntil, request.signal);
   } catch (error) {
     deps.log.warn('could not check whether this slot already paged; paging anyway', {
       error: describeFailure(error),
