@@ -63,7 +63,7 @@ export const AWS_CALLS: readonly DeclaredCall[] = [
     usedBy: ['function', 'cli'],
     actions: ['rds:DeleteDBClusterSnapshot'],
     resources: ['cluster-snapshot'],
-    why: 'retention: delete expired snapshots this service created (IAM also requires the ownership tag)',
+    why: 'retention: delete expired snapshots this service created (IAM also requires the managed-by and policy tags)',
   },
   {
     command: 'BatchWriteItemCommand',
