@@ -2,6 +2,10 @@
  * The bench fleet: 400 DocumentDB clusters in 10 Regions, 5 % of them busy for two snapshot attempts,
  * 1 % of all API calls throttled (seeded), 50 ms per API call. bench/policies.yml selects all of them, once
  * by tag (`fleet-by-tag`) and once by identifier (`fleet-by-id`).
+ *
+ * The throttling scenario: 400 clusters in one Region under AWS's request-rate token buckets, 5
+ * CreateDBClusterSnapshot per second (burst 5) and 10 other DocumentDB calls per second (burst 10), 50 ms
+ * per call; `throttle-by-id` selects them (`throttle-quick` the first 100, for `--quick`).
  */
 import type { FaultConfig, FleetSeed } from '../local/emulator.js';
 import { mulberry32 } from '../local/prng.js';
@@ -26,6 +30,17 @@ export const FAULT_SEED = 20261128;
 /** 5 % of the clusters, picked at random (fixed seed), are busy for their first two snapshot attempts. */
 export const BUSY_SHARE = 0.05;
 export const BUSY_ATTEMPTS = 2;
+/** The throttling scenario (issue 13): one Region, AWS's buckets for creates and for every other call. */
+export const THROTTLE_REGION = 'us-east-1';
+export const THROTTLE_CLUSTERS = 400;
+export const THROTTLE_QUICK_CLUSTERS = 100;
+export const THROTTLE_BUCKETS = {
+  'rds:CreateDBClusterSnapshot': { rate: 5, burst: 5 },
+  'rds:*': { rate: 10, burst: 10 },
+} as const;
+/** Above the scenario's snapshots, so the quota never answers instead of the throttle. */
+export const THROTTLE_QUOTA = 2000;
+
 /** The tags every fleet cluster carries; `fleet-by-tag` selects on `backup: nightly`. */
 export const FLEET_TAGS = { backup: 'nightly', environment: 'production' } as const;
 
@@ -89,6 +104,22 @@ export function fleetFaults(kind: 'faults' | 'none' = 'faults'): FaultConfig {
   return { seed: FAULT_SEED, latencyMs: LATENCY_MS, throttleRate: THROTTLE_RATE, clusters };
 }
 
+/** The throttling scenario's cluster ids: `tb-000` … `tb-399`. */
+export function throttleClusterIds(count = THROTTLE_CLUSTERS): string[] {
+  return Array.from({ length: count }, (_, i) => `tb-${String(i).padStart(3, '0')}`);
+}
+
+/** The throttling scenario's seed: `count` DocumentDB clusters in THROTTLE_REGION, a quota above them. */
+export function throttleSeed(count = THROTTLE_CLUSTERS): FleetSeed {
+  const clusters = throttleClusterIds(count).map((id) => ({ id, tags: { ...FLEET_TAGS } }));
+  return { regions: { [THROTTLE_REGION]: { quota: THROTTLE_QUOTA, clusters } } };
+}
+
+/** The throttling scenario's faults: latency and the buckets, nothing random. */
+export function throttleFaults(): FaultConfig {
+  return { seed: FAULT_SEED, latencyMs: LATENCY_MS, throttle: structuredClone(THROTTLE_BUCKETS) };
+}
+
 /** bench/policies.yml as generated from the fleet (`npm run bench -- --write-policies`); Biome-formatted. */
 export function policyFileText(): string {
   const list = (indent: string, items: readonly string[]) =>
@@ -97,6 +128,7 @@ export function policyFileText(): string {
 # The bench fleet's policies (bench/fleet.ts; regenerate with \`npm run bench -- --write-policies\`):
 # the same 400 clusters in 10 Regions, selected by tag or by identifier, with short retry delays so the
 # busy clusters clear in a moment instead of minutes. No retention: a run only creates snapshots.
+# throttle-by-id / throttle-quick: the throttling scenario's 400 (100) clusters in one Region.
 version: 1
 defaults:
   regions:
@@ -108,6 +140,11 @@ ${list('    ', FLEET_REGIONS)}
     maxAttempts: 8
     baseDelaySeconds: 0.1
     maxDelaySeconds: 0.2
+
+# The throttling scenario keeps 400 snapshots in one Region: its quota is raised as an account would.
+quota:
+  regions:
+    ${THROTTLE_REGION}: ${THROTTLE_QUOTA}
 
 policies:
   - name: fleet-by-tag
@@ -130,6 +167,28 @@ ${list(
 )}
     snapshot:
       prefix: byid
+
+  - name: throttle-by-id
+    description: The throttling scenario, 400 clusters in one Region under AWS's request-rate buckets
+    schedule: cron(0 5 * * ? *)
+    regions:
+      - ${THROTTLE_REGION}
+    clusters:
+      identifiers:
+${list('        ', throttleClusterIds())}
+    snapshot:
+      prefix: throttle
+
+  - name: throttle-quick
+    description: The throttling scenario for --quick, its first 100 clusters
+    schedule: cron(0 6 * * ? *)
+    regions:
+      - ${THROTTLE_REGION}
+    clusters:
+      identifiers:
+${list('        ', throttleClusterIds(THROTTLE_QUICK_CLUSTERS))}
+    snapshot:
+      prefix: throttleq
 `;
 }
 
@@ -150,6 +209,20 @@ export function fleetPolicyProblems(
     .sort();
   const byTag = policies.find((p) => p.name === 'fleet-by-tag');
   const byId = policies.find((p) => p.name === 'fleet-by-id');
+  for (const [name, count] of [
+    ['throttle-by-id', THROTTLE_CLUSTERS],
+    ['throttle-quick', THROTTLE_QUICK_CLUSTERS],
+  ] as const) {
+    const policy = policies.find((p) => p.name === name);
+    if (
+      !policy ||
+      policy.regions.join() !== THROTTLE_REGION ||
+      policy.clusters.identifiers.join() !== throttleClusterIds(count).join()
+    )
+      problems.push(
+        `${name} must name the throttling scenario's first ${count} clusters in ${THROTTLE_REGION}`,
+      );
+  }
   for (const p of [byTag, byId]) {
     if (p && p.regions.join() !== FLEET_REGIONS.join())
       problems.push(`${p.name}: Regions differ from the fleet`);

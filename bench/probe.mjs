@@ -68,12 +68,15 @@ if (env.BENCH_EVENT) {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   out.invokeStart = started;
+  // The same instant on the monotonic clock a --cpu-prof profile's timestamps use (microseconds).
+  out.invokeStartUs = Number(process.hrtime.bigint() / 1000n);
   try {
     out.result = await mod.handler(JSON.parse(env.BENCH_EVENT), context);
   } catch (error) {
     out.error = { name: error?.name, message: error?.message };
   }
   out.invokeMs = performance.now() - started;
+  out.invokeEndUs = Number(process.hrtime.bigint() / 1000n);
   const cpu = process.cpuUsage(cpuBefore);
   out.invokeCpuMs = (cpu.user + cpu.system) / 1000;
 }

@@ -1,26 +1,35 @@
 /**
- * `npm run bench [-- --quick] [-- --no-write] [-- --keep]`: cold start, fleet run time and API calls of
- * the packaged backup function, each next to its floor, with median and spread of several runs; writes
- * bench/RESULTS.md (full runs only). Everything measured runs the `handler.mjs` that `serverless package`
- * produces, in fresh Node processes, against the loopback emulator on 127.0.0.1. Nothing here asserts on
- * time: misses are reported, never thrown.
+ * `npm run bench [-- --quick] [-- --no-write] [-- --keep]`: cold start, fleet run time, API calls and the
+ * throttling scenario of the packaged backup function, each next to its floor or bound, with median and
+ * spread of several runs; a CPU profile of one run; bench/validate.ts's figures when it exists. Writes
+ * bench/RESULTS.md (full runs from a clean work tree only, so the file always describes a commit).
+ * Everything measured runs the `handler.mjs` that `serverless package` produces, in fresh Node processes,
+ * against the loopback emulator on 127.0.0.1. Nothing here asserts on time: misses are reported, never
+ * thrown.
  *
- *   --quick           fewer repetitions (a smoke run; RESULTS.md is not written)
- *   --no-write        do not write bench/RESULTS.md
- *   --keep            keep the temporary service copies, bundles and logs
+ *   --quick           fewer repetitions and the small throttling scenario (a smoke run; says so, writes nothing)
+ *   --no-write        do not write bench/RESULTS.md (measures a dirty work tree too)
+ *   --keep            keep the temporary service copies, bundles, logs and profiles
  *   --write-policies  regenerate bench/policies.yml from bench/fleet.ts and exit
  */
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
 import { startEmulator } from '../local/emulator.js';
 import { loadPolicyFile } from '../shared/policy/index.js';
 import * as schemaModule from '../shared/policy/schema.js';
 import * as tagsModule from '../shared/policy/tags.js';
-import { fleetFaults, fleetPolicyProblems, policyFileText } from './fleet.js';
+import {
+  fleetFaults,
+  fleetPolicyProblems,
+  policyFileText,
+  THROTTLE_CLUSTERS,
+  THROTTLE_QUICK_CLUSTERS,
+} from './fleet.js';
 import {
   type Bundle,
   bundle,
@@ -28,6 +37,7 @@ import {
   reproduceHandler,
   whatIfTaskRoot,
 } from './lib/builds.js';
+import { runScript } from './lib/child.js';
 import {
   type FirstInvocation,
   firstInvocation,
@@ -42,11 +52,22 @@ import {
   fleetRun,
   type SequentialRun,
   sequentialRun,
+  throttleRun,
 } from './lib/fleetrun.js';
 import { type PackagedService, packageService, ROOT } from './lib/package.js';
+import { EMULATOR_CODE, locator, PRODUCT_CODE, summarizeProfile } from './lib/profile.js';
 import { markdownTable, textTable } from './lib/report.js';
-import { seconds } from './lib/stats.js';
-import { detailSections, findings, type Measured, tableRows } from './lib/summary.js';
+import { ratio, seconds } from './lib/stats.js';
+import {
+  detailSections,
+  findings,
+  type Measured,
+  type ProfiledRun,
+  profileSection,
+  tableRows,
+  throttleSection,
+  validateSection,
+} from './lib/summary.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // The emulator (in this process) adds an abort listener per call waiting out its injected latency: with a
@@ -77,9 +98,15 @@ if (policyProblems.length) {
 }
 
 const QUICK = args.has('--quick');
+const WRITE = !QUICK && !args.has('--no-write');
 const REPS = QUICK
-  ? { imports: 10, first: 3, fleet: 2, sequential: 1, precompiled: 1, concurrency: 1 }
-  : { imports: 30, first: 10, fleet: 5, sequential: 3, precompiled: 3, concurrency: 2 };
+  ? { imports: 10, first: 3, fleet: 2, reference: 1, sequential: 1, precompiled: 1, concurrency: 1 }
+  : { imports: 20, first: 10, fleet: 4, reference: 3, sequential: 1, precompiled: 3, concurrency: 2 };
+const THROTTLE = QUICK
+  ? { clusters: THROTTLE_QUICK_CLUSTERS, policy: 'throttle-quick' }
+  : { clusters: THROTTLE_CLUSTERS, policy: 'throttle-by-id' };
+/** The throttling run may take its whole bound and more; past this it is reported as not finished. */
+const THROTTLE_TIMEOUT_MS = 300_000;
 /** What-if: the same code with more DocumentDB requests in flight (only BACKUP_CONCURRENCY changes). */
 const WHAT_IF_CONCURRENCY = 25;
 const SLOT = '2026-11-28T03:00:00Z';
@@ -95,9 +122,38 @@ function git(...gitArgs: string[]): string {
       cwd: ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    }).trimEnd();
   } catch {
     return '';
+  }
+}
+
+/**
+ * Paths that differ from HEAD: tracked changes and untracked files git does not ignore
+ * (`git status --porcelain`), bench/RESULTS.md itself excepted (it is the output).
+ */
+function uncommitted(): string[] {
+  return git('status', '--porcelain', '--untracked-files=all')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(3))
+    .filter((path) => path !== 'bench/RESULTS.md');
+}
+
+/** Why bench/RESULTS.md is not written from this work tree, and what to do about it. */
+function dirtyTreeMessage(paths: readonly string[], when: string): string {
+  const shown = paths.slice(0, 12).join(', ');
+  return [
+    `bench/RESULTS.md is written only from a clean work tree, so that it describes a commit; ${when} ${paths.length} path(s) differ from HEAD (git status --porcelain): ${shown}${paths.length > 12 ? ', …' : ''}.`,
+    'Commit them (or `git stash --include-untracked`) and run `npm run bench` again, or measure the work tree as it is with `npm run bench -- --no-write`.',
+  ].join('\n');
+}
+
+if (WRITE) {
+  const dirty = uncommitted();
+  if (dirty.length > 0) {
+    console.error(dirtyTreeMessage(dirty, 'now'));
+    process.exit(2);
   }
 }
 
@@ -108,20 +164,8 @@ function machine(): Record<string, string> {
   const version = (pkg: string) =>
     (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
       .version;
-  // What was packaged is the work tree (shared with other engineers): name the commit and what differed.
-  const dirty = git(
-    'status',
-    '--porcelain',
-    '--',
-    'functions',
-    'shared',
-    'config',
-    'deploy',
-    'serverless.yml',
-  )
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.slice(3));
+  // What was packaged is the work tree: name the commit and, for --no-write/--quick runs, what differed.
+  const dirty = uncommitted();
   return {
     date: new Date().toISOString(),
     nproc: execFileSync('nproc', { encoding: 'utf8' }).trim(),
@@ -131,12 +175,16 @@ function machine(): Record<string, string> {
     kernel: release(),
     'load average at start (1/5/15 min)': startLoad.map((l) => l.toFixed(2)).join(' / '),
     'esbuild / osls / @aws-sdk/client-docdb': `${esbuildVersion} / ${version('osls')} / ${version('@aws-sdk/client-docdb')}`,
-    code: `${git('rev-parse', '--short', 'HEAD')} "${git('log', '-1', '--format=%s')}"${dirty.length ? `, plus uncommitted changes to ${dirty.join(', ')}` : ''}`,
+    code: `${git('rev-parse', '--short', 'HEAD')} "${git('log', '-1', '--format=%s')}"${dirty.length ? `, plus uncommitted changes to ${dirty.length} path(s): ${dirty.slice(0, 20).join(', ')}${dirty.length > 20 ? ', …' : ''}` : ' (clean work tree)'}`,
   };
 }
 
 async function main(): Promise<void> {
   const info = machine();
+  if (QUICK)
+    progress(
+      `QUICK RUN (--quick): ${REPS.imports} import rounds, ${REPS.fleet} fleet runs per variant, the throttling scenario with ${THROTTLE.clusters} clusters; indicative figures only, bench/RESULTS.md is not written`,
+    );
   progress(`machine: ${info.nproc} CPU (${info.cpu}), ${info.memory}, Node ${info.node}; code ${info.code}`);
   progress('serverless package (timeout 300 s), twice: the service as is, and with bench/policies.yml');
   const packaged = packageService();
@@ -273,20 +321,27 @@ async function measure(
     progress(
       `fleet: ${REPS.fleet} runs × {by tag, by id}: 400 clusters, 50 ms per call, 5 % busy ×2, 1 % throttled, BACKUP_CONCURRENCY ${concurrency}`,
     );
+    const describe = (run: FleetRun) =>
+      `${seconds(run.invokeMs)} (bound ${seconds(run.bound.ms)}, ${ratio(run.invokeMs / run.bound.ms)}; ${run.totalCalls} calls, ${run.throttledAnswers} throttled; created ${run.counts.created}/${run.selected}; peak RSS ${(run.maxRssKb / 1024).toFixed(1)} MiB)`;
     for (let i = 0; i < REPS.fleet; i++) {
       for (const variant of variants) {
         const run = await fleetRun({ ...fleetOptions, variant });
         fleet[variant.key as 'tag' | 'id'].push(run);
-        progress(
-          `fleet ${variant.key} #${i + 1}: ${seconds(run.invokeMs)} (bound ${seconds(run.lowerBoundMs)}, ${run.totalCalls} calls, created ${run.counts.created}/${run.selected}, peak RSS ${(run.maxRssKb / 1024).toFixed(1)} MiB)`,
-        );
+        progress(`fleet ${variant.key} #${i + 1}: ${describe(run)}`);
       }
     }
-    progress('fleet: fault-free reference run (by id, latency only)');
-    const reference = await fleetRun({
-      ...fleetOptions,
-      variant: { key: 'id-nofaults', policy: 'fleet-by-id', concurrency, faults: fleetFaults('none') },
-    });
+    const referenceVariant: FleetVariant = {
+      key: 'id-nofaults',
+      policy: 'fleet-by-id',
+      concurrency,
+      faults: fleetFaults('none'),
+    };
+    const reference: FleetRun[] = [];
+    for (let i = 0; i < REPS.reference; i++) {
+      const run = await fleetRun({ ...fleetOptions, variant: referenceVariant });
+      reference.push(run);
+      progress(`fleet by id, no faults #${i + 1}: ${describe(run)}`);
+    }
     const concurrencyRuns = { tag: [] as FleetRun[], id: [] as FleetRun[] };
     const precompiledRuns: FleetRun[] = [];
     for (let i = 0; i < Math.max(REPS.precompiled, REPS.concurrency); i++) {
@@ -316,6 +371,26 @@ async function measure(
         `what-if by tag, policies precompiled #${i + 1}: ${seconds(run.invokeMs)}, peak RSS ${(run.maxRssKb / 1024).toFixed(1)} MiB`,
       );
     }
+    // --- The throttling scenario ----------------------------------------------------------------------
+    progress(
+      `throttling: ${THROTTLE.clusters} clusters in one Region, buckets 5 creates/s (burst 5) and 10 other calls/s (at least ${seconds(((THROTTLE.clusters - 5) / 5) * 1000)}; gives up after ${seconds(THROTTLE_TIMEOUT_MS)})`,
+    );
+    const throttle = await throttleRun({
+      ...fleetOptions,
+      concurrency,
+      clusters: THROTTLE.clusters,
+      policy: THROTTLE.policy,
+      timeoutMs: THROTTLE_TIMEOUT_MS,
+    });
+    progress(
+      throttle.run
+        ? `throttling: ${seconds(throttle.run.invokeMs)} (bound ${seconds(throttle.bound.ms)}), created ${throttle.run.counts.created ?? 0}/${throttle.clusters}, failed ${JSON.stringify(throttle.run.failures)}, ${throttle.run.totalCalls} calls, ${throttle.run.throttledAnswers} throttled`
+        : `throttling: no result (${throttle.error})`,
+    );
+
+    // --- CPU profile of one fault-free run -------------------------------------------------------------
+    const profiled = await profileRun(fleetOptions, referenceVariant, fleetPackage, logDir);
+
     const retry = benchPolicies[0]?.retry;
     if (!retry) throw new Error('bench/policies.yml has no policy');
     const sequential: SequentialRun[] = [];
@@ -351,28 +426,120 @@ async function measure(
       concurrencyRuns,
       precompiledRuns,
       sequential,
+      throttle,
+      profiled,
+      validate: await validateRun(logDir),
+      quick: QUICK,
+      reps: REPS,
     };
   } finally {
     await emu.stop();
   }
 }
 
+/** Profiles one more fault-free fleet run: the handler under --cpu-prof, the emulator (this process) too. */
+async function profileRun(
+  fleetOptions: Omit<Parameters<typeof fleetRun>[0], 'variant'>,
+  variant: FleetVariant,
+  fleetPackage: PackagedService,
+  logDir: string,
+): Promise<ProfiledRun | undefined> {
+  progress(
+    'CPU profile: one more fault-free run by id, handler under --cpu-prof, emulator under the inspector',
+  );
+  const profileDir = join(logDir, 'cpu-profile');
+  mkdirSync(profileDir, { recursive: true });
+  try {
+    // The same build with an external source map: the bundle's bytes stay those of the packaged handler.
+    const mapped = await reproduceHandler(fleetPackage.serviceDir, fleetPackage.handlerFile, {
+      sourcemap: true,
+      dir: 'profile',
+    });
+    const run = await fleetRun({ ...fleetOptions, variant: { ...variant, key: 'id-profiled' }, profileDir });
+    const note = mapped.identical
+      ? undefined
+      : 'The source-mapped rebuild differs from the packaged handler.mjs: handler frames are shown unmapped.';
+    const handler = run.profile
+      ? summarizeProfile(run.profile.data, {
+          locate: locator(
+            fleetPackage.taskRoot,
+            mapped.identical
+              ? { url: pathToFileURL(fleetPackage.handlerFile).href, mapFile: `${mapped.file}.map` }
+              : undefined,
+          ),
+          ours: PRODUCT_CODE,
+          top: 15,
+          windowUs: run.profile.windowUs,
+        })
+      : undefined;
+    const emulator = run.emulatorProfile
+      ? summarizeProfile(run.emulatorProfile, { locate: locator(ROOT), ours: EMULATOR_CODE, top: 10 })
+      : undefined;
+    progress(
+      `CPU profile: handler ${handler ? seconds(handler.busyMs) : '–'} busy, our code ${handler ? seconds(handler.oursMs) : '–'}; emulator ${emulator ? seconds(emulator.busyMs) : '–'} busy`,
+    );
+    return { run, label: 'by id without faults', handler, emulator, note };
+  } catch (error) {
+    progress(`CPU profile: failed (${(error as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+/** bench/validate.ts, another engineer's standalone bench, run as a child when it exists. */
+async function validateRun(logDir: string): Promise<Measured['validate']> {
+  const script = join(ROOT, 'bench', 'validate.ts');
+  if (!existsSync(script)) return undefined;
+  progress(`policy validation: node --import tsx bench/validate.ts${QUICK ? ' 1000' : ''}`);
+  const run = await runScript({
+    args: ['--import', 'tsx', script, ...(QUICK ? ['1000'] : [])],
+    cwd: ROOT,
+    logDir,
+    name: 'validate',
+    timeoutMs: 180_000,
+  });
+  progress(`policy validation: exit ${run.exitCode} in ${seconds(run.wallMs)}`);
+  return run;
+}
+
 function report(m: Measured): void {
   const rows = tableRows(m);
-  const details = [...detailSections(m), ...findings(m, rows)];
+  const details = [
+    ...detailSections(m),
+    ...findings(m),
+    ...throttleSection(m),
+    ...profileSection(m),
+    ...validateSection(m),
+  ];
   const elapsed = (performance.now() - benchStarted) / 1000;
+  const quickBanner = `QUICK RUN (--quick): ${Object.entries(m.reps)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(
+      ', ',
+    )}, throttling with ${m.throttle.clusters} clusters. Indicative figures only; bench/RESULTS.md is not written.`;
   console.log('');
+  if (QUICK) console.log(quickBanner, '\n');
   console.log(textTable(rows));
   console.log('');
   console.log(details.join('\n'));
   console.log('');
-  console.log(`bench took ${elapsed.toFixed(0)} s${QUICK ? ' (--quick)' : ''}`);
-  if (QUICK || args.has('--no-write')) return;
+  console.log(`bench took ${elapsed.toFixed(0)} s${QUICK ? ' (QUICK RUN: --quick)' : ''}`);
+  if (QUICK) console.log(quickBanner);
+  if (!WRITE) {
+    if (!QUICK) console.log('bench/RESULTS.md not written (--no-write)');
+    return;
+  }
+  // The tree was clean at the start; it must still be, or the figures are not of one commit.
+  const dirty = uncommitted();
+  if (dirty.length > 0) {
+    console.error(dirtyTreeMessage(dirty, 'during the run'));
+    process.exitCode = 2;
+    return;
+  }
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const md = [
-    '# Benchmarks: cold start, fleet run time and API calls',
+    '# Benchmarks: cold start, fleet run time, API calls and throttling',
     '',
-    `Generated by \`${command}\` (bench/run.ts; it took ${elapsed.toFixed(0)} s). Every figure comes from the`,
+    `Generated by \`${command}\` (bench/run.ts; it took ${elapsed.toFixed(0)} s) from commit ${git('rev-parse', '--short', 'HEAD')} with a clean work tree. Every figure comes from the`,
     '`handler.mjs` that `serverless package` produced for this run, imported and invoked in fresh Node',
     'processes against the loopback emulator (127.0.0.1). Medians of several runs; the spread is min–max for',
     'fewer than 20 runs, p10–p90 otherwise. The machine is shared and noisy: compare ratios, not absolute times.',

@@ -111,17 +111,20 @@ function byPackage(metafile: Metafile): Record<string, number> {
 
 /**
  * Bundles `entry` with the service's options into `<outDir>/<name>.mjs` (the extension the options give).
- * Builds from `serviceDir` so modules resolve exactly as for the packaged function.
+ * Builds from `serviceDir` so modules resolve exactly as for the packaged function. `extra` options win
+ * (e.g. `{ sourcemap: 'external' }`, which writes a .map beside and leaves the bundle's bytes as they are).
  */
 export async function bundle(
   serviceDir: string,
   entry: string,
   outDir: string,
   plugins: Plugin[] = [],
+  extra: BuildOptions = {},
 ): Promise<Bundle> {
   const options = esbuildOptionsFrom(readFileSync(join(serviceDir, 'serverless.yml'), 'utf8'));
   const result = await build({
     ...options,
+    ...extra,
     absWorkingDir: serviceDir,
     entryPoints: [entry],
     outdir: outDir,
@@ -129,21 +132,27 @@ export async function bundle(
     logLevel: 'silent',
     plugins,
   });
-  const [file] = Object.keys(result.metafile.outputs);
+  const file = Object.keys(result.metafile.outputs).find((path) => !path.endsWith('.map'));
   if (!file) throw new Error(`esbuild wrote nothing for ${entry}`);
   const path = join(serviceDir, file);
   return { file: path, bytes: readFileSync(path).length, byPackage: byPackage(result.metafile) };
 }
 
-/** Rebuilds functions/backup/handler.ts with the derived options; `identical` when it matches the artifact. */
+/**
+ * Rebuilds functions/backup/handler.ts with the derived options; `identical` when it matches the artifact.
+ * With `sourcemap`, an external source map is written beside it (`<file>.map`), for CPU profiles.
+ */
 export async function reproduceHandler(
   serviceDir: string,
   packagedHandler: string,
+  options: { sourcemap?: boolean; dir?: string } = {},
 ): Promise<Bundle & { identical: boolean }> {
   const rebuilt = await bundle(
     serviceDir,
     'functions/backup/handler.ts',
-    join(serviceDir, 'bench-builds', 'repro', 'functions', 'backup'),
+    join(serviceDir, 'bench-builds', options.dir ?? 'repro', 'functions', 'backup'),
+    [],
+    options.sourcemap ? { sourcemap: 'external' } : {},
   );
   const identical = readFileSync(rebuilt.file).equals(readFileSync(packagedHandler));
   return { ...rebuilt, identical };

@@ -73,3 +73,56 @@ export function runNode<T>(options: {
     });
   });
 }
+
+export interface ScriptRun {
+  exitCode: number | null;
+  stdout: string;
+  wallMs: number;
+}
+
+/**
+ * Runs `node <args>` in `cwd` with `env` (plus PATH) and returns its stdout and exit code, whatever the code:
+ * for scripts that print their own report (bench/validate.ts). Stderr goes to `<logDir>/<name>.log`.
+ * @example const { stdout, exitCode } = await runScript({ args: ['--import', 'tsx', 'bench/validate.ts'], ... })
+ */
+export function runScript(options: {
+  args: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  logDir: string;
+  name: string;
+  timeoutMs?: number;
+}): Promise<ScriptRun> {
+  const log = openSync(join(options.logDir, `${options.name}.log`), 'a');
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, options.args, {
+      cwd: options.cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', log],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }, options.timeoutMs ?? 180_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      closeSync(log);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      closeSync(log);
+      resolve({
+        exitCode: code,
+        stdout: Buffer.concat(chunks).toString('utf8'),
+        wallMs: performance.now() - started,
+      });
+    });
+  });
+}

@@ -16,6 +16,9 @@ export interface ProbeOut {
   policies?: number;
   invokeStart?: number;
   invokeMs?: number;
+  /** The invocation's start and end on the monotonic clock of CPU profiles (process.hrtime, µs). */
+  invokeStartUs?: number;
+  invokeEndUs?: number;
   /** CPU time (user + system) the process spent during the invocation. */
   invokeCpuMs?: number;
   // biome-ignore lint/suspicious/noExplicitAny: the handler's JSON result, checked where it is read

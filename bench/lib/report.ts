@@ -1,5 +1,5 @@
-/** The bench's table: one row per figure, next to its floor or bound, with the target and PASS/MISS. */
-export type Verdict = 'PASS' | 'MISS' | 'info';
+/** The bench's table: one row per figure, next to its floor or bound, with the target and PASS/FAIL. */
+export type Verdict = 'PASS' | 'FAIL' | 'info';
 
 export interface Row {
   figure: string;
@@ -23,7 +23,7 @@ const HEADERS: Row = {
 const COLUMNS = Object.keys(HEADERS) as (keyof Row)[];
 
 export function verdict(ok: boolean): Verdict {
-  return ok ? 'PASS' : 'MISS';
+  return ok ? 'PASS' : 'FAIL';
 }
 
 /** A plain-text table for the terminal. */
