@@ -37,7 +37,8 @@ export async function wireFromEnvironment(
     env: settings,
     policies,
     deps: {
-      docdb: new DocdbAdapter(docdbClients()),
+      // Throttling is paced per Region by the engine (shared/backup/paced.ts), not retried blindly by the SDK.
+      docdb: new DocdbAdapter(docdbClients({}, { throttlingToEngine: true })),
       results: new DynamoResultStore(new DynamoDBClient(COMMON_CLIENT_CONFIG), settings.resultsTable, {
         clock,
       }),

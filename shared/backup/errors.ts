@@ -35,3 +35,11 @@ export class RunFailedError extends Error {
 export class SnapshotGoneError extends Error {
   override readonly name = 'SnapshotGoneError';
 }
+
+/**
+ * AWS kept throttling a call until the run had to stop: the engine waited at the rate AWS granted
+ * (paced.ts) and the run's cutoff came first. Says how long and how often.
+ */
+export class ThrottledError extends Error {
+  override readonly name = 'ThrottledError';
+}

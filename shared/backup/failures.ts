@@ -7,6 +7,7 @@ import {
   ClusterNotFoundError,
   SnapshotAlreadyExistsError,
   SnapshotQuotaExceededError,
+  ThrottledError,
 } from './errors.js';
 import { redact } from './redact.js';
 
@@ -26,6 +27,8 @@ export type FailureCode =
   | 'access-denied'
   | 'deadline'
   | 'region-unavailable'
+  | 'snapshot-failed'
+  | 'internal-error'
   | 'aws-error';
 
 export interface Failure {
@@ -46,17 +49,22 @@ export const NEXT_STEP: Record<FailureCode, string> = {
   'name-conflict':
     'A snapshot with the id this run needed already exists and was not created by this policy for this cluster. Rename or delete that snapshot, or change the policy prefix.',
   throttled:
-    'AWS throttled the calls even after retries. Check for other tools calling the RDS/DocumentDB API heavily.',
+    "AWS throttled the calls until the run's cutoff: the run waited at the rate AWS granted and ran out of time. Check for other tools calling the RDS/DocumentDB API heavily, or split the policy.",
   'access-denied':
     "The service's role is not allowed to make a call. Redeploy so the IAM role matches the code, and check SCPs and permission boundaries.",
   deadline:
     'The run reached its time limit before this cluster was done. Raise the function timeout or split the policy.',
   'region-unavailable':
     'The Region could not be read. Check the error, the Region name and service availability.',
+  'snapshot-failed':
+    "This policy's snapshot for the slot exists but ended failed (or is being deleted), so the slot has no backup. Delete that snapshot (aws docdb delete-db-cluster-snapshot --db-cluster-snapshot-identifier <id>), then take the slot again with the command below.",
+  'internal-error':
+    'docdb-backup met an unexpected error for this Region or cluster (a bug, or data it did not expect); the other clusters went on. Check the logs and report it; run the policy again for this slot.',
   'aws-error': 'An unexpected AWS error. Check the logs for this cluster and run the policy again.',
 };
 
-const THROTTLING = new Set([
+/** Error names AWS services use for throttling; the engine waits these out (paced.ts). */
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   'Throttling',
   'ThrottlingException',
   'TooManyRequestsException',
@@ -84,6 +92,7 @@ export function describeFailure(error: unknown): Failure {
   if (error instanceof ClusterNotFoundError)
     return { code: 'cluster-not-found', message: 'the cluster does not exist (it may have been deleted)' };
   if (error instanceof ClusterBusyError) return { code: 'cluster-busy', message: 'the cluster is busy' };
+  if (error instanceof ThrottledError) return { code: 'throttled', message: error.message };
   if (error instanceof SnapshotAlreadyExistsError)
     return { code: 'name-conflict', message: 'a snapshot with this id already exists' };
   const name = error instanceof Error ? error.name : 'Error';
@@ -92,7 +101,7 @@ export function describeFailure(error: unknown): Failure {
   const detail = error instanceof Error ? redact(error.message) : redact(String(error));
   if (name === 'AbortError' || name === 'TimeoutError')
     return { code: 'deadline', message: 'the call was cut off at the run deadline' };
-  if (THROTTLING.has(name))
+  if (THROTTLING_ERRORS.has(name))
     return { code: 'throttled', message: `throttled by AWS after retries (${shownName})` };
   if (ACCESS_DENIED.has(name)) return { code: 'access-denied', message: `${shownName}: ${detail}` };
   return { code: 'aws-error', message: `${shownName}: ${detail}` };

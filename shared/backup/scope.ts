@@ -5,9 +5,21 @@
 import type { ResolvedPolicy } from '../policy/schema.js';
 import type { PrefixOwner } from './alert.js';
 import { createSnapshot, type RetryNotice } from './create.js';
+import { PacedDocdb } from './paced.js';
 import { Limiter } from './pool.js';
 import type { Alerter, Clock, ClusterResult, DocdbPort, ResultEvents, ResultStore, RunLog } from './ports.js';
+import { RatePool } from './rate.js';
 import type { SnapshotTask } from './select.js';
+
+/**
+ * The per-Region rate a run starts at: high enough never to slow a run AWS does not throttle (a Region's
+ * calls are bounded by BACKUP_CONCURRENCY in flight anyway); the first throttles bring it down to what
+ * AWS grants (multiplicative decrease), and it grows back while calls go through.
+ */
+export const START_RATE_PER_SECOND = 200;
+const MIN_RATE_PER_SECOND = 0.2;
+/** Calls that may go back to back after a quiet spell before the rate spaces them. */
+const RATE_BURST = 20;
 
 export interface EngineDeps {
   docdb: DocdbPort;
@@ -38,6 +50,7 @@ export interface RunRequest {
 }
 
 export interface RunScope {
+  /** The run's dependencies; `docdb` is paced per Region (paced.ts). */
   deps: EngineDeps;
   request: RunRequest;
   /** No work-phase call starts after this, and calls in flight are aborted at it (epoch ms). */
@@ -69,7 +82,16 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
     }
     return limiter;
   };
-  return { deps, request, cutoff, workSignal, limiterFor, quotaHit: new Set() };
+  const rates = new RatePool({
+    initialPerSecond: START_RATE_PER_SECOND,
+    maxPerSecond: START_RATE_PER_SECOND,
+    minPerSecond: MIN_RATE_PER_SECOND,
+    burst: RATE_BURST,
+    clock: deps.clock,
+  });
+  const random = deps.random ?? Math.random;
+  const docdb = new PacedDocdb(deps.docdb, { rates, clock: deps.clock, random, cutoff });
+  return { deps: { ...deps, docdb }, request, cutoff, workSignal, limiterFor, quotaHit: new Set() };
 }
 
 /**

@@ -371,22 +371,39 @@ describe('backup run', () => {
       expect(aws.sns.commandCalls(PublishCommand)).toHaveLength(1);
     });
 
-    it('records throttling that outlasted the SDK retries and continues with other clusters', async () => {
+    it('waits out throttling until the cutoff, then records throttled with the time spent; others go on', async () => {
       happyPaths(aws, [docdbCluster('orders'), docdbCluster('billing')]);
       const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
       aws.docdb['us-east-1']!.on(CreateDBClusterSnapshotCommand, { DBClusterIdentifier: 'orders' }).rejects(
         throttled,
       );
+      const start = aws.clock.now();
       const { summary } = await runBackup(
         aws.deps,
         request(aws, {
           policy: policy({ clusters: { identifiers: ['orders', 'billing'], tags: {}, exclude: [] } }),
+          deadline: start + 120_000,
         }),
       );
       expect(summary.results.map((r) => [r.clusterId, r.outcome, r.error?.code])).toEqual([
         ['billing', 'created', undefined],
         ['orders', 'failed', 'throttled'],
       ]);
+      // Retried until about the cutoff (deadline less the 15 s reserve), then given up.
+      expect(summary.results[1]!.error!.message).toMatch(/^throttled by AWS \d+ time\(s\) over 1\d\d\.\d s/);
+    });
+
+    it('treats throttling as "not yet": a storm that ends leaves no failure', async () => {
+      happyPaths(aws, [docdbCluster('orders')]);
+      const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      aws.docdb['us-east-1']!.on(CreateDBClusterSnapshotCommand)
+        .rejectsOnce(throttled)
+        .rejectsOnce(throttled)
+        .rejectsOnce(throttled)
+        .resolves({ DBClusterSnapshot: { Status: 'creating' } });
+      const { summary } = await runBackup(aws.deps, request(aws));
+      expect(summary.results[0]).toMatchObject({ outcome: 'created', attempts: 1 });
+      expect(aws.docdb['us-east-1']!.commandCalls(CreateDBClusterSnapshotCommand)).toHaveLength(4);
     });
 
     it('lets other clusters use the request slot while a busy one waits out its backoff', async () => {
