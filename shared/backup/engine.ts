@@ -9,7 +9,7 @@ import type { ResolvedPolicy } from '../policy/schema.js';
 import { RunFailedError } from './errors.js';
 import { describeFailure } from './failures.js';
 import type { ClusterResult, QuotaWarning, RunNotice, RunSummary } from './ports.js';
-import { quotaWarnings, usageBefore } from './quota-usage.js';
+import { quotaWarnings, usageAfter } from './quota-usage.js';
 import { type RunAlert, reportRun } from './report.js';
 import { applyRetention } from './retain.js';
 import { type EngineDeps, openScope, type RunRequest, type RunScope, take } from './scope.js';
@@ -136,10 +136,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const ahead = slotProblem(slot, new Date(deps.clock.now()));
   if (ahead) throw new RunFailedError(`policy "${policy.name}": ${ahead}`);
   const scope = openScope(deps, request);
-  const [regions, before] = await Promise.all([
-    Promise.all(policy.regions.map((region) => planAndCreate(scope, region))),
-    usageBefore(scope),
-  ]);
+  const regions = await Promise.all(policy.regions.map((region) => planAndCreate(scope, region)));
   const plans = regions.map((r) => r.plan);
   const missing = missingEverywhere(plans);
   for (const failure of missing) request.onResult?.(failure);
@@ -161,9 +158,11 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     deletions: retained.deletions,
     notices: emptySelections(policy, plans, failed),
   };
-  const warnings = quotaWarnings(policy, before, results, retained.deletions);
+  const usage = await usageAfter(scope);
+  const warnings = quotaWarnings(policy, usage, results);
   const reportRequest = {
     policy,
+    usage,
     prefixOwners: request.prefixOwners ?? [{ policy: policy.name, prefix: policy.snapshot.prefix }],
     deadline: request.deadline,
     signal: request.signal,

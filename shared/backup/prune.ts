@@ -102,6 +102,16 @@ export async function retentionPreview(
   const counted = listed.filter((s) => s.status === 'available' && s.snapshotId !== current);
   const candidates = await provenCandidates(ctx, region, clusterId, counted);
   const status = listed.find((s) => s.snapshotId === current)?.status ?? 'creating';
+  // The slot's snapshot failed (or is going) since it was taken: this slot has no backup, nothing goes.
+  if (status !== 'creating' && status !== 'available') {
+    ctx.log.warn("retention skipped: this slot's snapshot is no longer good", {
+      region,
+      cluster: clusterId,
+      snapshotId: current,
+      status,
+    });
+    return [];
+  }
   candidates.push({ snapshotId: current, status, takenAt: ctx.slot, owned: true });
   const now = new Date(ctx.clock.now());
   return planRetention(candidates, ctx.rules, now, { slot: ctx.slot, current }).delete;

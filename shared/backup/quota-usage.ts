@@ -1,53 +1,56 @@
 /**
- * Quota usage in a run: the manual snapshots each Region held before the run, and the Regions the run
- * leaves at or above the policy's warning share of their quota.
+ * Quota usage in a run: the manual snapshots each Region holds once the run has taken and pruned its own,
+ * and the Regions it leaves at or above the policy's warning share of their quota. Counted after the work,
+ * not before it and adjusted: a count that raced the run's own creates would count them twice.
  */
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { describeFailure } from './failures.js';
 import { inPool } from './pool.js';
-import type { ClusterResult, DeletionResult, QuotaWarning } from './ports.js';
+import type { ClusterResult, ManualSnapshot, QuotaWarning } from './ports.js';
 import type { RunScope } from './scope.js';
 
+/** Each Region's manual snapshots (every engine, every owner); undefined where they could not be listed. */
+export type QuotaUsage = Map<string, ManualSnapshot[] | undefined>;
+
 /**
- * Manual snapshots per Region before the run (undefined where they could not be counted).
- * @example await usageBefore(scope) // Map { 'us-east-1' => 42 }
+ * Lists the manual snapshots of every Region of the policy, side by side, on the work phase's time.
+ * @example await usageAfter(scope) // Map { 'us-east-1' => [ …42 snapshots ] }
  */
-export async function usageBefore(scope: RunScope): Promise<Map<string, number | undefined>> {
+export async function usageAfter(scope: RunScope): Promise<QuotaUsage> {
   const { deps, request } = scope;
   const regions = request.policy.regions;
-  const counts = await inPool(regions, regions.length, async (region) => {
+  if (deps.clock.now() >= scope.cutoff) return new Map(regions.map((region) => [region, undefined]));
+  const listed = await inPool(regions, regions.length, async (region) => {
     try {
-      return (await deps.docdb.listManualSnapshots(region, scope.workSignal)).length;
+      return await deps.docdb.listManualSnapshots(region, scope.workSignal);
     } catch (error) {
-      deps.log.warn('could not count manual snapshots before the run', {
+      deps.log.warn('could not count manual snapshots after the run', {
         region,
         error: describeFailure(error),
       });
       return undefined;
     }
   });
-  return new Map(regions.map((region, i) => [region, counts[i]]));
+  return new Map(regions.map((region, i) => [region, listed[i]]));
 }
 
 /**
- * Regions left at or above the warning share of their quota (not those where the quota was hit).
- * @example quotaWarnings(policy, new Map([['us-east-1', 79]]), results, []) // [{ region: 'us-east-1', used: 80, ... }]
+ * Regions left at or above the warning share of their quota (not those where the quota was hit: that
+ * page is critical already).
+ * @example quotaWarnings(policy, usage, results) // [{ region: 'us-east-1', used: 80, quota: 100, warnAtPercent: 80 }]
  */
 export function quotaWarnings(
   policy: ResolvedPolicy,
-  before: Map<string, number | undefined>,
-  results: ClusterResult[],
-  deletions: DeletionResult[],
+  usage: QuotaUsage,
+  results: readonly ClusterResult[],
 ): QuotaWarning[] {
   const { quota } = policy;
   const warnings: QuotaWarning[] = [];
-  for (const [region, count] of before) {
-    if (count === undefined || results.some((r) => r.region === region && r.error?.code === 'quota-exceeded'))
+  for (const [region, snapshots] of usage) {
+    if (!snapshots || results.some((r) => r.region === region && r.error?.code === 'quota-exceeded'))
       continue;
-    const created = results.filter((r) => r.region === region && r.outcome === 'created').length;
-    const deleted = deletions.filter((d) => d.region === region && d.outcome === 'deleted').length;
-    const used = count + created - deleted;
+    const used = snapshots.length;
     const limit = quotaOf(quota, region);
     if (used * 100 >= quota.warnAtPercent * limit)
       warnings.push({ region, used, quota: limit, warnAtPercent: quota.warnAtPercent });

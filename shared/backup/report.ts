@@ -19,6 +19,7 @@ import type {
   RunLog,
   RunSummary,
 } from './ports.js';
+import type { QuotaUsage } from './quota-usage.js';
 
 export interface ReportDeps {
   docdb: DocdbPort;
@@ -35,6 +36,8 @@ export interface ReportRequest {
   prefixOwners: PrefixOwner[];
   /** When this run ends (epoch ms): a page claim is never held past it. */
   deadline: number;
+  /** The Regions' manual snapshots as counted after the work, reused to name who holds the quota. */
+  usage?: QuotaUsage;
   /** Fires at the deadline (not at the work cutoff): reporting has its own time. */
   signal?: AbortSignal;
 }
@@ -69,7 +72,8 @@ async function quotaReports(
   const reports: QuotaReport[] = [];
   for (const region of regions) {
     try {
-      const snapshots = await deps.docdb.listManualSnapshots(region, request.signal);
+      const snapshots =
+        request.usage?.get(region) ?? (await deps.docdb.listManualSnapshots(region, request.signal));
       reports.push(
         quotaReport(region, quotaOf(request.policy.quota, region), snapshots, request.prefixOwners),
       );
