@@ -1,15 +1,17 @@
 /**
- * The parts of the CloudFormation stack that follow from the policy file and from the code: one schedule
- * rule (and its invoke permission) per policy, one "no successful snapshot" alarm per enabled policy, the
- * alert subscriptions, the result-event archive, and the function's IAM statements derived from
- * `AWS_CALLS`. Pure: policies and settings in, plain CloudFormation objects out. serverless.yml holds the
- * fixed resources (topic, key, table, queue) whose logical ids are in `LOGICAL_IDS`.
+ * The parts of the CloudFormation stack that follow from the policy file and from the code: per policy
+ * one schedule (an EventBridge rule and its invoke permission for a UTC policy, an EventBridge Scheduler
+ * schedule for a policy with a time zone, plus the stack's schedule group and the execution role they
+ * share), one "no successful snapshot" alarm per enabled policy, the alert subscriptions, the result-event
+ * archive, and the function's IAM statements derived from `AWS_CALLS`. Pure: policies and settings in,
+ * plain CloudFormation objects out. serverless.yml holds the fixed resources (topic, key, table, queue)
+ * whose logical ids are in `LOGICAL_IDS`.
  */
 
 import { DELETION_DETAIL_TYPE, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/aws/eventbridge.js';
 import type { DeclaredCall, ResourceKind } from '../shared/aws/permissions.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, POLICY_TAG } from '../shared/planning/tags.js';
-import { longestIntervalSeconds } from '../shared/policy/schedule.js';
+import { longestIntervalSeconds, scheduleOf } from '../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
 
 /** Logical ids of the resources serverless.yml declares (and the function osls names `BackupLambdaFunction`). */
@@ -33,6 +35,27 @@ export const METRICS = {
 /** The bus the function publishes result events to (EVENT_BUS_NAME). */
 export const EVENT_BUS = 'default';
 
+/** Logical ids of what policies with a time zone share: the stack's schedule group and execution role. */
+export const SCHEDULER_IDS = {
+  group: 'ScheduleGroup',
+  role: 'SchedulerExecutionRole',
+} as const;
+
+/**
+ * How long and how often a schedule's delivery to the function is retried before it goes to the
+ * dead-letter queue: the same for EventBridge rules and EventBridge Scheduler schedules (Scheduler allows
+ * 60-86,400 s and 0-185 attempts, "AWS::Scheduler::Schedule RetryPolicy" in the CloudFormation reference).
+ */
+export const DELIVERY_RETRY = { MaximumEventAgeInSeconds: 3_600, MaximumRetryAttempts: 20 } as const;
+
+/**
+ * The input a Scheduler schedule sends: EventBridge Scheduler replaces `<aws.scheduler.scheduled-time>` with
+ * the time the schedule was due, e.g. `2022-03-22T18:59:43Z` ("Adding context attributes in EventBridge
+ * Scheduler", https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html),
+ * the same on every retry of that invocation, so the event carries the slot exactly as a rule's does.
+ */
+export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+
 /**
  * Time allowed after a scheduled fire for the run to report: the 900 s function timeout, Lambda's two
  * asynchronous retries (each up to 900 s, after 1 and 2 minutes) and metric ingestion fit in one hour.
@@ -42,7 +65,7 @@ export const ALARM_GRACE_SECONDS = 3_600;
 export const MAX_ALARM_WINDOW_SECONDS = 604_800;
 /** CloudFormation's 500 resources per stack, less what serverless.yml and osls add. */
 const MAX_GENERATED_RESOURCES = 475;
-/** EventBridge rule names: 1–64 of `.`, `-`, `_`, letters, digits. */
+/** EventBridge rule and EventBridge Scheduler schedule names: 1–64 of `.`, `-`, `_`, letters, digits. */
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -112,6 +135,15 @@ export function policyLogicalId(name: string): string {
  */
 export function ruleName(service: string, stage: string, policy: string): string {
   return `${service}-${stage}.${policy}`;
+}
+
+/**
+ * The EventBridge Scheduler schedule group of a stack: `<service>-<stage>`. Its schedules are named like
+ * the rules (`ruleName`), so a schedule's ARN ends in the same `<stack>.<policy>` the handler reads.
+ * @example scheduleGroupName('docdb-backup', 'prod') // 'docdb-backup-prod'
+ */
+export function scheduleGroupName(service: string, stage: string): string {
+  return `${service}-${stage}`;
 }
 
 /**
@@ -201,7 +233,10 @@ export function policyAlarm(
   policy: ResolvedPolicy,
   input: Pick<DeployInput, 'service' | 'stage' | 'now'>,
 ): [string, CfnResource] {
-  const longest = longestIntervalSeconds(policy.schedule, input.now);
+  // In the policy's zone: a local time skipped at a daylight-saving change makes the longest gap (a nightly
+  // schedule's 24 h becomes 47 h once a year), and the window must cover it.
+  const longest = longestIntervalSeconds(scheduleOf(policy), input.now);
+  const when = policy.timezone ? `${policy.schedule} in ${policy.timezone}` : policy.schedule;
   const window = Number.isFinite(longest) ? alarmWindowSeconds(longest) : Number.POSITIVE_INFINITY;
   const watchesWindow = window <= MAX_ALARM_WINDOW_SECONDS;
   const period = watchesWindow ? window : 3_600;
@@ -224,7 +259,7 @@ export function policyAlarm(
         Properties: {
           AlarmName: `${input.service}-${input.stage}-${policy.name}-no-snapshot`,
           AlarmDescription:
-            `docdb-backup policy "${policy.name}" (${policy.schedule}) produced no successful snapshot in the last ` +
+            `docdb-backup policy "${policy.name}" (${when}) produced no successful snapshot in the last ` +
             `${humanDuration(window)} (its longest gap between runs plus ${humanDuration(ALARM_GRACE_SECONDS)}). ` +
             'Check the function logs and the results table.',
           ...common,
@@ -250,7 +285,7 @@ export function policyAlarm(
       Properties: {
         AlarmName: `${input.service}-${input.stage}-${policy.name}-no-snapshot`,
         AlarmDescription:
-          `docdb-backup policy "${policy.name}" (${policy.schedule}) ran without any successful snapshot. Its ` +
+          `docdb-backup policy "${policy.name}" (${when}) ran without any successful snapshot. Its ` +
           'schedule leaves more than seven days between runs, longer than a CloudWatch alarm can look back, ' +
           'so missed runs are reported by the function-error and dead-letter alarms instead.',
         ...common,
@@ -271,14 +306,17 @@ export function policyAlarm(
 }
 
 /**
- * The schedule rule of a policy and the permission that lets exactly that rule invoke the function. The
- * target's input transformer sends `{"policy": "<name>", "time": <time of the event>}`, so a retried
- * delivery names the same slot; deliveries that fail for an hour go to the dead-letter queue.
+ * The schedule of a policy. A UTC policy (no `timezone`) gets an EventBridge rule and the permission that
+ * lets exactly that rule invoke the function; the target's input transformer sends `{"policy": "<name>",
+ * "time": <time of the event>}`, so a retried delivery names the same slot. A policy with a time zone gets
+ * an EventBridge Scheduler schedule instead (`zonedScheduleResources`). Either way deliveries that fail
+ * for an hour go to the dead-letter queue.
  */
 export function scheduleResources(
   policy: ResolvedPolicy,
   input: Pick<DeployInput, 'service' | 'stage'>,
 ): Record<string, CfnResource> {
+  if (policy.timezone !== undefined) return zonedScheduleResources(policy, policy.timezone, input);
   const id = policyLogicalId(policy.name);
   const name = ruleName(input.service, input.stage, policy.name);
   const description = (policy.description || `docdb-backup policy ${policy.name}`).slice(0, 512);
@@ -298,7 +336,7 @@ export function scheduleResources(
               InputPathsMap: { time: '$.time' },
               InputTemplate: `{"policy": ${JSON.stringify(policy.name)}, "time": <time>}`,
             },
-            RetryPolicy: { MaximumEventAgeInSeconds: 3_600, MaximumRetryAttempts: 20 },
+            RetryPolicy: { ...DELIVERY_RETRY },
             DeadLetterConfig: { Arn: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn') },
           },
         ],
@@ -312,6 +350,106 @@ export function scheduleResources(
         Principal: 'events.amazonaws.com',
         SourceAccount: ref('AWS::AccountId'),
         SourceArn: getAtt(`${id}ScheduleRule`, 'Arn'),
+      },
+    },
+  };
+}
+
+/**
+ * The EventBridge Scheduler schedule of a policy with a time zone, in the stack's schedule group, named like
+ * its rule would be. Properties as the CloudFormation reference gives them ("AWS::Scheduler::Schedule"):
+ * `ScheduleExpression` in `ScheduleExpressionTimezone` (Scheduler follows the zone's daylight-saving
+ * changes: a local time that does not exist is skipped, a repeated one runs once; see
+ * shared/policy/schedule.ts), `FlexibleTimeWindow` OFF (invoked within the minute it is due), `State`,
+ * and a Lambda target with the shared execution role, the same retry policy as the rules (`RetryPolicy`:
+ * `MaximumEventAgeInSeconds`, `MaximumRetryAttempts`), the stack's dead-letter queue (`DeadLetterConfig`)
+ * and an `Input` of `{"policy": "<name>", "time": "<aws.scheduler.scheduled-time>"}`, so the slot, the
+ * snapshot ids and idempotency are exactly those of a rule's event. No Lambda permission: Scheduler invokes
+ * through the role's identity policy.
+ */
+export function zonedScheduleResources(
+  policy: ResolvedPolicy,
+  timeZone: string,
+  input: Pick<DeployInput, 'service' | 'stage'>,
+): Record<string, CfnResource> {
+  const id = policyLogicalId(policy.name);
+  const description = (policy.description || `docdb-backup policy ${policy.name}`).slice(0, 512);
+  return {
+    [`${id}Schedule`]: {
+      Type: 'AWS::Scheduler::Schedule',
+      Properties: {
+        Name: ruleName(input.service, input.stage, policy.name),
+        GroupName: ref(SCHEDULER_IDS.group),
+        Description: description,
+        ScheduleExpression: policy.schedule,
+        ScheduleExpressionTimezone: timeZone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: policy.enabled ? 'ENABLED' : 'DISABLED',
+        Target: {
+          Arn: getAtt(LOGICAL_IDS.function, 'Arn'),
+          RoleArn: getAtt(SCHEDULER_IDS.role, 'Arn'),
+          Input: `{"policy": ${JSON.stringify(policy.name)}, "time": "${SCHEDULED_TIME}"}`,
+          RetryPolicy: { ...DELIVERY_RETRY },
+          DeadLetterConfig: { Arn: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn') },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * What the stack's zoned schedules share: their schedule group and the execution role EventBridge
+ * Scheduler assumes to deliver them. The role trusts `scheduler.amazonaws.com` for this account only
+ * (`aws:SourceAccount`, as "Set up the execution role" in the EventBridge Scheduler User Guide shows) and
+ * may invoke this function and nothing else, plus send to the stack's dead-letter queue: Scheduler
+ * delivers a schedule's dead letters with the schedule's execution role ("Configuring a schedule's
+ * dead-letter queue", https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).
+ */
+export function schedulerResources(
+  input: Pick<DeployInput, 'service' | 'stage'>,
+): Record<string, CfnResource> {
+  return {
+    [SCHEDULER_IDS.group]: {
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: scheduleGroupName(input.service, input.stage) },
+    },
+    [SCHEDULER_IDS.role]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: `EventBridge Scheduler invokes the ${input.service}-${input.stage} backup function with it`,
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'invoke-backup-function',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'InvokeBackupFunction',
+                  Effect: 'Allow',
+                  Action: 'lambda:InvokeFunction',
+                  Resource: getAtt(LOGICAL_IDS.function, 'Arn'),
+                },
+                {
+                  Sid: 'DeadLetters',
+                  Effect: 'Allow',
+                  Action: 'sqs:SendMessage',
+                  Resource: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn'),
+                },
+              ],
+            },
+          },
+        ],
       },
     },
   };
@@ -380,9 +518,9 @@ function isReadOnly(action: string): boolean {
 }
 
 /**
- * DocumentDB (rds:) delete verbs: allowed only on resources that carry the service's ownership tag. The
- * results table's DeleteItem (releasing an alert claim) deletes an item of the stack's own table, not a
- * tagged resource, and stays with the table's other actions.
+ * DocumentDB (rds:) delete verbs: allowed only on resources that carry the service's ownership tag. A
+ * delete of an item in the stack's own results table is not a tagged resource's delete and would stay
+ * with the table's other actions.
  */
 function isDelete(action: string): boolean {
   return action.startsWith('rds:') && /^Delete/.test(verb(action));
@@ -571,8 +709,9 @@ export function buildDeployment(input: DeployInput): Deployment {
   for (const policy of input.policies) {
     const name = ruleName(input.service, input.stage, policy.name);
     if (!RULE_NAME.test(name)) {
+      const kind = policy.timezone === undefined ? 'rule' : 'EventBridge Scheduler schedule';
       throw new DeployConfigError(
-        `the schedule rule of policy "${policy.name}" would be named "${name}" (${name.length} characters); ` +
+        `the schedule ${kind} of policy "${policy.name}" would be named "${name}" (${name.length} characters); ` +
           'EventBridge allows at most 64: use a shorter stage or policy name',
       );
     }
@@ -596,6 +735,8 @@ export function buildDeployment(input: DeployInput): Deployment {
       resources[eventsId] = events;
     }
   }
+  if (input.policies.some((policy) => policy.timezone !== undefined))
+    Object.assign(resources, schedulerResources(input));
   Object.assign(resources, alertSubscriptions(input.alerts), resultArchive());
   const count = Object.keys(resources).length;
   if (count > MAX_GENERATED_RESOURCES) {

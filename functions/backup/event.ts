@@ -1,6 +1,10 @@
 /**
- * The backup function's input: `{ "policy": "<name>", "time": "<ISO-8601>" }` as the generated rules send
- * it, or EventBridge's raw "Scheduled Event" envelope (time from `time`, policy from the rule's name).
+ * The backup function's input: `{ "policy": "<name>", "time": "<ISO-8601>" }` as the generated rules and
+ * EventBridge Scheduler schedules send it (Scheduler fills `time` from `<aws.scheduler.scheduled-time>`), or
+ * a raw "Scheduled Event" envelope: EventBridge's (`source: aws.events`, the rule's ARN in `resources`) or
+ * the one EventBridge Scheduler sends when a schedule has no input (`source: aws.scheduler`, the schedule's
+ * ARN `…:schedule/<group>/<name>` in `resources`, `detail` the text "{}"). Time from `time`, policy from the
+ * rule's or schedule's name.
  */
 import { slotOf } from '../../shared/planning/naming.js';
 import { parseInstant, slotProblem } from '../../shared/planning/slot.js';
@@ -16,7 +20,7 @@ export class InvalidEventError extends Error {
 }
 
 const EXPECTED =
-  'expected {"policy": "<name>", "time": "<ISO-8601 scheduled time>"} or an EventBridge Scheduled Event';
+  'expected {"policy": "<name>", "time": "<ISO-8601 scheduled time>"} or a Scheduled Event of an EventBridge rule or schedule';
 /** Echoed input is cut to this many characters: an event can be of any size. */
 const MAX_ECHO = 80;
 
@@ -44,9 +48,11 @@ function parseTime(value: unknown, now: Date): Date {
 }
 
 /**
- * The policy a scheduled rule runs. Generated rules are named `<stack>.<policy>`; for other names the
- * longest known policy name the rule name ends with (after `-` or `.`) is taken.
+ * The policy a scheduled rule or schedule runs, from its ARN. Generated rules and schedules are named
+ * `<stack>.<policy>`; for other names the longest known policy name the name ends with (after `-` or `.`)
+ * is taken.
  * @example policyFromRule('arn:aws:events:us-east-1:123456789012:rule/docdb-backup-prod.nightly', ['nightly']) // 'nightly'
+ * @example policyFromRule('arn:aws:scheduler:us-east-1:123456789012:schedule/docdb-backup-prod/docdb-backup-prod.nightly', ['nightly']) // 'nightly'
  */
 export function policyFromRule(ruleArn: string, known: readonly string[]): string | undefined {
   const name = ruleArn.slice(ruleArn.lastIndexOf('/') + 1);
@@ -75,15 +81,18 @@ export function parseBackupEvent(event: unknown, known: readonly string[], now: 
   if (!isRecord(event)) throw new InvalidEventError(`the event is not an object; ${EXPECTED}`);
   if (event['detail-type'] === 'Scheduled Event') {
     const resources = Array.isArray(event.resources) ? event.resources : [];
-    const rule = resources.find((r): r is string => typeof r === 'string' && r.includes(':rule/'));
-    if (!rule)
+    const origin = resources.find(
+      (r): r is string => typeof r === 'string' && (r.includes(':rule/') || r.includes(':schedule/')),
+    );
+    if (!origin)
       throw new InvalidEventError(
-        'the Scheduled Event names no rule in "resources", so its policy is unknown',
+        'the Scheduled Event names no rule or schedule in "resources", so its policy is unknown',
       );
-    const policy = policyFromRule(rule, known);
+    const policy = policyFromRule(origin, known);
+    const kind = origin.includes(':schedule/') ? 'schedule' : 'rule';
     if (!policy)
       throw new InvalidEventError(
-        `the rule ${echo(rule)} does not name a known policy (${known.join(', ')})`,
+        `the ${kind} ${echo(origin)} does not name a known policy (${known.join(', ')})`,
       );
     return { policy, slot: parseTime(event.time, now) };
   }

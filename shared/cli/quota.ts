@@ -6,14 +6,17 @@
  *   planner): the policy does not fit when that alone exceeds a Region's quota;
  * - without retention nothing is ever deleted, so one cluster's snapshots fill the quota at its
  *   quota-th fire: worth a warning when that happens within a year.
+ *
+ * Fire times and intervals are those of the policy's schedule in its time zone (`scheduleOf`), so a local
+ * time skipped or repeated at a daylight-saving change counts as EventBridge Scheduler runs it.
  */
 import { steadyStateCount } from '../planning/retention.js';
 import {
   longestIntervalSeconds,
   nextScheduledTimes,
-  parseSchedule,
   type ResolvedPolicy,
   type Schedule,
+  scheduleOf,
 } from '../policy/index.js';
 import { quotaOf } from '../policy/schema.js';
 import { formatSpan } from './time.js';
@@ -68,7 +71,7 @@ export type QuotaUseCache = Map<string, QuotaUse>;
  */
 export function quotaUse(policy: ResolvedPolicy, now: Date, cache?: QuotaUseCache): QuotaUse {
   const cap = Math.max(200_000, ...quotaGroups(policy).map((g) => g.quota));
-  const key = `${now.getTime()} ${policy.schedule} ${JSON.stringify(policy.retention ?? null)} ${cap}`;
+  const key = `${now.getTime()} ${policy.schedule} ${policy.timezone ?? 'UTC'} ${JSON.stringify(policy.retention ?? null)} ${cap}`;
   const known = cache?.get(key);
   if (known) return known;
   const use = estimateQuotaUse(policy, now, cap);
@@ -77,7 +80,7 @@ export function quotaUse(policy: ResolvedPolicy, now: Date, cache?: QuotaUseCach
 }
 
 function estimateQuotaUse(policy: ResolvedPolicy, now: Date, cap: number): QuotaUse {
-  const schedule = parseSchedule(policy.schedule);
+  const schedule = scheduleOf(policy);
   if (policy.retention) {
     const interval = longestIntervalSeconds(schedule, now);
     // Fires after `now` are never counted: do not compute them.
@@ -120,7 +123,7 @@ export function quotaWarning(policy: ResolvedPolicy, now: Date, cache?: QuotaUse
       `${list(quotas)} can hold for one cluster (${SHARED}): keep fewer, or raise the quota`
     );
   }
-  const schedule = parseSchedule(policy.schedule);
+  const schedule = scheduleOf(policy);
   const filling = groups
     .map((g) => ({ ...g, days: daysToReach(schedule, now, g.quota) }))
     .filter((g): g is typeof g & { days: number } => g.days !== undefined && g.days <= YEAR_DAYS);

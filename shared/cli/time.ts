@@ -17,7 +17,7 @@ export function parseTimeFlag(text: string, flag: string, now: Date, command?: s
   const match = ISO_TIME.exec(text.trim());
   if (match && !match[3]) {
     throw new UsageError(
-      `${flag} needs a time zone: write ${match[1]}T${match[2]}Z for UTC (schedules are in UTC), found "${clip(text)}"`,
+      `${flag} needs a time zone: write ${match[1]}T${match[2]}Z for UTC, or its offset such as ${match[1]}T${match[2]}+01:00, found "${clip(text)}"`,
       { command },
     );
   }

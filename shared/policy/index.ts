@@ -30,13 +30,16 @@ export { isKnownRegion, KNOWN_REGIONS, type RegionCode, suggestRegion } from './
 export { resolvePolicies } from './resolve.js';
 export {
   type CronSchedule,
+  type DaylightSavingChange,
   type DayOfMonthRule,
   type DayOfWeekRule,
+  daylightSavingChanges,
   longestIntervalSeconds,
   nextScheduledTimes,
   parseSchedule,
   type RateSchedule,
   type Schedule,
+  scheduleOf,
   shortestIntervalSeconds,
 } from './schedule.js';
 export {
@@ -50,3 +53,12 @@ export {
   type RetrySettings,
 } from './schema.js';
 export { checkTag, MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from './tags.js';
+export {
+  formatLocal,
+  formatOffset,
+  offsetMinutes,
+  suggestTimeZones,
+  type TimeZoneProblem,
+  timeZoneNames,
+  timeZoneProblem,
+} from './timezone.js';

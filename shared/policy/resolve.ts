@@ -15,6 +15,7 @@ function lowercaseUnique(ids: readonly string[] | undefined): string[] {
 
 /**
  * Turns a structurally valid file into resolved policies: `description` '' and `enabled` true by default;
+ * `timezone` from the policy, else `defaults.timezone`, else absent (UTC);
  * `allowEmpty` from the policy, else `defaults.allowEmpty`, else false; cluster ids lowercase; Regions from
  * the policy, else `defaults.regions`; snapshot tags are
  * `defaults.snapshot.tags` overridden per key by the policy's; prefix defaults to the name; retry per field
@@ -34,6 +35,7 @@ export function resolvePolicies(file: PolicyFile): ResolvedPolicy[] {
     description: policy.description ?? '',
     enabled: policy.enabled ?? true,
     schedule: policy.schedule,
+    ...((policy.timezone ?? defaults.timezone) ? { timezone: policy.timezone ?? defaults.timezone } : {}),
     regions: [...(policy.regions ?? defaults.regions ?? [])],
     clusters: {
       identifiers: lowercaseUnique(policy.clusters.identifiers),

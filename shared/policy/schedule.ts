@@ -1,10 +1,24 @@
 /**
  * EventBridge schedule expressions: `rate(...)` and six-field `cron(...)`, parsed with EventBridge's rules
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html) and evaluated
- * in UTC at whole minutes. Parsing is pure; time functions take the reference time as an argument.
+ * at whole minutes: in UTC, or for a schedule with a `timeZone` the way EventBridge Scheduler evaluates it
+ * (`ScheduleExpressionTimezone`), cron fields read on the zone's wall clock. Parsing is pure; time
+ * functions take the reference time as an argument.
+ *
+ * Daylight saving, as EventBridge Scheduler documents it (User Guide, "Schedule types in EventBridge
+ * Scheduler", section "Daylight savings time on EventBridge Scheduler",
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time); the AWS
+ * Knowledge Center article "How can I adjust my Amazon EventBridge schedule for daylight saving?"
+ * (https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst) puts it as: "When the time shifts
+ * forward in Spring, your schedule invocation gets skipped if the cron expression falls on a non-existent
+ * date and time. When the time shifts back in the Fall, your schedule runs only once and doesn't repeat its
+ * invocation." and, for rates, "days represents a 24-hour duration", so a zone does not move rate() fires.
+ * Which of the two instants a repeated local time runs at is not documented: fire times here take the
+ * first, and the longest interval (alarms, overdue checks) allows for either.
  */
 import { ScheduleError } from './errors.js';
 import { quote } from './text.js';
+import { instantsOfLocal, localMinute, offsetChanges, offsetMinutes } from './timezone.js';
 
 /** `rate(N unit)`: fires every `intervalSeconds`, counted from the Unix epoch (see `nextScheduledTimes`). */
 export interface RateSchedule {
@@ -13,6 +27,8 @@ export interface RateSchedule {
   value: number;
   unit: 'minutes' | 'hours' | 'days';
   intervalSeconds: number;
+  /** The IANA zone the schedule is deployed with; a rate's fires do not depend on it. */
+  timeZone?: string;
 }
 
 /** Day-of-month field: `?` (`any`), a day list, `L`, `LW` or `nW`. */
@@ -40,6 +56,8 @@ export interface CronSchedule {
   months: number[];
   daysOfWeek: DayOfWeekRule;
   years: number[];
+  /** The IANA zone whose wall clock the fields are read on (EventBridge Scheduler); UTC when absent. */
+  timeZone?: string;
 }
 
 export type Schedule = RateSchedule | CronSchedule;
@@ -82,10 +100,11 @@ const RATE_UNITS: Record<string, { unit: RateSchedule['unit']; seconds: number; 
 
 /**
  * Parses an EventBridge schedule expression, or throws a `ScheduleError` saying what is wrong, including
- * schedules that can never fire.
+ * schedules that can never fire. `timeZone` (an IANA name, checked by the policy validator) makes a cron
+ * schedule fire on that zone's wall clock.
  * Example: `parseSchedule('cron(0 3 * * ? *)')` → `{ kind: 'cron', minutes: [0], hours: [3], … }`
  */
-export function parseSchedule(expression: string): Schedule {
+export function parseSchedule(expression: string, timeZone?: string): Schedule {
   const fail = (message: string): never => {
     throw new ScheduleError(expression, message);
   };
@@ -93,9 +112,19 @@ export function parseSchedule(expression: string): Schedule {
   if (!match) {
     return fail(`expected rate(<value> <unit>) or cron(<6 fields>), found ${quote(expression)}`);
   }
-  return match[1] === 'rate'
-    ? parseRate(expression, match[2] ?? '', fail)
-    : parseCron(expression, match[2] ?? '', fail);
+  const schedule =
+    match[1] === 'rate'
+      ? parseRate(expression, match[2] ?? '', fail)
+      : parseCron(expression, match[2] ?? '', fail);
+  return timeZone === undefined ? schedule : { ...schedule, timeZone };
+}
+
+/**
+ * The schedule of a policy: its expression in its time zone (UTC when it has none).
+ * Example: `scheduleOf({ schedule: 'cron(30 2 * * ? *)', timezone: 'Europe/Berlin' }).timeZone` → `'Europe/Berlin'`
+ */
+export function scheduleOf(policy: { schedule: string; timezone?: string }): Schedule {
+  return parseSchedule(policy.schedule, policy.timezone);
 }
 
 function parseRate(expression: string, body: string, fail: (message: string) => never): RateSchedule {
@@ -348,8 +377,12 @@ function timesOfDay(schedule: CronSchedule): number[] {
   return schedule.hours.flatMap((h) => schedule.minutes.map((m) => h * 60 + m));
 }
 
-/** Fire times, in minutes since the epoch, at or after `fromMinute`. */
-function* fireMinutes(schedule: Schedule, fromMinute: number): Generator<number> {
+/**
+ * Fire times on the schedule's own clock, in minutes since the epoch, at or after `fromMinute`: UTC
+ * instants for a UTC schedule, wall-clock minutes (the zone's calendar read as if it were UTC) for a zoned
+ * cron schedule.
+ */
+function* wallFireMinutes(schedule: Schedule, fromMinute: number): Generator<number> {
   if (schedule.kind === 'rate') {
     const every = schedule.intervalSeconds / 60;
     for (let k = Math.ceil(fromMinute / every); k * every <= MAX_MINUTE; k++) yield k * every;
@@ -364,6 +397,42 @@ function* fireMinutes(schedule: Schedule, fromMinute: number): Generator<number>
   }
 }
 
+/** The zone whose wall clock moves the schedule's fires: cron schedules with a zone other than UTC. */
+function zoneOf(schedule: Schedule): string | undefined {
+  return schedule.kind === 'cron' && schedule.timeZone !== undefined && schedule.timeZone !== 'UTC'
+    ? schedule.timeZone
+    : undefined;
+}
+
+/** One fire of a zoned schedule: the instants (UTC minutes) its wall-clock time maps to. */
+interface ZonedFire {
+  /** The instant it runs at (the first one when the clocks show its time twice). */
+  first: number;
+  /** The other instant of a repeated local time, else `first`. */
+  last: number;
+}
+
+/** The fires of a zoned cron schedule whose (first) instant is at or after `fromMinute`, ascending. */
+function* zonedFires(schedule: CronSchedule, zone: string, fromMinute: number): Generator<ZonedFire> {
+  // A local time maps to instants at most a day away; mapping keeps the order (first instants only).
+  for (const local of wallFireMinutes(schedule, localMinute(zone, fromMinute) - MINUTES_PER_DAY)) {
+    const instants = instantsOfLocal(zone, local);
+    const first = instants[0];
+    if (first === undefined || first < fromMinute) continue;
+    yield { first, last: instants.at(-1) ?? first };
+  }
+}
+
+/** Fire times, in UTC minutes since the epoch, at or after `fromMinute`. */
+function* fireMinutes(schedule: Schedule, fromMinute: number): Generator<number> {
+  const zone = zoneOf(schedule);
+  if (zone === undefined || schedule.kind !== 'cron') {
+    yield* wallFireMinutes(schedule, fromMinute);
+    return;
+  }
+  for (const fire of zonedFires(schedule, zone, fromMinute)) yield fire.first;
+}
+
 function toSchedule(expression: string | Schedule): Schedule {
   return typeof expression === 'string' ? parseSchedule(expression) : expression;
 }
@@ -372,7 +441,8 @@ function toSchedule(expression: string | Schedule): Schedule {
  * The next `count` fire times strictly after `after`, in UTC at whole minutes (fewer when the schedule's
  * years run out, or when `until` is given and comes first: no fire time is later than `until`).
  * `rate(N unit)` fires every N units counted from 1970-01-01T00:00Z, so the answer is deterministic
- * (EventBridge itself counts from when the rule was created).
+ * (EventBridge itself counts from when the rule was created). A zoned cron schedule skips local times the
+ * clocks jump over and runs a repeated local time once, at its first instant (see the top of this file).
  * Example: `nextScheduledTimes('cron(0 3 * * ? *)', new Date('2025-01-01T05:00Z'), 1)` → `[2025-01-02T03:00Z]`
  */
 export function nextScheduledTimes(
@@ -403,6 +473,8 @@ export function nextScheduledTimes(
 function intervalStats(schedule: Schedule, from: Date): { shortest: number; longest: number } {
   if (schedule.kind === 'rate')
     return { shortest: schedule.intervalSeconds, longest: schedule.intervalSeconds };
+  const zone = zoneOf(schedule);
+  if (zone !== undefined) return zonedIntervalStats(schedule, zone, from);
   // Every fire day has the same times of day, so gaps are either within a day or from the last time of
   // one fire day to the first time of the next: the work is bounded by days, not by fires.
   const times = timesOfDay(schedule);
@@ -434,6 +506,79 @@ function intervalStats(schedule: Schedule, from: Date): { shortest: number; long
   return { shortest: shortest * 60, longest: longest * 60 };
 }
 
+/** Whether the zone's offset changes anywhere near local day `day` (its instants lie within 14 hours of it). */
+function offsetChangesNear(zone: string, day: number): boolean {
+  const start = day * MINUTES_PER_DAY;
+  return offsetChanges(zone, start - MINUTES_PER_DAY, start + 2 * MINUTES_PER_DAY).length > 0;
+}
+
+/**
+ * `intervalStats` of a zoned cron schedule, over real instants: a day without an offset change has the
+ * same gaps as its times of day, so only those days' first and last fires and the days around an offset
+ * change are mapped one by one. A repeated local time may run at either of its instants (Scheduler does
+ * not say which): the longest gap allows for both, the shortest takes the first.
+ */
+function zonedIntervalStats(
+  schedule: CronSchedule,
+  zone: string,
+  from: Date,
+): { shortest: number; longest: number } {
+  const times = timesOfDay(schedule);
+  let withinShortest = Number.POSITIVE_INFINITY;
+  let withinLongest = 0;
+  for (let i = 1; i < times.length; i++) {
+    const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
+    withinShortest = Math.min(withinShortest, gap);
+    withinLongest = Math.max(withinLongest, gap);
+  }
+  let shortest = Number.POSITIVE_INFINITY;
+  let longest = 0;
+  let plainDays = 0;
+  const between = (a: ZonedFire, b: ZonedFire) => {
+    shortest = Math.min(shortest, b.first - a.first);
+    longest = Math.max(longest, b.last - a.first);
+  };
+  const fromDay = Math.floor(localMinute(zone, Math.floor(from.getTime() / MINUTE_MS)) / MINUTES_PER_DAY);
+  let previous: ZonedFire | undefined;
+  let fires = 0;
+  let fireDayCount = 0;
+  for (const day of fireDays(schedule, fromDay)) {
+    const start = day * MINUTES_PER_DAY;
+    let dayFires: ZonedFire[];
+    if (!offsetChangesNear(zone, day)) {
+      const offset = offsetMinutes(zone, start);
+      const at = (time: number) => ({ first: start + time - offset, last: start + time - offset });
+      dayFires = [at(times[0] ?? 0), at(times.at(-1) ?? 0)];
+      fires += times.length;
+      plainDays++;
+    } else {
+      dayFires = [];
+      for (const time of times) {
+        const instants = instantsOfLocal(zone, start + time);
+        const first = instants[0];
+        if (first === undefined) continue;
+        const fire = { first, last: instants.at(-1) ?? first };
+        const last = dayFires.at(-1);
+        if (last) between(last, fire);
+        dayFires.push(fire);
+      }
+      fires += dayFires.length;
+    }
+    const [firstFire] = dayFires;
+    if (firstFire === undefined) continue;
+    if (previous !== undefined) between(previous, firstFire);
+    previous = dayFires.at(-1);
+    fireDayCount++;
+    if (day > fromDay + LOOKAHEAD_DAYS && fireDayCount >= 2) break;
+  }
+  if (plainDays > 0 && times.length > 1) {
+    shortest = Math.min(shortest, withinShortest);
+    longest = Math.max(longest, withinLongest);
+  }
+  if (fires < 2) return { shortest: Number.POSITIVE_INFINITY, longest: Number.POSITIVE_INFINITY };
+  return { shortest: shortest * 60, longest: longest * 60 };
+}
+
 /**
  * The longest gap between consecutive fires over the ~400 days from `from` (and up to the first fire after
  * them, however far: `cron(0 0 29 2 ? *)` gives 4 years), in seconds; `Infinity` when the schedule fires
@@ -450,4 +595,61 @@ export function longestIntervalSeconds(expression: string | Schedule, from: Date
  */
 export function shortestIntervalSeconds(expression: string | Schedule, from: Date = new Date()): number {
   return intervalStats(toSchedule(expression), from).shortest;
+}
+
+/** A change of a schedule's zone offset and the fires it moves off the clock. */
+export interface DaylightSavingChange {
+  /** The first instant of the new offset. */
+  at: Date;
+  /** The zone's UTC offset before and after, in minutes. */
+  offsetBefore: number;
+  offsetAfter: number;
+  /**
+   * Local fire times (`yyyy-mm-ddThh:mm`) the clocks jump over: EventBridge Scheduler skips these runs
+   * ("your schedule invocation gets skipped").
+   */
+  skipped: string[];
+  /**
+   * Local fire times the clocks show twice: EventBridge Scheduler runs each once ("runs only once and
+   * doesn't repeat its invocation"), at one of its two instants.
+   */
+  repeated: string[];
+}
+
+/**
+ * The offset changes of a zoned cron schedule's zone from `from` up to `until`, each with the schedule's
+ * local fire times that do not exist that day (skipped) or happen twice (run once). Empty for a UTC or
+ * rate() schedule.
+ * Example: `daylightSavingChanges(parseSchedule('cron(30 2 * * ? *)', 'Europe/Berlin'), new Date('2026-03-28Z'), new Date('2026-03-31Z'))`
+ *   → `[{ at: 2026-03-29T01:00Z, offsetBefore: 60, offsetAfter: 120, skipped: ['2026-03-29T02:30'], repeated: [] }]`
+ */
+export function daylightSavingChanges(
+  expression: string | Schedule,
+  from: Date,
+  until: Date,
+): DaylightSavingChange[] {
+  const schedule = toSchedule(expression);
+  const zone = zoneOf(schedule);
+  if (zone === undefined) return [];
+  const fromMinute = Math.floor(from.getTime() / MINUTE_MS);
+  const untilMinute = Math.floor(until.getTime() / MINUTE_MS);
+  const local = (minute: number) => new Date(minute * MINUTE_MS).toISOString().slice(0, 16);
+  return offsetChanges(zone, fromMinute, untilMinute).map((change) => {
+    // Spring forward: local [at + before, at + after) never shows. Fall back: [at + after, at + before) twice.
+    const low = change.at + Math.min(change.before, change.after);
+    const high = change.at + Math.max(change.before, change.after);
+    const affected: string[] = [];
+    for (const minute of wallFireMinutes(schedule, low)) {
+      if (minute >= high) break;
+      affected.push(local(minute));
+    }
+    const forward = change.after > change.before;
+    return {
+      at: new Date(change.at * MINUTE_MS),
+      offsetBefore: change.before,
+      offsetAfter: change.after,
+      skipped: forward ? affected : [],
+      repeated: forward ? [] : affected,
+    };
+  });
 }

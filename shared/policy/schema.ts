@@ -77,8 +77,19 @@ export const ScheduleExpressionSchema = z
   .string()
   .regex(/^(rate|cron)\(.*\)$/, 'expected an EventBridge schedule: rate(<value> <unit>) or cron(<6 fields>)')
   .describe(
-    'EventBridge schedule in UTC: rate(1 hour), rate(6 hours), or cron(minutes hours day-of-month month ' +
-      'day-of-week year) with exactly one of the day fields "?", e.g. cron(0 3 * * ? *) for 03:00 UTC daily.',
+    'EventBridge schedule, in UTC unless timezone is set: rate(1 hour), rate(6 hours), or cron(minutes hours ' +
+      'day-of-month month day-of-week year) with exactly one of the day fields "?", e.g. cron(0 3 * * ? *) ' +
+      'for 03:00 daily.',
+  );
+
+export const TimeZoneSchema = z
+  .string()
+  .min(1, 'expected an IANA time zone name such as Europe/Berlin')
+  .describe(
+    'IANA time zone the schedule is read in, e.g. Europe/Berlin or America/New_York (abbreviations such as ' +
+      'CET are refused). The policy then deploys as an EventBridge Scheduler schedule in that zone, ' +
+      'following its daylight-saving changes: a local time the clocks skip does not run that day, one they ' +
+      'show twice runs once. Snapshot ids and tags stay in UTC. Default: UTC (an EventBridge rule).',
   );
 
 /** Tags used to select clusters: a cluster matches when it carries every one of them. */
@@ -234,6 +245,7 @@ export const PolicySchema = z
       .optional()
       .describe('false keeps the policy in the file but takes no snapshots. Default true.'),
     schedule: ScheduleExpressionSchema,
+    timezone: TimeZoneSchema.optional(),
     regions: RegionListSchema.optional().describe('Regions to back up in. Default: defaults.regions.'),
     clusters: ClusterSelectionSchema,
     allowEmpty: z
@@ -252,6 +264,9 @@ export const PolicySchema = z
 export const DefaultsSchema = z
   .object({
     regions: RegionListSchema.optional().describe('Regions for policies that do not list their own.'),
+    timezone: TimeZoneSchema.optional().describe(
+      'Time zone of the schedules of policies that do not set their own, e.g. Europe/Berlin. Default: UTC.',
+    ),
     allowEmpty: z
       .boolean()
       .optional()
@@ -316,6 +331,8 @@ export interface ResolvedPolicy {
   description: string;
   enabled: boolean;
   schedule: string;
+  /** IANA zone the schedule is read in (EventBridge Scheduler); absent: UTC (an EventBridge rule). */
+  timezone?: string;
   regions: string[];
   clusters: { identifiers: string[]; tags: Record<string, string>; exclude: string[] };
   /** True: a run whose selection matches no cluster (in a Region, or at all) does not page a warning. */

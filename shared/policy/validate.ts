@@ -7,15 +7,25 @@
 import type { PolicyProblem } from './errors.js';
 import { ScheduleError } from './errors.js';
 import { isKnownRegion, suggestRegion } from './regions.js';
-import { nextScheduledTimes, parseSchedule, type Schedule, shortestIntervalSeconds } from './schedule.js';
+import {
+  daylightSavingChanges,
+  nextScheduledTimes,
+  parseSchedule,
+  type Schedule,
+  shortestIntervalSeconds,
+} from './schedule.js';
 import { DEFAULT_RETRY, type RetrySettings, SnapshotPrefixSchema } from './schema.js';
 import { formatPath, type PathSegment, type PolicySource } from './source.js';
 import { MAX_TAGS_PER_RESOURCE, OBJECT_RESERVED_MESSAGE, OWN_TAG_KEYS } from './tags.js';
 import { quote } from './text.js';
+import { formatOffset, timeZoneProblem } from './timezone.js';
 
 const OWN_TAG_COUNT = Object.keys(OWN_TAG_KEYS).length;
 const MAX_USER_TAGS = MAX_TAGS_PER_RESOURCE - OWN_TAG_COUNT;
 const HOUR_SECONDS = 3600;
+const DAY_MS = 86_400_000;
+/** How far ahead `validate` looks for daylight-saving changes that skip a run. */
+const DST_LOOKAHEAD_DAYS = 366;
 
 export interface SemanticOptions {
   /** Reference time for time-dependent warnings (a schedule whose years are over). Default: now. */
@@ -103,6 +113,7 @@ export function checkSemantics(
   const check = new Checker(source, brokenPaths);
   const now = options.now ?? new Date();
   checkDefaults(check);
+  const defaultZone = checkTimeZone(check, ['defaults', 'timezone']);
   checkRetention(check, ['defaults', 'retention']);
   checkQuota(check);
   const policies = source.valueAt(['policies']);
@@ -114,7 +125,9 @@ export function checkSemantics(
     if (!check.ok(at) || !isRecord(policy)) continue;
     const uniqueName = checkName(check, at, names);
     checkEnabled(check, at);
-    checkSchedule(check, at, now);
+    const ownZone = checkTimeZone(check, [...at, 'timezone']);
+    const zone = check.source.valueAt([...at, 'timezone']) === undefined ? defaultZone : ownZone;
+    checkSchedule(check, at, now, zone);
     checkRegions(check, at);
     checkClusters(check, at);
     checkProtoKey(check, [...at, 'clusters', 'tags']);
@@ -213,17 +226,47 @@ function checkEnabled(check: Checker, at: PathSegment[]): void {
   }
 }
 
-function checkSchedule(check: Checker, at: PathSegment[], now: Date): void {
+/**
+ * A `timezone` must be an IANA name ICU knows, written as IANA writes it; the error names the closest valid
+ * names. Returns the zone when it is usable.
+ */
+function checkTimeZone(check: Checker, path: PathSegment[]): string | undefined {
+  const zone = check.string(path);
+  if (zone === undefined) return undefined;
+  const problem = timeZoneProblem(zone);
+  if (!problem) return zone;
+  const names = problem.suggestions.map((name) => `"${name}"`);
+  const guess =
+    names.length === 0
+      ? ''
+      : ` (did you mean ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`}?)`;
+  check.error(
+    path,
+    `expected an IANA time zone name such as Europe/Berlin or America/New_York, found ${quote(zone)}: ` +
+      `${problem.reason}${guess}`,
+  );
+  return undefined;
+}
+
+function checkSchedule(check: Checker, at: PathSegment[], now: Date, zone: string | undefined): void {
   const path = [...at, 'schedule'];
   const expression = check.string(path);
   if (expression === undefined) return;
   let schedule: Schedule;
   try {
-    schedule = parseSchedule(expression);
+    schedule = parseSchedule(expression, zone);
   } catch (error) {
     if (!(error instanceof ScheduleError)) throw error;
     check.error(path, error.message);
     return;
+  }
+  const ownZone = [...at, 'timezone'];
+  if (schedule.kind === 'rate' && zone !== undefined && check.string(ownZone) !== undefined) {
+    check.warn(
+      ownZone,
+      `${schedule.expression} fires at fixed intervals whatever the time zone (EventBridge Scheduler counts ` +
+        'a day as 24 hours, also across daylight-saving changes): use cron(...) for a local time of day',
+    );
   }
   if (nextScheduledTimes(schedule, now, 1).length === 0) {
     check.warn(path, `the schedule never fires after ${now.toISOString()}: all its years are over`);
@@ -237,6 +280,36 @@ function checkSchedule(check: Checker, at: PathSegment[], now: Date): void {
         'count against a quota of 100 per Region, shared with RDS and Neptune',
     );
   }
+  if (zone !== undefined) checkSkippedRuns(check, path, schedule, zone, now);
+}
+
+/**
+ * A zoned schedule whose local time falls into a daylight-saving gap within the next year: EventBridge
+ * Scheduler skips that run, so the day has no snapshot. Warned once, for the first such change.
+ */
+function checkSkippedRuns(
+  check: Checker,
+  path: PathSegment[],
+  schedule: Schedule,
+  zone: string,
+  now: Date,
+): void {
+  const until = new Date(now.getTime() + DST_LOOKAHEAD_DAYS * DAY_MS);
+  const change = daylightSavingChanges(schedule, now, until).find((c) => c.skipped.length > 0);
+  if (!change) return;
+  const day = change.skipped[0]?.slice(0, 10) ?? '';
+  const times = change.skipped.map((t) => t.slice(11));
+  const from = new Date(change.at.getTime() + change.offsetBefore * 60_000).toISOString().slice(11, 16);
+  const to = new Date(change.at.getTime() + change.offsetAfter * 60_000).toISOString().slice(11, 16);
+  const shown =
+    times.length > 3 ? `${times.slice(0, 3).join(', ')} and ${times.length - 3} more` : times.join(', ');
+  check.warn(
+    path,
+    `on ${day} the clocks in ${zone} go from ${from} to ${to} (UTC${formatOffset(change.offsetBefore)} to ` +
+      `UTC${formatOffset(change.offsetAfter)}), so ${shown} ${times.length === 1 ? 'does' : 'do'} not exist ` +
+      `that day and EventBridge Scheduler skips ${times.length === 1 ? 'that run' : 'those runs'}: choose a ` +
+      'time outside the change, or accept the missed run',
+  );
 }
 
 function checkDuplicateRegions(check: Checker, path: PathSegment[]): void {

@@ -264,11 +264,15 @@ describe('serverless package: the function', () => {
 });
 
 describe('serverless package: schedules from config/policies.yml', () => {
-  it('creates one rule per policy, named <service>-<stage>.<policy>, with its expression and state', () => {
+  const inUtc = () => policies.filter((p) => p.timezone === undefined);
+  const zoned = () => policies.filter((p) => p.timezone !== undefined);
+
+  it('creates one rule per UTC policy, named <service>-<stage>.<policy>, with its expression and state', () => {
     const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
 
-    expect(rules).toHaveLength(policies.length);
-    for (const p of policies) {
+    expect(inUtc().length).toBeGreaterThan(0);
+    expect(rules).toHaveLength(inUtc().length);
+    for (const p of inUtc()) {
       const rule = rules.find((r) => r.Name === `docdb-backup-prod.${p.name}`);
       expect(rule, p.name).toBeDefined();
       expect(rule!.ScheduleExpression).toBe(p.schedule);
@@ -292,6 +296,89 @@ describe('serverless package: schedules from config/policies.yml', () => {
     expect(sources.map((p) => p.SourceArn)).toEqual(ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
     for (const p of sources)
       expect(p).toMatchObject({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
+  });
+
+  it('creates an EventBridge Scheduler schedule per policy with a time zone, in the stack’s group, in that zone', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties);
+    const rule = ofType('AWS::Events::Rule')[0]![1].Properties.Targets[0];
+
+    expect(zoned().length).toBeGreaterThan(0);
+    expect(schedules).toHaveLength(zoned().length);
+    for (const p of zoned()) {
+      const schedule = schedules.find((s) => s.Name === `docdb-backup-prod.${p.name}`);
+      expect(schedule, p.name).toEqual({
+        Name: `docdb-backup-prod.${p.name}`,
+        GroupName: { Ref: 'ScheduleGroup' },
+        Description: expect.any(String),
+        ScheduleExpression: p.schedule,
+        ScheduleExpressionTimezone: p.timezone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: p.enabled ? 'ENABLED' : 'DISABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': ['BackupLambdaFunction', 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': ['SchedulerExecutionRole', 'Arn'] },
+          Input: `{"policy": "${p.name}", "time": "<aws.scheduler.scheduled-time>"}`,
+          RetryPolicy: rule.RetryPolicy,
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+        },
+      });
+    }
+    expect(resource('ScheduleGroup')).toMatchObject({
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: 'docdb-backup-prod' },
+    });
+  });
+
+  it('gives Scheduler a role of this account that may invoke only the function and send only to the dead-letter queue', () => {
+    const role = resource('SchedulerExecutionRole');
+    const statements = role.Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: Json[] } }) => p.PolicyDocument.Statement,
+    );
+
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(statements.map((s: Json) => [s.Action, s.Resource])).toEqual([
+      ['lambda:InvokeFunction', { 'Fn::GetAtt': ['BackupLambdaFunction', 'Arn'] }],
+      ['sqs:SendMessage', { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }],
+    ]);
+  });
+
+  it('packages the zone with the compiled policies, and the function runs a zoned policy from its Scheduler input', async () => {
+    const target = zoned()[0]!;
+    const compiled = JSON.parse(
+      artifact
+        .find((entry) => entry.name === '.build/policies.compiled.json')!
+        .read()
+        .toString('utf8'),
+    );
+    const input = ofType('AWS::Scheduler::Schedule')
+      .map(([, s]) => s.Properties)
+      .find((s) => s.Name === `docdb-backup-prod.${target.name}`)!.Target.Input as string;
+
+    const run = await invokeArtifact(
+      JSON.parse(input.replace('<aws.scheduler.scheduled-time>', '2999-01-01T00:00:00Z')),
+      {
+        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+        RESULTS_TABLE: 'results',
+        AWS_REGION: 'us-east-1',
+      },
+    );
+
+    expect(compiled.policies.find((p: ResolvedPolicy) => p.name === target.name).timezone).toBe(
+      target.timezone,
+    );
+    // Parsed as the rules' events are: a slot far ahead of the clock is refused before any AWS call.
+    expect(run.error?.name, run.stderr).toBe('InvalidEventError');
+    expect(run.error?.message).toMatch(
+      /^"time": the slot 2999-01-01T00:00:00.000Z is \d+ minutes ahead of the clock/,
+    );
   });
 });
 

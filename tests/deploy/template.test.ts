@@ -12,15 +12,19 @@ import {
   alarmWindowSeconds,
   buildDeployment,
   type CfnResource,
+  DELIVERY_RETRY,
   DeployConfigError,
   type DeployInput,
   iamStatements,
   LOGICAL_IDS,
   METRICS,
   policyLogicalId,
+  SCHEDULER_IDS,
 } from '../../deploy/template.js';
+import { parseBackupEvent } from '../../functions/backup/event.js';
 import { logger, metrics, runScheduledBackup } from '../../functions/backup/handler.js';
 import { AWS_CALLS, type DeclaredCall } from '../../shared/aws/permissions.js';
+import { snapshotIdFor } from '../../shared/planning/naming.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 import { mockedAws, policy, TABLE, TOPIC_ARN } from '../support/fakes.js';
 import { arnText } from './cfn.js';
@@ -146,6 +150,179 @@ describe('schedule rules', () => {
     const second = policy({ name: 'a1b', snapshot: { prefix: 'a1b', tags: {}, copyClusterTags: false } });
 
     expect(() => buildDeployment(input([first, second]))).toThrow(DeployConfigError);
+  });
+});
+
+describe('schedules in a time zone (EventBridge Scheduler)', () => {
+  const berlin = policy({
+    name: 'nightly-berlin',
+    description: 'After the nightly batch, Frankfurt time',
+    schedule: 'cron(30 2 * * ? *)',
+    timezone: 'Europe/Berlin',
+    regions: ['eu-central-1'],
+    snapshot: { prefix: 'berlin', tags: {}, copyClusterTags: false },
+  });
+  const pausedBerlin = policy({
+    name: 'paused-berlin',
+    enabled: false,
+    timezone: 'Europe/Berlin',
+    snapshot: { prefix: 'paused-berlin', tags: {}, copyClusterTags: false },
+  });
+  /** The scheduled-time Scheduler puts into the input, and the rule's event time, for one instant. */
+  const DUE = '2026-03-30T00:30:00Z';
+
+  it('deploys a zoned policy as a schedule in its zone, in the stack’s group, with the rules’ retries and dead-letter queue', () => {
+    const { Resources } = buildDeployment(input([berlin])).resources;
+
+    expect(Resources.NightlyBerlinSchedule).toEqual({
+      Type: 'AWS::Scheduler::Schedule',
+      Properties: {
+        Name: 'docdb-backup-prod.nightly-berlin',
+        GroupName: { Ref: SCHEDULER_IDS.group },
+        Description: 'After the nightly batch, Frankfurt time',
+        ScheduleExpression: 'cron(30 2 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [LOGICAL_IDS.function, 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [SCHEDULER_IDS.role, 'Arn'] },
+          Input: '{"policy": "nightly-berlin", "time": "<aws.scheduler.scheduled-time>"}',
+          RetryPolicy: { MaximumEventAgeInSeconds: 3_600, MaximumRetryAttempts: 20 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [LOGICAL_IDS.deadLetterQueue, 'Arn'] } },
+        },
+      },
+    });
+    expect(Resources[SCHEDULER_IDS.group]).toEqual({
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: 'docdb-backup-prod' },
+    });
+  });
+
+  it('retries a schedule’s delivery exactly as long and as often as a rule’s', () => {
+    const { Resources } = buildDeployment(input([nightly, berlin])).resources;
+    const rule = (Resources.NightlyProdScheduleRule!.Properties.Targets as { RetryPolicy: unknown }[])[0]!;
+    const schedule = Resources.NightlyBerlinSchedule!.Properties.Target as { RetryPolicy: unknown };
+
+    expect(schedule.RetryPolicy).toEqual(rule.RetryPolicy);
+    expect(rule.RetryPolicy).toEqual(DELIVERY_RETRY);
+  });
+
+  it('keeps UTC policies on their EventBridge rules, and gives a zoned policy neither rule nor Lambda permission', () => {
+    const { Resources } = buildDeployment(input([nightly, berlin, weekly])).resources;
+
+    expect(ofType(Resources, 'AWS::Events::Rule').map(([id]) => id)).toEqual([
+      'NightlyProdScheduleRule',
+      'WeeklyStagingScheduleRule',
+    ]);
+    expect(ofType(Resources, 'AWS::Lambda::Permission').map(([, p]) => p.Properties.SourceArn)).toEqual([
+      { 'Fn::GetAtt': ['NightlyProdScheduleRule', 'Arn'] },
+      { 'Fn::GetAtt': ['WeeklyStagingScheduleRule', 'Arn'] },
+    ]);
+    expect(ofType(Resources, 'AWS::Scheduler::Schedule').map(([id]) => id)).toEqual([
+      'NightlyBerlinSchedule',
+    ]);
+  });
+
+  it('adds no schedule group and no Scheduler role to a stack without zoned policies', () => {
+    const { Resources } = buildDeployment(input([nightly, weekly])).resources;
+
+    expect(Resources[SCHEDULER_IDS.group]).toBeUndefined();
+    expect(Resources[SCHEDULER_IDS.role]).toBeUndefined();
+    expect(ofType(Resources, 'AWS::Scheduler::Schedule')).toEqual([]);
+  });
+
+  it('lets EventBridge Scheduler of this account only assume a role that may invoke only this function', () => {
+    const role = buildDeployment(input([berlin])).resources.Resources[SCHEDULER_IDS.role]!;
+
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    expect(statements).toEqual([
+      {
+        Sid: 'InvokeBackupFunction',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [LOGICAL_IDS.function, 'Arn'] },
+      },
+      {
+        Sid: 'DeadLetters',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [LOGICAL_IDS.deadLetterQueue, 'Arn'] },
+      },
+    ]);
+  });
+
+  it('keeps a disabled zoned policy’s schedule, DISABLED, without an alarm', () => {
+    const { Resources } = buildDeployment(input([pausedBerlin])).resources;
+
+    expect(Resources.PausedBerlinSchedule!.Properties.State).toBe('DISABLED');
+    expect(Resources.PausedBerlinNoSnapshotAlarm).toBeUndefined();
+  });
+
+  it('sends the handler the same policy and UTC slot as a rule would for that instant: same snapshot ids', () => {
+    const { timezone: _zone, ...inUtc } = berlin;
+    const zoned = buildDeployment(input([berlin])).resources.Resources;
+    const ruled = buildDeployment(input([inUtc])).resources.Resources;
+    const scheduleInput = (zoned.NightlyBerlinSchedule!.Properties.Target as { Input: string }).Input;
+    const ruleTemplate = (
+      ruled.NightlyBerlinScheduleRule!.Properties.Targets as { InputTransformer: { InputTemplate: string } }[]
+    )[0]!.InputTransformer.InputTemplate;
+    const clock = new Date('2026-03-30T00:30:20Z');
+
+    const fromSchedule = parseBackupEvent(
+      JSON.parse(scheduleInput.replace('<aws.scheduler.scheduled-time>', DUE)),
+      ['nightly-berlin'],
+      clock,
+    );
+    const fromRule = parseBackupEvent(
+      JSON.parse(ruleTemplate.replace('<time>', JSON.stringify(DUE))),
+      ['nightly-berlin'],
+      clock,
+    );
+
+    expect(fromSchedule).toEqual({ policy: 'nightly-berlin', slot: new Date(DUE) });
+    expect(fromSchedule).toEqual(fromRule);
+    expect(snapshotIdFor('berlin', 'orders', fromSchedule.slot)).toBe('berlin-orders-20260330-0030');
+  });
+
+  it('watches the real longest gap: 47 hours when a spring-forward day skips a nightly 02:30', () => {
+    const { Resources } = buildDeployment(input([berlin])).resources;
+    const alarm = Resources.NightlyBerlinNoSnapshotAlarm!.Properties;
+    const [, created] = alarm.Metrics as { MetricStat: { Period: number } }[];
+
+    expect(created!.MetricStat.Period).toBe(alarmWindowSeconds(47 * 3_600));
+    expect(alarm.AlarmDescription).toContain('(cron(30 2 * * ? *) in Europe/Berlin)');
+    expect(alarm.AlarmDescription).toContain('in the last 2 day(s)');
+  });
+
+  it('watches a nightly run at an existing local time over 25 hours (the fall-back night) plus grace', () => {
+    const four = policy({ ...berlin, schedule: 'cron(0 4 * * ? *)' });
+    const alarm = buildDeployment(input([four])).resources.Resources.NightlyBerlinNoSnapshotAlarm!.Properties;
+    const [, created] = alarm.Metrics as { MetricStat: { Period: number } }[];
+
+    expect(created!.MetricStat.Period).toBe(alarmWindowSeconds(25 * 3_600));
+  });
+
+  it('refuses a schedule name longer than EventBridge Scheduler allows, naming the policy', () => {
+    const long = policy({ ...berlin, name: 'a-policy-name-that-is-quite-long-indeed' });
+
+    expect(() => buildDeployment(input([long], { stage: 'feature-branch-42' }))).toThrow(
+      /the schedule EventBridge Scheduler schedule of policy "a-policy-name-that-is-quite-long-indeed"/,
+    );
   });
 });
 
@@ -303,7 +480,6 @@ describe('IAM statements from the declared calls', () => {
         'dynamodb:PutItem',
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
       ],
       Resource: [{ 'Fn::GetAtt': [LOGICAL_IDS.resultsTable, 'Arn'] }],
     });

@@ -1,9 +1,19 @@
 /**
- * `docdb-backup plan [--policy P] [--at TIME] [--json]`: per policy the next three scheduled times, and
- * (with AWS credentials) per Region what the next run would do: the clusters it selects now with the
- * snapshot ids it would create, and what it would skip or fail, and why. Read-only.
+ * `docdb-backup plan [--policy P] [--at TIME] [--json]`: per policy the next three scheduled times (in the
+ * policy's time zone and in UTC, with the daylight-saving changes among them and what EventBridge Scheduler
+ * does then), and (with AWS credentials) per Region what the next run would do: the clusters it selects
+ * now with the snapshot ids it would create, and what it would skip or fail, and why. Read-only.
  */
-import { nextScheduledTimes, type ResolvedPolicy } from '../../policy/index.js';
+import {
+  type DaylightSavingChange,
+  daylightSavingChanges,
+  formatLocal,
+  formatOffset,
+  nextScheduledTimes,
+  type ResolvedPolicy,
+  type Schedule,
+  scheduleOf,
+} from '../../policy/index.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { EXIT } from '../errors.js';
@@ -17,10 +27,11 @@ import { formatUtc, parseTimeFlag } from '../time.js';
 const HELP = `Usage: docdb-backup plan [--policy P] [--at TIME] [--file F] [--offline] [--json]
 
 Shows what the scheduled runs will do, changing nothing. Per policy: the next three scheduled
-times (UTC, from its EventBridge schedule) and, when AWS credentials are found, per Region the
-clusters the next run would snapshot (with the snapshot ids) and those it would skip or fail, and
-why: excluded, stopped or unavailable, explicit identifier not found, another engine with
-matching tags.
+times (UTC; for a policy with a timezone also in that zone, with any daylight-saving change among
+them: a local time that does not exist that day is skipped, one that happens twice runs once) and,
+when AWS credentials are found, per Region the clusters the next run would snapshot (with the
+snapshot ids) and those it would skip or fail, and why: excluded, stopped or unavailable, explicit
+identifier not found, another engine with matching tags.
 
 Options:
   --policy P    only this policy (default: every policy in the file)
@@ -40,13 +51,32 @@ policy file, unknown policy).`;
 /** How many scheduled times each policy lists. */
 export const NEXT_RUNS = 3;
 
+/** A daylight-saving change among the next runs, as `plan --json` shows it. */
+export interface PlannedOffsetChange {
+  /** The first instant of the new offset (ISO-8601, UTC). */
+  at: string;
+  /** The zone's offset before and after, `+01:00`. */
+  offsetBefore: string;
+  offsetAfter: string;
+  /** Local fire times (`yyyy-mm-ddThh:mm`) that do not exist that day: EventBridge Scheduler skips them. */
+  skipped: string[];
+  /** Local fire times the clocks show twice: EventBridge Scheduler runs each once. */
+  repeated: string[];
+}
+
 export interface PolicyPlan {
   name: string;
   enabled: boolean;
   schedule: string;
+  /** The IANA zone the schedule is read in; null: UTC. */
+  timezone: string | null;
   regions: string[];
   /** The next scheduled times at or after the reference time (ISO-8601, UTC). */
   nextRuns: string[];
+  /** The same times on the zone's clock with its offset (`2026-03-30T02:30+02:00`); null without a zone. */
+  nextRunsLocal: string[] | null;
+  /** Offset changes of the zone from the reference time to the last of `nextRuns`. */
+  daylightSaving: PlannedOffsetChange[];
   /** The slot the clusters were planned for (the first of `nextRuns`), null when none. */
   slot: string | null;
   /** Null when AWS was not read (offline, no credentials, or no next run). */
@@ -58,8 +88,67 @@ export interface PolicyPlan {
  * The next `count` scheduled times at or after `at` (a time equal to `at` counts).
  * Example: `nextRunsFrom('cron(0 3 * * ? *)', new Date('2026-11-28T03:00Z'), 1)` → `[2026-11-28T03:00Z]`
  */
-export function nextRunsFrom(schedule: string, at: Date, count: number): Date[] {
+export function nextRunsFrom(schedule: string | Schedule, at: Date, count: number): Date[] {
   return nextScheduledTimes(schedule, new Date(at.getTime() - 1), count);
+}
+
+/**
+ * The daylight-saving changes from `at` to the last of `runs`, for the plan.
+ * Example: `offsetChangesAmong(scheduleOf(berlinNightly), at, runs)[0].skipped` → `['2026-03-29T02:30']`
+ */
+export function offsetChangesAmong(
+  schedule: Schedule,
+  at: Date,
+  runs: readonly Date[],
+): PlannedOffsetChange[] {
+  const last = runs.at(-1);
+  if (!last) return [];
+  return daylightSavingChanges(schedule, at, last).map((change: DaylightSavingChange) => ({
+    at: change.at.toISOString(),
+    offsetBefore: formatOffset(change.offsetBefore),
+    offsetAfter: formatOffset(change.offsetAfter),
+    skipped: change.skipped,
+    repeated: change.repeated,
+  }));
+}
+
+/** `2026-03-30T02:30+02:00` → `2026-03-30 02:30 +02:00`. */
+function localText(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} ${iso.slice(16)}`;
+}
+
+/** `+01:00` → 60. */
+function offsetValue(offset: string): number {
+  const [hours = 0, minutes = 0] = offset.slice(1).split(':').map(Number);
+  return (offset.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/**
+ * What one offset change means for the runs, as a plan line (without its label).
+ * Example: `offsetChangeText(change)` → `'2026-03-29: the clocks go forward from 02:00 to 03:00 (UTC+01:00 to UTC+02:00): 02:30 does not exist that day, EventBridge Scheduler skips that run'`
+ */
+export function offsetChangeText(change: PlannedOffsetChange): string {
+  const at = new Date(change.at).getTime();
+  const before = offsetValue(change.offsetBefore);
+  const after = offsetValue(change.offsetAfter);
+  const clock = (offset: number) => new Date(at + offset * 60_000).toISOString();
+  const base =
+    `${clock(before).slice(0, 10)}: the clocks go ${after > before ? 'forward' : 'back'} from ` +
+    `${clock(before).slice(11, 16)} to ${clock(after).slice(11, 16)} (UTC${change.offsetBefore} to UTC${change.offsetAfter})`;
+  const times = (list: string[]) => list.map((t) => t.slice(11)).join(', ');
+  if (change.skipped.length > 0) {
+    const one = change.skipped.length === 1;
+    return `${base}: ${times(change.skipped)} ${one ? 'does' : 'do'} not exist that day, EventBridge Scheduler skips ${one ? 'that run' : 'those runs'}`;
+  }
+  if (change.repeated.length > 0) {
+    const one = change.repeated.length === 1;
+    return (
+      `${base}: ${times(change.repeated)} ${one ? 'happens' : 'happen'} twice (UTC${change.offsetBefore}, then ` +
+      `UTC${change.offsetAfter}), EventBridge Scheduler runs ${one ? 'it' : 'each'} once (which of the two it ` +
+      'does not document; shown here at the first)'
+    );
+  }
+  return `${base}; no run falls into the change`;
 }
 
 /** The coloured action word of a plan line. */
@@ -98,11 +187,27 @@ export function countsLine(counts: Record<PlanAction, number>, deletions = 0): s
 export function renderPolicyPlan(plan: PolicyPlan, style: Style, awsNote: string | undefined): string[] {
   const disabled = plan.enabled
     ? ''
-    : `  ${style.yellow('disabled')} (enabled: false): its rule does not fire`;
-  const lines = [`${style.bold(plan.name)}  ${plan.schedule}  ${plan.regions.join(', ')}${disabled}`];
-  lines.push(
-    `  next runs (UTC)  ${plan.nextRuns.length ? plan.nextRuns.map((t) => formatUtc(new Date(t))).join('  ') : 'none: the schedule never fires again'}`,
-  );
+    : `  ${style.yellow('disabled')} (enabled: false): its ${plan.timezone ? 'schedule' : 'rule'} does not fire`;
+  const zone = plan.timezone ? `  ${plan.timezone}` : '';
+  const lines = [`${style.bold(plan.name)}  ${plan.schedule}${zone}  ${plan.regions.join(', ')}${disabled}`];
+  const none = 'none: the schedule never fires again';
+  const utcLabel = 'next runs (UTC)';
+  if (plan.timezone && plan.nextRunsLocal) {
+    const localLabel = `next runs (${plan.timezone})`;
+    const width = Math.max(localLabel.length, utcLabel.length);
+    lines.push(
+      `  ${localLabel.padEnd(width)}  ${plan.nextRunsLocal.length ? plan.nextRunsLocal.map(localText).join('  ') : none}`,
+    );
+    lines.push(
+      `  ${utcLabel.padEnd(width)}  ${plan.nextRuns.length ? plan.nextRuns.map((t) => formatUtc(new Date(t))).join('  ') : none}`,
+    );
+    for (const change of plan.daylightSaving)
+      lines.push(`  ${style.yellow('daylight saving')}  ${offsetChangeText(change)}`);
+  } else {
+    lines.push(
+      `  ${utcLabel}  ${plan.nextRuns.length ? plan.nextRuns.map((t) => formatUtc(new Date(t))).join('  ') : none}`,
+    );
+  }
   if (plan.clusters && plan.slot) {
     lines.push(`  the run at ${formatUtc(new Date(plan.slot))} would:`);
     lines.push(
@@ -183,8 +288,10 @@ async function planPolicy(
   ctx: CommandContext,
   readAws: boolean,
 ): Promise<PolicyPlan> {
-  const nextRuns = nextRunsFrom(policy.schedule, at, NEXT_RUNS);
+  const schedule = scheduleOf(policy);
+  const nextRuns = nextRunsFrom(schedule, at, NEXT_RUNS);
   const slot = nextRuns[0];
+  const zone = policy.timezone;
   const clusters =
     readAws && slot
       ? await inspectPolicy({ docdb: ctx.aws().docdb, log: ctx.log, concurrency: 10 }, policy, slot)
@@ -193,8 +300,11 @@ async function planPolicy(
     name: policy.name,
     enabled: policy.enabled,
     schedule: policy.schedule,
+    timezone: zone ?? null,
     regions: policy.regions,
     nextRuns: nextRuns.map((t) => t.toISOString()),
+    nextRunsLocal: zone ? nextRuns.map((t) => formatLocal(zone, t)) : null,
+    daylightSaving: offsetChangesAmong(schedule, at, nextRuns),
     slot: slot?.toISOString() ?? null,
     clusters,
     counts: clusters ? countActions(clusters) : null,

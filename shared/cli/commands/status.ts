@@ -8,7 +8,7 @@ import type { ManualSnapshot } from '../../backup/ports.js';
 import { planRegion, type RegionPlan } from '../../backup/select.js';
 import { hasSnapshotIdShape } from '../../planning/naming.js';
 import { ownershipOf } from '../../planning/ownership.js';
-import { longestIntervalSeconds, type ResolvedPolicy } from '../../policy/index.js';
+import { longestIntervalSeconds, type ResolvedPolicy, scheduleOf } from '../../policy/index.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
 import { regionOfArn, requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
@@ -352,7 +352,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   const statuses: PolicyStatus[] = [];
   const rows: ClusterStatus[] = [];
   for (const policy of policies) {
-    const longest = longestIntervalSeconds(policy.schedule, now);
+    const longest = longestIntervalSeconds(scheduleOf(policy), now);
     const limit = overdueAfterSeconds(longest);
     const checked = policy.enabled || named !== undefined;
     statuses.push({

@@ -179,6 +179,24 @@ describe('docdb-backup status', () => {
     ]);
   });
 
+  it('allows the real gap of a policy in a time zone: a nightly 02:30 in Berlin skips a night each spring', async () => {
+    const zoned = writePolicies(
+      world,
+      POLICIES.replace(
+        '    schedule: cron(0 3 * * ? *)\n',
+        '    schedule: cron(30 2 * * ? *)\n    timezone: Europe/Berlin\n',
+      ),
+      'zoned.yml',
+    );
+
+    const out = await cli(world, ['status', '--file', zoned, '--policy', 'nightly', '--at', NOW, '--json']);
+
+    // 47 hours (2027-03-27 to 2027-03-29) plus a quarter: 58 h 45 m, where UTC's 24 hours give 30 h.
+    expect(JSON.parse(out.stdout).policies).toMatchObject([
+      { name: 'nightly', overdueAfterSeconds: 211_500 },
+    ]);
+  });
+
   it('still answers without RESULTS_TABLE, and says the last results are missing', async () => {
     const out = await cli(world, ['status', '--file', file, '--policy', 'nightly', '--at', NOW], {
       env: { RESULTS_TABLE: undefined },

@@ -93,7 +93,7 @@ describe('times', () => {
 
   it('refuses a time without a zone rather than guessing, and nonsense', () => {
     expect(() => parseTimeFlag('2026-11-28T03:00', '--at', NOW)).toThrow(
-      '--at needs a time zone: write 2026-11-28T03:00Z for UTC (schedules are in UTC), found "2026-11-28T03:00"',
+      '--at needs a time zone: write 2026-11-28T03:00Z for UTC, or its offset such as 2026-11-28T03:00+01:00, found "2026-11-28T03:00"',
     );
     expect(() => parseTimeFlag('tomorrow', '--at', NOW)).toThrow(
       '--at expects an ISO-8601 time on a real calendar day such as 2026-11-28T03:00Z (or "now"), found "tomorrow"',

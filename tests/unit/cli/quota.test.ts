@@ -65,6 +65,39 @@ describe('quotaUse over a whole file', () => {
   });
 });
 
+describe('quota estimates in a time zone', () => {
+  // Europe/Berlin skips 02:30 on 2026-03-29 (spring forward): EventBridge Scheduler does not run that day.
+  const berlin = policy({ schedule: 'cron(30 2 * * ? *)', timezone: 'Europe/Berlin' });
+  const utc = policy({ schedule: 'cron(30 2 * * ? *)' });
+
+  it('counts the runs Scheduler makes: a nightly 02:30 in Berlin runs 364 times in 2026, not 365', () => {
+    expect(quotaUse(berlin, NOW)).toEqual({ kind: 'unbounded', perYear: 364, capped: false });
+    expect(quotaUse(utc, NOW)).toEqual({ kind: 'unbounded', perYear: 365, capped: false });
+  });
+
+  it('never shares an estimate between the same schedule in different zones', () => {
+    const estimates: QuotaUseCache = new Map();
+
+    expect([quotaUse(utc, NOW, estimates), quotaUse(berlin, NOW, estimates)]).toEqual([
+      quotaUse(utc, NOW),
+      quotaUse(berlin, NOW),
+    ]);
+    expect(estimates.size).toBe(2);
+  });
+
+  it('says when the quota fills by the real fire times: a day later after the skipped night', () => {
+    expect(quotaWarning(utc, NOW)).toMatch(/fills the 100-snapshot quota of us-east-1 in 99 days/);
+    expect(quotaWarning(berlin, NOW)).toMatch(/fills the 100-snapshot quota of us-east-1 in 100 days/);
+  });
+
+  it('holds the same steady state with retention as the rules keep it', () => {
+    expect(quotaUse({ ...berlin, retention: { keepLast: 7 } }, NOW)).toEqual({
+      kind: 'steady',
+      perCluster: 7,
+    });
+  });
+});
+
 describe('quotaGroups', () => {
   it("groups the policy's Regions by their quota, smallest first", () => {
     const p = policy({

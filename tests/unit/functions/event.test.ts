@@ -31,6 +31,58 @@ describe('backup event', () => {
     });
   });
 
+  it('reads the input a generated EventBridge Scheduler schedule sends, its scheduled time as the slot', () => {
+    // Scheduler replaces <aws.scheduler.scheduled-time> with the due time, e.g. 2026-03-30T00:30:00Z.
+    const input = '{"policy": "nightly", "time": "<aws.scheduler.scheduled-time>"}';
+    const event = JSON.parse(input.replace('<aws.scheduler.scheduled-time>', '2026-11-28T03:00:00Z'));
+
+    expect(parseBackupEvent(event, known, now)).toEqual({
+      policy: 'nightly',
+      slot: new Date('2026-11-28T03:00:00Z'),
+    });
+  });
+
+  it('reads the raw event EventBridge Scheduler sends without an input, the policy from the schedule name', () => {
+    const event = {
+      version: '0',
+      id: '37666ae6-48cf-4285-b4c6-a3320b38824a',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.scheduler',
+      account: '123456789012',
+      time: '2026-11-28T03:00:00Z',
+      region: 'eu-central-1',
+      resources: [
+        'arn:aws:scheduler:eu-central-1:123456789012:schedule/docdb-backup-prod/docdb-backup-prod.nightly-prod',
+      ],
+      detail: '{}',
+    };
+
+    expect(parseBackupEvent(event, known, now)).toEqual({
+      policy: 'nightly-prod',
+      slot: new Date('2026-11-28T03:00:00Z'),
+    });
+  });
+
+  it('refuses a raw Scheduler event whose schedule names no known policy, or whose slot is ahead of the clock', () => {
+    const base = {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.scheduler',
+      time: '2026-11-28T03:00:00Z',
+      resources: ['arn:aws:scheduler:eu-central-1:123456789012:schedule/default/backups'],
+      detail: '{}',
+    };
+    const ahead = {
+      ...base,
+      time: '2026-11-28T04:00:00Z',
+      resources: ['arn:aws:scheduler:eu-central-1:123456789012:schedule/default/weekly'],
+    };
+
+    expect(() => parseBackupEvent(base, known, now)).toThrow(
+      /^the schedule "arn:aws:scheduler:eu-central-1:123456789012:schedule\/default\/backups" does not name a known policy/,
+    );
+    expect(() => parseBackupEvent(ahead, known, now)).toThrow(/59 minutes ahead of the clock/);
+  });
+
   it('prefers the longest policy name a rule name ends with', () => {
     expect(policyFromRule('arn:aws:events:us-east-1:1:rule/stack-nightly-prod', known)).toBe('nightly-prod');
     expect(policyFromRule('arn:aws:events:us-east-1:1:rule/stack-other', known)).toBeUndefined();
@@ -47,7 +99,10 @@ describe('backup event', () => {
     [{ policy: 'nightly' }, /"time" must be an ISO-8601 time/],
     [{ policy: 'nightly', time: '2026-11-28 03:00' }, /found "2026-11-28 03:00"/],
     [{ policy: 'nightly', time: '2026-11-28T03:00:00' }, /with a zone/],
-    [{ 'detail-type': 'Scheduled Event', time: '2026-11-28T03:00:00Z', resources: [] }, /names no rule/],
+    [
+      { 'detail-type': 'Scheduled Event', time: '2026-11-28T03:00:00Z', resources: [] },
+      /names no rule or schedule/,
+    ],
   ])('rejects %j with a clear error', (event, message) => {
     expect(() => parseBackupEvent(event, known, now)).toThrow(InvalidEventError);
     expect(() => parseBackupEvent(event, known, now)).toThrow(message);

@@ -2,7 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadPolicyFile, nextScheduledTimes, validatePolicyFile } from '../../../shared/policy/index.js';
+import {
+  loadPolicyFile,
+  nextScheduledTimes,
+  scheduleOf,
+  validatePolicyFile,
+} from '../../../shared/policy/index.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../config/policies.yml', import.meta.url));
 
@@ -67,7 +72,7 @@ describe('example config/policies.yml', () => {
     const policies = await loadPolicyFile(EXAMPLE);
     const next = (name: string, count: number) =>
       nextScheduledTimes(
-        policies.find((p) => p.name === name)!.schedule,
+        scheduleOf(policies.find((p) => p.name === name)!),
         new Date('2025-05-30T00:00:00Z'),
         count,
       ).map((d) => d.toISOString().slice(0, 16));
@@ -79,6 +84,14 @@ describe('example config/policies.yml', () => {
       '2025-05-30T18:15',
     ]);
     expect(next('weekly-staging', 1)).toEqual(['2025-06-01T04:30']);
-    expect(next('month-end-finance', 2)).toEqual(['2025-05-30T22:00', '2025-06-30T22:00']);
+    // 22:00 in Frankfurt: 20:00 UTC in summer (CEST), 21:00 UTC in winter (CET).
+    expect(next('month-end-finance', 2)).toEqual(['2025-05-30T20:00', '2025-06-30T20:00']);
+    expect(
+      nextScheduledTimes(
+        scheduleOf(policies.find((p) => p.name === 'month-end-finance')!),
+        new Date('2025-11-01T00:00:00Z'),
+        1,
+      ).map((d) => d.toISOString().slice(0, 16)),
+    ).toEqual(['2025-11-28T21:00']);
   });
 });
