@@ -2,6 +2,8 @@
  * DocumentDB through the AWS SDK v3: implements the engine's DocdbPort and translates the SDK's faults
  * (by exported class) into the engine's errors.
  */
+
+import { setTimeout } from 'node:timers/promises';
 import {
   CreateDBClusterSnapshotCommand,
   DBClusterNotFoundFault,
@@ -10,12 +12,13 @@ import {
   DBClusterSnapshotNotFoundFault,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
+  type DescribeDBClusterSnapshotsCommandOutput,
+  DescribeDBClustersCommand,
+  type DescribeDBClustersCommandOutput,
   type DocDBClient,
   InvalidDBClusterSnapshotStateFault,
   InvalidDBClusterStateFault,
   ListTagsForResourceCommand,
-  paginateDescribeDBClusterSnapshots,
-  paginateDescribeDBClusters,
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-docdb';
 import {
@@ -25,6 +28,7 @@ import {
   SnapshotGoneError,
   SnapshotQuotaExceededError,
 } from '../backup/errors.js';
+import { THROTTLING_ERRORS } from '../backup/failures.js';
 import type {
   AnyEngineCluster,
   ClusterInventory,
@@ -36,6 +40,8 @@ import type {
 import type { ClusterInfo, Tag } from '../planning/index.js';
 
 const PAGE_SIZE = 100;
+/** Without an abort signal (the CLI's lookups), a listing gives up after this many throttles of one page. */
+const PAGE_THROTTLES_WITHOUT_SIGNAL = 8;
 
 function translate(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
@@ -55,11 +61,12 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
 
   async listClusters(region: string, signal?: AbortSignal): Promise<ClusterInfo[]> {
     const clusters: ClusterInfo[] = [];
-    const pages = paginateDescribeDBClusters(
-      { client: this.clientFor(region), pageSize: PAGE_SIZE },
-      { Filters: [{ Name: 'engine', Values: ['docdb'] }] },
-    );
-    for await (const page of pages) {
+    const filter = { Filters: [{ Name: 'engine', Values: ['docdb'] }] };
+    for await (const page of this.pages<DescribeDBClustersCommandOutput>(
+      region,
+      (Marker) => new DescribeDBClustersCommand({ ...filter, Marker, MaxRecords: PAGE_SIZE }),
+      signal,
+    )) {
       for (const cluster of page.DBClusters ?? []) {
         // The filter is the contract, but never snapshot another engine's cluster if it ever slips through.
         if (cluster.Engine !== 'docdb' || !cluster.DBClusterIdentifier || !cluster.DBClusterArn) continue;
@@ -69,7 +76,6 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
           status: cluster.Status ?? 'unknown',
         });
       }
-      if (signal?.aborted) throw signal.reason;
     }
     return clusters;
   }
@@ -77,8 +83,11 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   /** For the operator CLI: every cluster of any engine (no `engine` filter), to explain what is not backed up. */
   async listClustersOfAnyEngine(region: string, signal?: AbortSignal): Promise<AnyEngineCluster[]> {
     const clusters: AnyEngineCluster[] = [];
-    const pages = paginateDescribeDBClusters({ client: this.clientFor(region), pageSize: PAGE_SIZE }, {});
-    for await (const page of pages) {
+    for await (const page of this.pages<DescribeDBClustersCommandOutput>(
+      region,
+      (Marker) => new DescribeDBClustersCommand({ Marker, MaxRecords: PAGE_SIZE }),
+      signal,
+    )) {
       for (const cluster of page.DBClusters ?? []) {
         if (!cluster.DBClusterIdentifier || !cluster.DBClusterArn) continue;
         clusters.push({
@@ -88,7 +97,6 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
           engine: cluster.Engine ?? 'unknown',
         });
       }
-      if (signal?.aborted) throw signal.reason;
     }
     return clusters;
   }
@@ -196,11 +204,9 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
     signal?: AbortSignal,
   ): Promise<ManualSnapshot[]> {
     const snapshots: ManualSnapshot[] = [];
-    const pages = paginateDescribeDBClusterSnapshots(
-      { client: this.clientFor(region), pageSize: PAGE_SIZE },
-      filter,
-    );
-    for await (const page of pages) {
+    const command = (Marker?: string) =>
+      new DescribeDBClusterSnapshotsCommand({ ...filter, Marker, MaxRecords: PAGE_SIZE });
+    for await (const page of this.pages<DescribeDBClusterSnapshotsCommandOutput>(region, command, signal)) {
       for (const s of page.DBClusterSnapshots ?? []) {
         snapshots.push({
           snapshotId: s.DBClusterSnapshotIdentifier ?? '',
@@ -210,8 +216,40 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
           createdAt: s.SnapshotCreateTime,
         });
       }
-      if (signal?.aborted) throw signal.reason;
     }
     return snapshots;
+  }
+
+  /**
+   * Every page of a listing, each request carrying the abort signal. A throttled page is asked for again
+   * (full jitter, growing) from the same marker, not from the first page: a listing longer than AWS's
+   * burst still finishes when its pages are spaced. Gives up when the signal fires (or after
+   * PAGE_THROTTLES_WITHOUT_SIGNAL throttles of one page without one).
+   */
+  private async *pages<Out extends { Marker?: string }>(
+    region: string,
+    command: (marker: string | undefined) => { readonly input: object },
+    signal?: AbortSignal,
+  ): AsyncGenerator<Out> {
+    let marker: string | undefined;
+    do {
+      let page: Out | undefined;
+      for (let throttles = 0; page === undefined; ) {
+        try {
+          const out = (await this.clientFor(region).send(command(marker) as never, {
+            abortSignal: signal,
+          })) as unknown as Out | undefined;
+          page = out ?? ({} as Out); // an empty answer is an empty last page
+        } catch (error) {
+          if (!(error instanceof Error && THROTTLING_ERRORS.has(error.name))) throw error;
+          throttles++;
+          if (!signal && throttles >= PAGE_THROTTLES_WITHOUT_SIGNAL) throw error;
+          const ceiling = Math.min(5_000, 250 * 2 ** (throttles - 1));
+          await setTimeout(Math.floor(Math.random() * ceiling), undefined, { signal });
+        }
+      }
+      yield page;
+      marker = page.Marker;
+    } while (marker);
   }
 }

@@ -6,15 +6,15 @@
  * cluster" is one Query); retention deletions: pk = `<region>#<cluster>#deletions`,
  * sk = `<scheduledAt>#<policy>#<snapshotId>` (written as they happen, never downgraded from `deleted`);
  * notices: pk = `notice#<policy>`, sk = `<scheduledAt>#<region>`; alert claims: pk = `alert#<policy>`,
- * sk = `<scheduledAt>`, `state` = `pending` (with `token` and `leaseUntil`) or `sent` (items written
- * before claims had a state count as sent).
+ * sk = `<scheduledAt>`, `state` = `pending` (with `token`, `leaseUntil` and the claim's `rank`) or `idle`,
+ * and `sentRank`: the highest severity sent for the slot (1 warning, 2 error, 3 critical). Markers written
+ * before claims had a state (`alertedAt`) count as sent.
  */
 import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -23,16 +23,23 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { inPool } from '../backup/pool.js';
 import type {
+  Alert,
   AlertClaim,
   Clock,
   ClusterResult,
-  DeletionResult,
+  DeletionRecord,
   ResultStore,
   RunNotice,
   RunSummary,
 } from '../backup/ports.js';
 
 const BATCH_SIZE = 25;
+/** A page of a higher severity may follow one already sent for the slot (a retry found worse). */
+const SEVERITY_RANK: Record<Alert['severity'], number> = { warning: 1, error: 2, critical: 3 };
+
+function alertKey(policy: string, scheduledAt: string): Record<string, AttributeValue> {
+  return { pk: { S: `alert#${policy}` }, sk: { S: scheduledAt } };
+}
 const MAX_BATCH_ROUNDS = 6;
 /** BatchWriteItem calls in flight at once. */
 export const BATCHES_IN_FLIGHT = 8;
@@ -94,7 +101,7 @@ export function noticeItem(
 /** The table's item for one snapshot deleted (or not) by retention. */
 export function deletionItem(
   summary: { policy: string; scheduledAt: string },
-  deletion: DeletionResult,
+  deletion: DeletionRecord,
   recordedAt: number,
   expiresAt: number,
 ): Record<string, AttributeValue> {
@@ -152,7 +159,7 @@ export class DynamoResultStore implements ResultStore {
 
   async recordDeletion(
     run: { policy: string; scheduledAt: string },
-    deletion: DeletionResult,
+    deletion: DeletionRecord,
     signal?: AbortSignal,
   ): Promise<void> {
     const now = this.options.clock.now();
@@ -193,81 +200,121 @@ export class DynamoResultStore implements ResultStore {
     policy: string,
     scheduledAt: string,
     leaseUntil: number,
-    signal?: AbortSignal,
-    attempt = 0,
+    options: { severity?: Alert['severity']; signal?: AbortSignal } = {},
   ): Promise<AlertClaim> {
+    const rank = SEVERITY_RANK[options.severity ?? 'warning'];
+    for (let attempt = 0; ; attempt++) {
+      const claimed = await this.tryClaim(policy, scheduledAt, leaseUntil, rank, options.signal);
+      if (claimed) return claimed;
+      const item = (
+        await this.client.send(
+          new GetItemCommand({
+            TableName: this.table,
+            Key: alertKey(policy, scheduledAt),
+            ConsistentRead: true,
+          }),
+          { abortSignal: options.signal },
+        )
+      ).Item;
+      // Markers written before claims had a state, and pages of this severity or higher, count as sent.
+      if (item?.alertedAt || Number(item?.sentRank?.N ?? 0) >= rank) return { state: 'sent' };
+      const until = Number(item?.leaseUntil?.N ?? 0);
+      if (item?.state?.S === 'pending' && until >= this.options.clock.now())
+        return { state: 'in-progress', until };
+      // Released or expired between the two calls: claim again once; after that the caller pages anyway.
+      if (attempt > 0) throw new Error(`the alert claim of ${policy} ${scheduledAt} keeps changing`);
+    }
+  }
+
+  /** The conditional write of a claim; undefined when the condition failed. */
+  private async tryClaim(
+    policy: string,
+    scheduledAt: string,
+    leaseUntil: number,
+    rank: number,
+    signal?: AbortSignal,
+  ): Promise<AlertClaim | undefined> {
     const now = this.options.clock.now();
     const token = randomUUID();
-    const key = { pk: { S: `alert#${policy}` }, sk: { S: scheduledAt } };
     try {
       await this.client.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: this.table,
-          Item: {
-            ...key,
-            state: { S: 'pending' },
-            token: { S: token },
-            leaseUntil: { N: String(leaseUntil) },
-            claimedAt: { S: new Date(now).toISOString() },
-            expiresAt: { N: String(Math.floor((now + this.retentionMs) / 1000)) },
+          Key: alertKey(policy, scheduledAt),
+          UpdateExpression:
+            'SET #state = :pending, #token = :token, leaseUntil = :until, #rank = :rank, claimedAt = :at, expiresAt = :expires',
+          // Free; or nothing this severe sent yet and nobody holding it (a holder past its lease crashed).
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (attribute_not_exists(alertedAt) AND ' +
+            '(attribute_not_exists(sentRank) OR sentRank < :rank) AND (#state <> :pending OR leaseUntil < :now))',
+          ExpressionAttributeNames: { '#state': 'state', '#token': 'token', '#rank': 'rank' },
+          ExpressionAttributeValues: {
+            ':pending': { S: 'pending' },
+            ':token': { S: token },
+            ':until': { N: String(leaseUntil) },
+            ':rank': { N: String(rank) },
+            ':now': { N: String(now) },
+            ':at': { S: new Date(now).toISOString() },
+            ':expires': { N: String(Math.floor((now + this.retentionMs) / 1000)) },
           },
-          // Free, or held by a run that passed its lease without confirming (it crashed or timed out).
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pending': { S: 'pending' }, ':now': { N: String(now) } },
         }),
         { abortSignal: signal },
       );
-      return { state: 'claimed', policy, scheduledAt, token };
+      return { state: 'claimed', policy, scheduledAt, token, rank };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
     }
-    const held = await this.client.send(
-      new GetItemCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-      { abortSignal: signal },
-    );
-    const item = held.Item;
-    if (item?.state?.S === 'pending')
-      return { state: 'in-progress', until: Number(item.leaseUntil?.N ?? now) };
-    if (!item) {
-      // Released between the two calls: claim again once; after that the caller pages anyway.
-      if (attempt > 0) throw new Error(`the alert claim of ${policy} ${scheduledAt} keeps changing`);
-      return this.claimAlert(policy, scheduledAt, leaseUntil, signal, attempt + 1);
-    }
-    return { state: 'sent' };
   }
 
   async confirmAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void> {
-    await this.client.send(
+    const key = alertKey(claim.policy, claim.scheduledAt);
+    // A page went out: recorded whoever holds the claim now (never lowering a higher page's rank)…
+    await this.conditional(
       new UpdateItemCommand({
         TableName: this.table,
-        Key: { pk: { S: `alert#${claim.policy}` }, sk: { S: claim.scheduledAt } },
-        UpdateExpression: 'SET #state = :sent, sentAt = :at REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#state': 'state' },
+        Key: key,
+        UpdateExpression: 'SET sentRank = :rank, sentAt = :at',
+        ConditionExpression: 'attribute_not_exists(sentRank) OR sentRank < :rank',
         ExpressionAttributeValues: {
-          ':sent': { S: 'sent' },
+          ':rank': { N: String(claim.rank) },
           ':at': { S: new Date(this.options.clock.now()).toISOString() },
         },
       }),
-      { abortSignal: signal },
+      signal,
     );
+    // …and the claim is given up only if it is still this run's.
+    await this.endClaim(claim, signal);
   }
 
   async releaseAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void> {
+    await this.endClaim(claim, signal);
+  }
+
+  private endClaim(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void> {
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: alertKey(claim.policy, claim.scheduledAt),
+        UpdateExpression: 'SET #state = :idle REMOVE leaseUntil, #token',
+        ConditionExpression: '#token = :token AND #state = :pending',
+        ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
+        ExpressionAttributeValues: {
+          ':token': { S: claim.token },
+          ':pending': { S: 'pending' },
+          ':idle': { S: 'idle' },
+        },
+      }),
+      signal,
+    );
+  }
+
+  /** Sends a conditional write; a failed condition means someone else's state stands, which is fine. */
+  private async conditional(command: UpdateItemCommand, signal?: AbortSignal): Promise<void> {
     try {
-      await this.client.send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: `alert#${claim.policy}` }, sk: { S: claim.scheduledAt } },
-          ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':token': { S: claim.token } },
-        }),
-        { abortSignal: signal },
-      );
+      await this.client.send(command, { abortSignal: signal });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // no longer ours to release
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 }

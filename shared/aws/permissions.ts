@@ -91,14 +91,7 @@ export const AWS_CALLS: readonly DeclaredCall[] = [
     usedBy: ['function', 'cli'],
     actions: ['dynamodb:UpdateItem'],
     resources: ['results-table'],
-    why: 'confirm an alert once SNS accepted it',
-  },
-  {
-    command: 'DeleteItemCommand',
-    usedBy: ['function', 'cli'],
-    actions: ['dynamodb:DeleteItem'],
-    resources: ['results-table'],
-    why: 'release the claim of an alert that could not be sent, so that the retry pages',
+    why: 'claim, confirm or release the page of a slot (conditional updates)',
   },
   {
     command: 'QueryCommand',

@@ -167,6 +167,12 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     deadline: request.deadline,
     signal: request.signal,
   };
-  const reporting = await reportRun(scope.deps, reportRequest, summary, warnings, retained.unrecorded);
+  const reporting = await reportRun(
+    { ...scope.deps, docdb: scope.reportDocdb },
+    reportRequest,
+    summary,
+    warnings,
+    retained.unrecorded,
+  );
   return verdict(policy, { summary, warnings, ...reporting });
 }

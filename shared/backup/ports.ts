@@ -91,6 +91,11 @@ export interface DeletionResult {
   error?: { code: string; message: string };
 }
 
+/** What the results table holds of a deletion: `deleting` is written before the call, then the outcome. */
+export type DeletionRecord = Omit<DeletionResult, 'outcome'> & {
+  outcome: DeletionResult['outcome'] | 'deleting';
+};
+
 /** A Region left at or above the warning share of its snapshot quota after the run. */
 export interface QuotaWarning {
   region: string;
@@ -123,8 +128,8 @@ export interface RunSummary {
 /** The outcome of claiming a slot's one page. */
 export type AlertClaim =
   /** Ours to send: confirm it once SNS accepted it, release it when it could not be sent. */
-  | { state: 'claimed'; policy: string; scheduledAt: string; token: string }
-  /** Already sent for this slot. */
+  | { state: 'claimed'; policy: string; scheduledAt: string; token: string; rank: number }
+  /** A page this severe (or more) was already sent for this slot. */
   | { state: 'sent' }
   /** Another run of this slot holds the claim until `until` (epoch ms). */
   | { state: 'in-progress'; until: number };
@@ -133,25 +138,29 @@ export type AlertClaim =
 export interface ResultStore {
   /** Writes the cluster results, notices and the given deletions (conditionally, like recordDeletion). */
   record(summary: RunSummary, signal?: AbortSignal): Promise<void>;
-  /** Records one retention deletion as it happens; a `deleted` record is never overwritten by `failed`. */
+  /**
+   * Records one retention deletion as it happens (`deleting` before the call, then its outcome); a
+   * `deleted` record is never overwritten.
+   */
   recordDeletion(
     run: { policy: string; scheduledAt: string },
-    deletion: DeletionResult,
+    deletion: DeletionRecord,
     signal?: AbortSignal,
   ): Promise<void>;
   /**
-   * Claims the one page of a policy's slot until `leaseUntil` (epoch ms: while the claiming run sends it).
+   * Claims the page of a policy's slot at a severity until `leaseUntil` (epoch ms: while the claiming run
+   * sends it). One page per slot, unless a later run of the slot must say something more severe.
    * A claim that was released, or whose holder passed its lease without confirming, can be claimed again.
    */
   claimAlert(
     policy: string,
     scheduledAt: string,
     leaseUntil: number,
-    signal?: AbortSignal,
+    options?: { severity?: Alert['severity']; signal?: AbortSignal },
   ): Promise<AlertClaim>;
   /** The page went out: no run of this slot pages again. */
   confirmAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void>;
-  /** The page could not be sent: a retry of the slot may page. */
+  /** The page could not be sent: a retry of the slot may page. Never undoes another run's claim or page. */
   releaseAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void>;
 }
 

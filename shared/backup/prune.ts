@@ -10,7 +10,7 @@ import { planRetention, type RetentionCandidate, slotFromSnapshotId } from '../p
 import type { RetentionRules } from '../policy/schema.js';
 import { SnapshotGoneError } from './errors.js';
 import { describeFailure } from './failures.js';
-import type { Clock, DeletionResult, DocdbPort, ManualSnapshot, RunLog } from './ports.js';
+import type { Clock, DeletionRecord, DeletionResult, DocdbPort, ManualSnapshot, RunLog } from './ports.js';
 
 export interface PruneContext {
   docdb: DocdbPort;
@@ -23,9 +23,15 @@ export interface PruneContext {
   slot: Date;
   /** No retention call starts at or after this time (epoch ms). Default: no limit. */
   cutoff?: number;
-  /** Records one deletion as it happens; resolves false when it could not be recorded (the run retries). */
-  recordDeletion?: (deletion: DeletionResult) => Promise<boolean>;
+  /**
+   * Records one deletion as it happens: `deleting` before the call (no record, no delete), then its
+   * outcome; resolves false when it could not be recorded.
+   */
+  recordDeletion?: (deletion: DeletionRecord) => Promise<boolean>;
+  /** Every retention call but the delete: fires at the cutoff. */
   signal?: AbortSignal;
+  /** The delete itself, once sent, is not abandoned at the cutoff (AWS may have done it): fires at the deadline. */
+  deleteSignal?: AbortSignal;
 }
 
 /** The run reached its cutoff in the middle of retention: what is left waits for the next slot. */
@@ -126,7 +132,7 @@ async function deleteOne(
 ): Promise<DeletionResult> {
   const { snapshotId, reason } = planned;
   try {
-    await ctx.docdb.deleteSnapshot(region, snapshotId, ctx.signal);
+    await ctx.docdb.deleteSnapshot(region, snapshotId, ctx.deleteSignal ?? ctx.signal);
     ctx.log.info('snapshot deleted', { region, cluster: clusterId, snapshotId, reason });
     return { region, clusterId, snapshotId, outcome: 'deleted', reason };
   } catch (error) {
@@ -167,6 +173,12 @@ export async function pruneCluster(
     const planned = await retentionPreview(ctx, region, clusterId, current);
     for (const deletion of planned) {
       beforeCutoff(ctx);
+      // No deletion the table would not know of: the intent is written first, or nothing is deleted.
+      const intent: DeletionRecord = { region, clusterId, ...deletion, outcome: 'deleting' };
+      if (ctx.recordDeletion && !(await ctx.recordDeletion(intent))) {
+        ctx.log.error('retention stopped: its deletions cannot be recorded', { region, cluster: clusterId });
+        break;
+      }
       await done(await deleteOne(ctx, region, clusterId, deletion));
     }
   } catch (error) {

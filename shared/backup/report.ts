@@ -8,6 +8,7 @@ import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
 import { describeFailure } from './failures.js';
 import type {
+  Alert,
   AlertClaim,
   Alerter,
   Clock,
@@ -38,6 +39,8 @@ export interface ReportRequest {
   deadline: number;
   /** The Regions' manual snapshots as counted after the work, reused to name who holds the quota. */
   usage?: QuotaUsage;
+  /** How long a page claim is held while sending (default PAGE_LEASE_MS). */
+  pageLeaseMs?: number;
   /** Fires at the deadline (not at the work cutoff): reporting has its own time. */
   signal?: AbortSignal;
 }
@@ -87,25 +90,56 @@ async function quotaReports(
   return reports;
 }
 
-/** Claims the slot's page; when the claim cannot be checked, pages anyway (a double page beats none). */
+/** How often a run that finds another run sending the slot's page looks again. */
+const CLAIM_POLL_MS = 2_000;
+/** Time kept to send a page after waiting for another run's claim. */
+const SEND_MARGIN_MS = 5_000;
+
+/**
+ * Claims the slot's page at the alert's severity. While another run holds it, waits for that run to
+ * confirm, release or pass its lease (then takes over), as long as this run has time; undefined when the
+ * claim cannot be checked at all (the caller pages anyway: a double page beats none).
+ */
 async function claim(
   deps: ReportDeps,
   request: ReportRequest,
   summary: RunSummary,
+  alert: Alert,
 ): Promise<AlertClaim | undefined> {
-  const leaseUntil = Math.min(request.deadline, deps.clock.now() + PAGE_LEASE_MS);
-  try {
-    return await deps.results.claimAlert(summary.policy, summary.scheduledAt, leaseUntil, request.signal);
-  } catch (error) {
-    deps.log.warn('could not check whether this slot already paged; paging anyway', {
-      error: describeFailure(error),
-    });
-    return undefined;
+  const lease = request.pageLeaseMs ?? PAGE_LEASE_MS;
+  for (;;) {
+    let held: AlertClaim;
+    try {
+      const leaseUntil = Math.min(request.deadline, deps.clock.now() + lease);
+      held = await deps.results.claimAlert(summary.policy, summary.scheduledAt, leaseUntil, {
+        severity: alert.severity,
+        signal: request.signal,
+      });
+    } catch (error) {
+      deps.log.warn('could not check whether this slot already paged; paging anyway', {
+        error: describeFailure(error),
+      });
+      return undefined;
+    }
+    // Wait no later than leaves this run time to send the page itself if the holder gives it up.
+    const waitUntil = Math.min(
+      held.state === 'in-progress' ? held.until + 1 : 0,
+      request.deadline - SEND_MARGIN_MS,
+    );
+    if (held.state !== 'in-progress' || deps.clock.now() >= waitUntil) return held;
+    deps.log.info('another run of this slot is sending its page; waiting for it', { until: held.until });
+    try {
+      await deps.clock.sleep(Math.min(CLAIM_POLL_MS, waitUntil - deps.clock.now()), request.signal);
+    } catch {
+      return held;
+    }
   }
 }
 
 /**
- * Sends the run's one page when someone must act, unless this slot's page was already sent.
+ * Sends the run's page when someone must act, unless this slot's page (at this severity or more) was
+ * already sent. `failed`: it had to go out and could not (SNS refused, or another run held it past this
+ * run's time): the run fails so that its retry pages.
  * @example await pageOnce(deps, request, summary, []) // undefined when all went well
  */
 export async function pageOnce(
@@ -123,17 +157,28 @@ export async function pageOnce(
   });
   if (!alert) return undefined;
   const report = { subject: alert.subject, severity: alert.severity };
-  const held = await claim(deps, request, summary);
+  const held = await claim(deps, request, summary, alert);
   if (held?.state === 'sent') {
     deps.log.info('alert already sent for this slot; not paging again', { subject: alert.subject });
     return { ...report, sent: false, note: 'already sent for this slot' };
   }
   if (held?.state === 'in-progress') {
-    deps.log.info('another run of this slot is sending its alert', { subject: alert.subject });
-    return { ...report, sent: false, note: 'another run of this slot is sending it' };
+    deps.log.error(
+      "another run of this slot held its page past this run's time; failing so a retry makes sure",
+      {
+        subject: alert.subject,
+      },
+    );
+    return { ...report, sent: false, failed: true, note: 'another run of this slot was still sending it' };
   }
+  // Sending may not outlast the claim's lease, or a run taking it over would page a second time.
+  const lease = request.pageLeaseMs ?? PAGE_LEASE_MS;
+  const sendSignal = AbortSignal.any([
+    ...(request.signal ? [request.signal] : []),
+    AbortSignal.timeout(Math.max(1, lease - 1_000)),
+  ]);
   try {
-    await deps.alerter.send(alert, request.signal);
+    await deps.alerter.send(alert, sendSignal);
   } catch (error) {
     const failure = describeFailure(error);
     deps.log.error('could not send the alert; the run fails so that it is retried', { error: failure });

@@ -34,6 +34,7 @@ function pruneContext(scope: RunScope): PruneContext | undefined {
     slot: request.slot,
     cutoff: scope.cutoff,
     signal: scope.workSignal,
+    deleteSignal: request.signal ?? new AbortController().signal,
     // Recording has the run's whole time, not just the work phase's.
     recordDeletion: (deletion) =>
       deps.results.recordDeletion(run, deletion, request.signal).then(

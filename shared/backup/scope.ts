@@ -61,6 +61,8 @@ export interface RunScope {
   limiterFor(region: string): Limiter;
   /** Regions whose snapshot quota this run has hit: no more attempts there. */
   quotaHit: Set<string>;
+  /** DocumentDB for reporting: the same per-Region rates, throttles waited out until the deadline. */
+  reportDocdb: DocdbPort;
 }
 
 /**
@@ -91,7 +93,21 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
   });
   const random = deps.random ?? Math.random;
   const docdb = new PacedDocdb(deps.docdb, { rates, clock: deps.clock, random, cutoff });
-  return { deps: { ...deps, docdb }, request, cutoff, workSignal, limiterFor, quotaHit: new Set() };
+  const reportDocdb = new PacedDocdb(deps.docdb, {
+    rates,
+    clock: deps.clock,
+    random,
+    cutoff: request.deadline - 1_000,
+  });
+  return {
+    deps: { ...deps, docdb },
+    request,
+    cutoff,
+    workSignal,
+    limiterFor,
+    quotaHit: new Set(),
+    reportDocdb,
+  };
 }
 
 /**

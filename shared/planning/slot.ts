@@ -36,8 +36,8 @@ export function parseInstant(text: string): Date | undefined {
     hour! <= 23 &&
     minute! <= 59 &&
     second <= 59 &&
-    offsetHours <= 14 &&
-    offsetMinutes <= 59;
+    offsetMinutes <= 59 &&
+    offsetHours * 60 + offsetMinutes <= 14 * 60; // real offsets run from -12:00 to +14:00
   if (!valid) return undefined;
   const time = new Date(text.replace(' ', 'T').toUpperCase());
   return Number.isNaN(time.getTime()) ? undefined : time;

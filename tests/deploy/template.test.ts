@@ -475,12 +475,7 @@ describe('IAM statements from the declared calls', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
 
     expect(bySid.ResultsTable).toMatchObject({
-      Action: [
-        'dynamodb:BatchWriteItem',
-        'dynamodb:PutItem',
-        'dynamodb:GetItem',
-        'dynamodb:UpdateItem',
-      ],
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       Resource: [{ 'Fn::GetAtt': [LOGICAL_IDS.resultsTable, 'Arn'] }],
     });
     expect(bySid.AlertTopic).toMatchObject({

@@ -16,6 +16,7 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -123,8 +124,10 @@ describe('backup run', () => {
       aws = mockedAws(regions);
       happyPaths(aws, [docdbCluster('orders')], 'us-east-1');
       happyPaths(aws, [docdbCluster('orders')], 'eu-west-1');
-      // A listing whose answer breaks the adapter (no page object at all).
-      aws.docdb['eu-west-1']!.on(DescribeDBClustersCommand).resolves(undefined as never);
+      // A listing whose answer breaks the adapter (an id that is not a string).
+      aws.docdb['eu-west-1']!.on(DescribeDBClustersCommand).resolves({
+        DBClusters: [{ DBClusterIdentifier: 42, DBClusterArn: 'arn', Engine: 'docdb' } as never],
+      });
       const { summary, recorded } = await runBackup(
         aws.deps,
         request(aws, {
@@ -521,20 +524,18 @@ describe('backup run', () => {
     it('does not page again when a retried invocation of the same slot finds the alert claimed', async () => {
       quotaHit();
       aws.dynamo
-        .on(PutItemCommand)
+        .on(UpdateItemCommand)
         .resolvesOnce({})
         .rejects(new ConditionalCheckFailedException({ message: 'claimed', ...meta }));
-      aws.dynamo.on(GetItemCommand).resolves({ Item: { state: { S: 'sent' } } });
+      aws.dynamo.on(GetItemCommand).resolves({ Item: { state: { S: 'idle' }, sentRank: { N: '3' } } });
       await runBackup(aws.deps, request(aws));
       const second = await runBackup(aws.deps, request(aws));
       expect(aws.sns.commandCalls(PublishCommand)).toHaveLength(1);
       expect(second.alert).toMatchObject({ sent: false, note: 'already sent for this slot' });
-      const claim = aws.dynamo.commandCalls(PutItemCommand)[0]!.args[0].input;
-      expect(claim.ConditionExpression).toBe(
-        'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil < :now)',
-      );
-      expect(claim.Item!.pk).toEqual({ S: 'alert#nightly' });
-      expect(claim.Item!.sk).toEqual({ S: '2026-11-28T03:00:00.000Z' });
+      const claim = aws.dynamo.commandCalls(UpdateItemCommand)[0]!.args[0].input;
+      expect(claim.ConditionExpression).toContain('attribute_not_exists(pk)');
+      expect(claim.Key).toEqual({ pk: { S: 'alert#nightly' }, sk: { S: '2026-11-28T03:00:00.000Z' } });
+      expect(claim.ExpressionAttributeValues![':rank']).toEqual({ N: '3' }); // critical
     });
   });
 

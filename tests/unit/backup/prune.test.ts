@@ -216,10 +216,10 @@ describe('retention in a run', () => {
     ]);
   });
 
-  it('records each deletion as it happens with a write that never turns deleted into failed', async () => {
+  it('records each deletion as it happens (intent, then outcome) with writes that never undo deleted', async () => {
     setup(aws, [night(27), night(26)]);
     aws.dynamo.on(PutItemCommand).callsFake((input) => {
-      if (input.Item?.pk?.S === 'us-east-1#orders#deletions')
+      if (input.Item?.pk?.S === 'us-east-1#orders#deletions' && input.Item?.outcome?.S === 'deleted')
         throw new ConditionalCheckFailedException({ message: 'already deleted', $metadata: {} });
       return {};
     });
@@ -228,8 +228,11 @@ describe('retention in a run', () => {
       .commandCalls(PutItemCommand)
       .map((c) => c.args[0].input)
       .filter((i) => i.Item?.pk?.S === 'us-east-1#orders#deletions');
-    expect(puts).toHaveLength(1);
-    expect(puts[0]!.ConditionExpression).toBe('attribute_not_exists(pk) OR outcome <> :deleted');
+    expect(puts.map((p) => p.Item?.outcome?.S)).toEqual(['deleting', 'deleted']);
+    for (const put of puts)
+      expect(put.ConditionExpression).toBe('attribute_not_exists(pk) OR outcome <> :deleted');
+    // The delete came only after its intent was written.
+    expect(deleted(aws)).toEqual(['nightly-orders-20261126-0300']);
     expect(recorded).toBe(true);
     // Written as it happened, so the end-of-run batch does not carry it again.
     const batched = aws.dynamo

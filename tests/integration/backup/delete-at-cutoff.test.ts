@@ -1,0 +1,65 @@
+// Seam (found in review, now a regression test): a retention delete still in flight at the work cutoff is
+// aborted client-side and recorded `failed` (code `deadline`), although the request reached AWS and the
+// snapshot is deleted. Nothing ever corrects that record: the audit trail says the snapshot was not
+// deleted. (prune.deleteOne uses the work signal for a call that must not be abandoned once sent.)
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+
+const OURS = { 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'nightly' };
+const ours = (day: number) => ({
+  id: `nightly-orders-202611${day}-0300`,
+  clusterId: 'orders',
+  createdAt: `2026-11-${day}T03:00:30Z`,
+  tags: { ...OURS, 'docdb-backup:scheduled-at': `2026-11-${day}T03:00:00.000Z` },
+});
+const FILE = `version: 1
+policies:
+  - name: nightly
+    schedule: cron(0 3 * * ? *)
+    regions: [us-east-1]
+    clusters:
+      identifiers: [orders]
+    retention: { keepLast: 1 }
+`;
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.emu.stop();
+});
+
+describe('a delete in flight at the cutoff', () => {
+  it('is not recorded as failed when AWS deleted the snapshot', async () => {
+    await resetWorld(world, {
+      regions: { 'us-east-1': { clusters: [{ id: 'orders' }], snapshots: [ours(26), ours(27)] } },
+    });
+    // The delete is slow to answer (AWS took it; the answer comes late).
+    world.emu.setFaults({ actions: { 'rds:DeleteDBClusterSnapshot': { latencyMs: 5_000 } } });
+    // 17 s left: the work phase ends 2 s in, while the delete of the 27th is in flight (the run's own
+    // snapshot is available at once on the emulator, so keepLast 1 keeps it and the 27th goes).
+    const { result } = await runPolicy(
+      world,
+      FILE,
+      { policy: 'nightly', time: '2026-11-28T03:00:00Z' },
+      { remainingMs: 17_000 },
+    );
+    await sleep(5_000); // AWS finishes the delete it was sent
+    expect(world.emu.callCount('rds:DeleteDBClusterSnapshot')).toBe(1);
+    expect(snapshotsIn(world, 'us-east-1').map((s) => s.id)).toEqual([
+      'nightly-orders-20261126-0300',
+      'nightly-orders-20261128-0300',
+    ]);
+    const recorded = (await recordedResults(world)).filter((r) => r.pk === 'us-east-1#orders#deletions');
+    expect(result.deletions.map((d) => [d.snapshotId, d.outcome])).not.toContainEqual([
+      'nightly-orders-20261127-0300',
+      'failed',
+    ]);
+    expect(recorded.map((r) => [r.snapshotId, r.outcome])).not.toContainEqual([
+      'nightly-orders-20261127-0300',
+      'failed',
+    ]);
+  }, 30_000);
+});

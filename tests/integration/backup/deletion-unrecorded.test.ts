@@ -1,0 +1,65 @@
+// Seam (found in review, now a regression test): "every deletion is recorded" does not survive a DynamoDB
+// outage. Retention keeps deleting when no deletion can be recorded (prune.pruneCluster ignores
+// recordDeletion's `false`), the final record() fails too, the invocation fails, and Lambda's retry cannot
+// record what it no longer sees: the table never learns of any of those deletions.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunFailedError } from '../../../shared/backup/errors.js';
+import { fakeClock } from '../../support/fakes.js';
+import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+
+const OURS = { 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'nightly' };
+const ours = (day: number) => ({
+  id: `nightly-orders-202611${day}-0300`,
+  clusterId: 'orders',
+  createdAt: `2026-11-${day}T03:00:30Z`,
+  tags: { ...OURS, 'docdb-backup:scheduled-at': `2026-11-${day}T03:00:00.000Z` },
+});
+const FILE = `version: 1
+policies:
+  - name: nightly
+    schedule: cron(0 3 * * ? *)
+    regions: [us-east-1]
+    clusters:
+      identifiers: [orders]
+    retention: { keepLast: 1 }
+`;
+const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.emu.stop();
+});
+
+describe('deletions while DynamoDB refuses writes', () => {
+  it('are recorded by the time the slot succeeds (or not made)', { timeout: 30_000 }, async () => {
+    await resetWorld(world, {
+      regions: {
+        'us-east-1': { clusters: [{ id: 'orders' }], snapshots: [ours(24), ours(25), ours(26), ours(27)] },
+      },
+    });
+    world.emu.setFaults({
+      actions: {
+        'dynamodb:PutItem': { serverErrorRate: 1 },
+        'dynamodb:BatchWriteItem': { serverErrorRate: 1 },
+      },
+    });
+    const clock = () => fakeClock(Date.parse('2026-11-28T03:00:05Z'));
+    await expect(runPolicy(world, FILE, EVENT, { clock: clock() })).rejects.toThrow(RunFailedError);
+    const deleted = ['24', '25', '26', '27']
+      .map((d) => `nightly-orders-202611${d}-0300`)
+      .filter((id) => !snapshotsIn(world, 'us-east-1').some((s) => s.id === id));
+    // Let the SDK's own retries of the writes run out (record() gives up on the first failure while the
+    // other writes are still being retried).
+    await sleep(10_000); // at most 5 retries × ≤3.2 s of backoff
+    world.emu.setFaults({});
+    await runPolicy(world, FILE, EVENT, { clock: clock() }); // Lambda's retry
+    const recorded = (await recordedResults(world))
+      .filter((r) => r.pk === 'us-east-1#orders#deletions' && r.outcome === 'deleted')
+      .map((r) => r.snapshotId);
+    expect(deleted.filter((id) => !recorded.includes(id))).toEqual([]);
+  });
+});

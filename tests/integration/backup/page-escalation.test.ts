@@ -1,0 +1,72 @@
+// Seam (found in review, now a regression test): the slot's one page is spent by whatever paged first. A
+// quota-headroom WARNING uses it up, so when Lambda's retry of the same slot (the first invocation failed
+// to record its results) finds the slot's snapshot `failed` — a slot with no backup, which the issue says
+// pages — nobody is paged. (report.pageOnce treats any `sent` claim of the slot as "already paged",
+// whatever it said.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunFailedError } from '../../../shared/backup/errors.js';
+import { resetWorld, runPolicy, startWorld, type World } from './support.js';
+
+const FILE = `version: 1
+quota: { default: 10, warnAtPercent: 80 }
+policies:
+  - name: nightly
+    schedule: cron(0 3 * * ? *)
+    regions: [us-east-1]
+    clusters:
+      identifiers: [orders]
+`;
+const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.emu.stop();
+});
+
+describe('a slot that paged a warning', () => {
+  it("still pages when its retry finds the slot's snapshot failed", async () => {
+    await resetWorld(world, {
+      regions: {
+        'us-east-1': {
+          quota: 10,
+          clusters: [{ id: 'orders' }],
+          snapshots: Array.from({ length: 8 }, (_, i) => ({ id: `legacy-${i}`, clusterId: 'legacy' })),
+        },
+      },
+    });
+    // First invocation: snapshot taken, quota at 90% (WARNING paged), results not recorded → it fails.
+    world.emu.setFaults({ actions: { 'dynamodb:BatchWriteItem': { serverErrorRate: 1 } } });
+    await expect(runPolicy(world, FILE, EVENT)).rejects.toThrow(RunFailedError);
+    expect(world.emu.publishedMessages().map((m) => m.subject)).toEqual([
+      '[docdb-backup] WARNING nightly: snapshot quota 90% used in us-east-1',
+    ]);
+    world.emu.setFaults({});
+    // Meanwhile the slot's snapshot failed.
+    world.emu.seed({
+      regions: {
+        'us-east-1': {
+          snapshots: [
+            {
+              id: 'nightly-orders-20261128-0300',
+              clusterId: 'orders',
+              status: 'failed',
+              tags: {
+                'docdb-backup:managed-by': 'docdb-backup',
+                'docdb-backup:policy': 'nightly',
+                'docdb-backup:scheduled-at': '2026-11-28T03:00:00.000Z',
+              },
+            },
+          ],
+        },
+      },
+    });
+    // Lambda's retry of the slot.
+    const { result } = await runPolicy(world, FILE, EVENT);
+    expect(result.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'snapshot-failed' } });
+    expect(result.alert).toMatchObject({ severity: 'error', sent: true });
+    expect(world.emu.publishedMessages()).toHaveLength(2);
+  });
+});

@@ -1,0 +1,55 @@
+// Seam (found in review, now a regression test): failed at 3c583b6; passes since 81dc77a (usage counted
+// after the run). Kept as a regression test. Review: the quota headroom page counts this run's new
+// snapshots twice when the "before" listing races the creates (engine.runBackup runs usageBefore side by
+// side with planAndCreate).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeClock } from '../../support/fakes.js';
+import { resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world.emu.stop();
+});
+
+const FILE = `version: 1
+quota: { default: 10, warnAtPercent: 80 }
+policies:
+  - name: nightly
+    schedule: cron(0 3 * * ? *)
+    regions: [us-east-1]
+    clusters:
+      identifiers: [orders]
+`;
+
+describe('quota headroom after a run', () => {
+  it('a run that leaves 7 of 10 slots used (70% < 80%) does not page a quota warning', async () => {
+    await resetWorld(world, {
+      regions: {
+        'us-east-1': {
+          quota: 10,
+          clusters: [{ id: 'orders' }],
+          snapshots: Array.from({ length: 6 }, (_, i) => ({
+            id: `someone-else-${i}`,
+            clusterId: 'legacy',
+          })),
+        },
+      },
+    });
+    // DescribeDBClusterSnapshots (the "before" count) is slow, as a Region with hundreds of snapshots is;
+    // the create is not. The count is answered after the create landed.
+    world.emu.setFaults({ actions: { 'rds:DescribeDBClusterSnapshots': { latencyMs: 1_000 } } });
+    const { result } = await runPolicy(
+      world,
+      FILE,
+      { policy: 'nightly', time: '2026-11-28T03:00:00Z' },
+      { clock: fakeClock(Date.parse('2026-11-28T03:00:05Z')) },
+    );
+    expect(result.results[0]).toMatchObject({ outcome: 'created' });
+    expect(snapshotsIn(world, 'us-east-1')).toHaveLength(7); // truly 7 of 10 = 70%
+    expect(result.alert).toBeNull();
+    expect(world.emu.publishedMessages()).toEqual([]);
+  });
+});

@@ -1,0 +1,10 @@
+// Seam (found in review, now a regression test): parseInstant's contract refuses "offsets past ±14:00", but
+// it accepts +14:59 (it checks hours ≤ 14 and minutes ≤ 59 separately).
+import { describe, expect, it } from 'vitest';
+import { parseInstant } from '../../../shared/planning/slot.js';
+
+describe('parseInstant', () => {
+  it.each(['2026-11-28T03:00:00+14:59', '2026-11-28T03:00:00-14:30'])('refuses the offset of %s', (text) => {
+    expect(parseInstant(text)).toBeUndefined();
+  });
+});
