@@ -5,6 +5,8 @@
  * response body, so everything that looks like one of those is replaced by a placeholder.
  */
 
+import { isControl } from '../policy/text.js';
+
 /** Longest text `redact` returns by default: a sentence or two, never a response body. */
 export const MAX_REDACTED_LENGTH = 500;
 
@@ -52,18 +54,6 @@ const ANSI = new RegExp(
 );
 /** Line breaks and tabs: one line per message. */
 const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
-
-/** C0 and C1 controls, DEL, and invisible text-direction overrides: removed. */
-function isControl(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x200e ||
-    code === 0x200f ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
-}
 
 /**
  * One line of printable text: escape sequences and control characters removed, line breaks and tabs as

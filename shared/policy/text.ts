@@ -11,8 +11,11 @@ export function quote(text: string, max = MAX_ECHO): string {
   return escapeControls(JSON.stringify(text.length > max ? `${text.slice(0, max - 3)}...` : text));
 }
 
-/** C0 and C1 controls (ESC, CSI, carriage return, NUL …), DEL, and invisible text-direction overrides. */
-function isControl(code: number): boolean {
+/**
+ * C0 and C1 controls (ESC, CSI, carriage return, NUL …), DEL, and invisible text-direction overrides.
+ * Example: `isControl(0x1b)` → `true`
+ */
+export function isControl(code: number): boolean {
   return (
     code < 0x20 ||
     (code >= 0x7f && code <= 0x9f) ||

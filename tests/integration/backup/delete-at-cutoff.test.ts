@@ -4,24 +4,19 @@
 // deleted. (prune.deleteOne uses the work signal for a call that must not be abandoned once sent.)
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  ourSnapshot,
+  recordedResults,
+  resetWorld,
+  runPolicy,
+  snapshotsIn,
+  startWorld,
+  type World,
+} from './support.js';
 
-const OURS = { 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'nightly' };
-const ours = (day: number) => ({
-  id: `nightly-orders-202611${day}-0300`,
-  clusterId: 'orders',
-  createdAt: `2026-11-${day}T03:00:30Z`,
-  tags: { ...OURS, 'docdb-backup:scheduled-at': `2026-11-${day}T03:00:00.000Z` },
-});
-const FILE = `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [orders]
-    retention: { keepLast: 1 }
-`;
+const ours = (day: number) => ourSnapshot('orders', `2026-11-${day}T03:00`);
+const FILE = nightlyPolicyFile({ policyLines: '    retention: { keepLast: 1 }' });
 
 let world: World;
 beforeAll(async () => {

@@ -6,24 +6,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../../shared/backup/errors.js';
 import { fakeClock } from '../../support/fakes.js';
-import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  ourSnapshot,
+  recordedResults,
+  resetWorld,
+  runPolicy,
+  snapshotsIn,
+  startWorld,
+  type World,
+} from './support.js';
 
-const OURS = { 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'nightly' };
-const ours = (day: number) => ({
-  id: `nightly-orders-202611${day}-0300`,
-  clusterId: 'orders',
-  createdAt: `2026-11-${day}T03:00:30Z`,
-  tags: { ...OURS, 'docdb-backup:scheduled-at': `2026-11-${day}T03:00:00.000Z` },
-});
-const FILE = `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [orders]
-    retention: { keepLast: 1 }
-`;
+const ours = (day: number) => ourSnapshot('orders', `2026-11-${day}T03:00`);
+const FILE = nightlyPolicyFile({ policyLines: '    retention: { keepLast: 1 }' });
 const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 
 let world: World;

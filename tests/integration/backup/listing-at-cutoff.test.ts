@@ -4,16 +4,16 @@
 // with no `{ abortSignal }`), so a slow DescribeDBClusters or DescribeDBClusterSnapshots runs through the
 // 15 s reserve and past the deadline: in Lambda the function is killed before it records anything or pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordedResults, resetWorld, runPolicy, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  recordedResults,
+  resetWorld,
+  runPolicy,
+  startWorld,
+  type World,
+} from './support.js';
 
-const FILE = `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [orders]
-`;
+const FILE = nightlyPolicyFile();
 const realClock = {
   now: () => Date.now(),
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),

@@ -5,17 +5,9 @@
 // whatever it said.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../../shared/backup/errors.js';
-import { resetWorld, runPolicy, startWorld, type World } from './support.js';
+import { nightlyPolicyFile, resetWorld, runPolicy, startWorld, type World } from './support.js';
 
-const FILE = `version: 1
-quota: { default: 10, warnAtPercent: 80 }
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [orders]
-`;
+const FILE = nightlyPolicyFile({ topLines: 'quota: { default: 10, warnAtPercent: 80 }' });
 const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 
 let world: World;

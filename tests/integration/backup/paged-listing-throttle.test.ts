@@ -6,17 +6,10 @@
 // grants the calls when they are spaced: the Region is recorded `throttled` (unreadable) and nothing in it
 // is backed up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetWorld, runPolicy, startWorld, type World } from './support.js';
+import { nightlyPolicyFile, resetWorld, runPolicy, startWorld, type World } from './support.js';
 
 const ids = Array.from({ length: 250 }, (_, i) => `c${String(i).padStart(3, '0')}`);
-const FILE = `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [c000]
-`;
+const FILE = nightlyPolicyFile({ clusters: 'identifiers: [c000]' });
 
 let world: World;
 beforeAll(async () => {

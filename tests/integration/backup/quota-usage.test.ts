@@ -4,7 +4,7 @@
 // side with planAndCreate).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from '../../support/fakes.js';
-import { resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import { nightlyPolicyFile, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -14,15 +14,7 @@ afterAll(async () => {
   await world.emu.stop();
 });
 
-const FILE = `version: 1
-quota: { default: 10, warnAtPercent: 80 }
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [orders]
-`;
+const FILE = nightlyPolicyFile({ topLines: 'quota: { default: 10, warnAtPercent: 80 }' });
 
 describe('quota headroom after a run', () => {
   it('a run that leaves 7 of 10 slots used (70% < 80%) does not page a quota warning', async () => {

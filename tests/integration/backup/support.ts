@@ -91,3 +91,49 @@ export function snapshotsIn(world: World, region: string, type = 'manual') {
   const view = world.emu.state().accounts['123456789012']?.regions[region];
   return (view?.snapshots ?? []).filter((s) => s.type === type);
 }
+
+/** The ownership tags of this service's snapshot for `policy` (default nightly) and `slot`. */
+export function ownershipTags(slot: string, policy = 'nightly'): Record<string, string> {
+  return {
+    'docdb-backup:managed-by': 'docdb-backup',
+    'docdb-backup:policy': policy,
+    'docdb-backup:scheduled-at': new Date(`${slot}:00Z`).toISOString(),
+  };
+}
+
+/**
+ * A seed of this service's snapshot of `cluster` for the slot `yyyy-mm-ddThh:mm` (policy nightly, prefix
+ * nightly), available unless `status` says otherwise.
+ */
+export function ourSnapshot(
+  cluster: string,
+  slot: string,
+  extra: { status?: string; tags?: Record<string, string> } = {},
+) {
+  const compact = `${slot.slice(0, 10).replaceAll('-', '')}-${slot.slice(11, 13)}${slot.slice(14, 16)}`;
+  return {
+    id: `nightly-${cluster}-${compact}`,
+    clusterId: cluster,
+    createdAt: `${slot}:30Z`,
+    status: extra.status,
+    tags: { ...ownershipTags(slot), ...extra.tags },
+  };
+}
+
+/**
+ * A policy file with one policy, nightly (03:00 UTC, us-east-1), selecting `clusters` (a YAML line under
+ * `clusters:`), with `policyLines` added to the policy and `topLines` before `policies:`.
+ */
+export function nightlyPolicyFile(
+  options: { clusters?: string; policyLines?: string; topLines?: string } = {},
+): string {
+  return `version: 1
+${options.topLines ? `${options.topLines}\n` : ''}policies:
+  - name: nightly
+    schedule: cron(0 3 * * ? *)
+    regions: [us-east-1]
+    clusters:
+      ${options.clusters ?? 'identifiers: [orders]'}
+${options.policyLines ?? ''}
+`;
+}

@@ -5,33 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/backup/event.js';
 import { RunFailedError } from '../../../shared/backup/errors.js';
 import { fakeClock } from '../../support/fakes.js';
-import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  ourSnapshot,
+  recordedResults,
+  resetWorld,
+  runPolicy,
+  snapshotsIn,
+  startWorld,
+  type World,
+} from './support.js';
 
-const OURS = { 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'nightly' };
-
-function policyFile(extra: string, clusters = 'identifiers: [orders]'): string {
-  return `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      ${clusters}
-${extra}
-`;
-}
-
-/** Our snapshot of `cluster` for the slot `yyyy-mm-ddThh:mm` (available unless said otherwise). */
-function ours(cluster: string, slot: string, extra: { status?: string; tags?: Record<string, string> } = {}) {
-  const compact = `${slot.slice(0, 10).replaceAll('-', '')}-${slot.slice(11, 13)}${slot.slice(14, 16)}`;
-  return {
-    id: `nightly-${cluster}-${compact}`,
-    clusterId: cluster,
-    createdAt: `${slot}:30Z`,
-    status: extra.status,
-    tags: { ...OURS, 'docdb-backup:scheduled-at': `${slot}:00.000Z`, ...extra.tags },
-  };
-}
+const ours = ourSnapshot;
+const policyFile = (extra: string, clusters = 'identifiers: [orders]') =>
+  nightlyPolicyFile({ clusters, policyLines: extra });
 
 const nights = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `2026-11-${String(from + i).padStart(2, '0')}T03:00`);
