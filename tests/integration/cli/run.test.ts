@@ -265,6 +265,34 @@ describe('docdb-backup run', () => {
     expect(noEnv.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
   });
 
+  it('refuses --at ahead of the clock (like the function) and an impossible time, before any AWS call', async () => {
+    await resetCliWorld(world, FLEET);
+    const now = new Date('2026-11-28T03:00:05Z');
+
+    const future = await cli(
+      world,
+      ['run', '--policy', 'nightly', '--file', file, '--at', '2026-11-30T03:00Z'],
+      {
+        now,
+      },
+    );
+    const impossible = await cli(
+      world,
+      ['run', '--policy', 'nightly', '--file', file, '--at', '2026-02-30T03:00Z'],
+      {
+        now,
+      },
+    );
+
+    expect([future.code, impossible.code]).toEqual([2, 2]);
+    expect(future.stderr).toContain(
+      '--at: the slot 2026-11-30T03:00:00.000Z is 2880 minutes ahead of the clock',
+    );
+    expect(impossible.stderr).toContain('--at expects an ISO-8601 time on a real calendar day');
+    expect(world.emu.callCount('rds:DescribeDBClusters')).toBe(0);
+    expect(manualSnapshotIds(world, 'us-east-1')).toEqual([]);
+  });
+
   it("exits 1 when the policy selects nothing; --debug shows the engine's log lines", async () => {
     await resetCliWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'ledger' }] } } });
 

@@ -177,6 +177,20 @@ describe('retention in a run', () => {
     expect(deleted(aws)).toEqual(['nightly-orders-20261126-0300']);
   });
 
+  it('checks the cutoff before every retention call: past it, nothing more is read or deleted', async () => {
+    setup(aws, [night(27), night(26), night(25), night(24)]);
+    const deadline = aws.clock.now() + 60_000;
+    // Reading one snapshot's tags takes the run past its cutoff (the deadline less the 15 s reserve).
+    aws.docdb['us-east-1']!.on(ListTagsForResourceCommand).callsFake((input) => {
+      aws.clock.advance(50_000);
+      return { TagList: oursFor(input.ResourceName.split(':').at(-1) as string) };
+    });
+    const { summary } = await runBackup(aws.deps, { ...request({ keepLast: 1 }), deadline });
+    expect(deleted(aws)).toEqual([]);
+    expect(summary.deletions).toEqual([]);
+    expect(aws.docdb['us-east-1']!.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
+  });
+
   it('lists nothing and deletes nothing without retention', async () => {
     setup(aws, [night(1)]);
     const { summary } = await runBackup(aws.deps, request());
