@@ -249,6 +249,9 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
         }
       }
       yield page;
+      // A marker that does not move would ask for the same page forever.
+      if (page.Marker !== undefined && page.Marker === marker)
+        throw new Error(`the listing returned the same page marker twice (${region})`);
       marker = page.Marker;
     } while (marker);
   }

@@ -260,7 +260,7 @@ export class DynamoResultStore implements ResultStore {
         }),
         { abortSignal: signal },
       );
-      return { state: 'claimed', policy, scheduledAt, token, rank };
+      return { state: 'claimed', policy, scheduledAt, token, rank, leaseUntil };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;

@@ -128,7 +128,7 @@ export interface RunSummary {
 /** The outcome of claiming a slot's one page. */
 export type AlertClaim =
   /** Ours to send: confirm it once SNS accepted it, release it when it could not be sent. */
-  | { state: 'claimed'; policy: string; scheduledAt: string; token: string; rank: number }
+  | { state: 'claimed'; policy: string; scheduledAt: string; token: string; rank: number; leaseUntil: number }
   /** A page this severe (or more) was already sent for this slot. */
   | { state: 'sent' }
   /** Another run of this slot holds the claim until `until` (epoch ms). */

@@ -92,6 +92,8 @@ async function quotaReports(
 
 /** How often a run that finds another run sending the slot's page looks again. */
 const CLAIM_POLL_MS = 2_000;
+/** A send must end this long before its claim's lease does. */
+const SEND_SAFETY_MS = 500;
 /** Time kept to send a page after waiting for another run's claim. */
 const SEND_MARGIN_MS = 5_000;
 
@@ -171,11 +173,18 @@ export async function pageOnce(
     );
     return { ...report, sent: false, failed: true, note: 'another run of this slot was still sending it' };
   }
-  // Sending may not outlast the claim's lease, or a run taking it over would page a second time.
+  // Sending may not outlast the claim's lease, or a run taking it over would page a second time: the
+  // time left is counted from the lease the claim was given, not from when its answer arrived.
   const lease = request.pageLeaseMs ?? PAGE_LEASE_MS;
+  const sendMs = (held ? held.leaseUntil : deps.clock.now() + lease) - deps.clock.now() - SEND_SAFETY_MS;
+  if (sendMs <= 0) {
+    if (held) await deps.results.releaseAlert(held, request.signal).catch(() => undefined);
+    deps.log.error('no time left to send the page within its claim; the run fails so that it is retried');
+    return { ...report, sent: false, failed: true, note: 'the claim left no time to send the page' };
+  }
   const sendSignal = AbortSignal.any([
     ...(request.signal ? [request.signal] : []),
-    AbortSignal.timeout(Math.max(1, lease - 1_000)),
+    AbortSignal.timeout(sendMs),
   ]);
   try {
     await deps.alerter.send(alert, sendSignal);
