@@ -54,11 +54,3 @@ export function ownershipOf(snapshot: SnapshotEvidence, owner: SnapshotOwner, cl
     return { ours: false, reason: `its id is not "${expected}", the id for its ${SCHEDULED_AT_TAG} slot` };
   return { ours: true, slot };
 }
-
-/**
- * True when `snapshot` is the policy's snapshot of `clusterId` (see ownershipOf).
- * @example isOurSnapshot(evidence, { policyName: 'nightly', prefix: 'nightly' }, 'orders') // true
- */
-export function isOurSnapshot(snapshot: SnapshotEvidence, owner: SnapshotOwner, clusterId: string): boolean {
-  return ownershipOf(snapshot, owner, clusterId).ours;
-}

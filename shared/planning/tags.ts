@@ -60,8 +60,3 @@ export function buildSnapshotTags(input: SnapshotTagInput): SnapshotTags {
   }
   return { tags: [...tags].map(([Key, Value]) => ({ Key, Value })), notCopied };
 }
-
-/** True when a snapshot's tags say this service created it for this policy. */
-export function isOwnedBy(tags: Record<string, string>, policyName: string): boolean {
-  return tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && tags[POLICY_TAG] === policyName;
-}

@@ -1,10 +1,10 @@
 // Seam: the alert ledger (DynamoResultStore's claim / confirm / release) over real HTTP against the
 // emulator's DynamoDB: at most one page per policy and slot, and none lost when a sender fails or dies.
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../../shared/aws/dynamodb.js';
 import { fakeClock } from '../../support/fakes.js';
-import { resetWorld, startWorld, type World } from './support.js';
+import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
 
 const SLOT = '2026-11-28T03:00:00.000Z';
 let world: World;
@@ -14,11 +14,7 @@ const store = () => new DynamoResultStore(client, world.service.table, { clock }
 
 beforeAll(async () => {
   world = await startWorld();
-  client = new DynamoDBClient({
-    endpoint: world.emu.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-  });
+  client = resultsTableClient(world);
 });
 afterAll(async () => {
   client.destroy();

@@ -1,7 +1,5 @@
-// Seam (found in review, now a regression test): a retention delete still in flight at the work cutoff is
-// aborted client-side and recorded `failed` (code `deadline`), although the request reached AWS and the
-// snapshot is deleted. Nothing ever corrects that record: the audit trail says the snapshot was not
-// deleted. (prune.deleteOne uses the work signal for a call that must not be abandoned once sent.)
+// Seam: a retention delete in flight at the work cutoff is not abandoned (AWS may already have done it):
+// it runs on the deadline's signal and is recorded `deleted`. (Regression test from review.)
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

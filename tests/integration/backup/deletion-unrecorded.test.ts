@@ -1,7 +1,5 @@
-// Seam (found in review, now a regression test): "every deletion is recorded" does not survive a DynamoDB
-// outage. Retention keeps deleting when no deletion can be recorded (prune.pruneCluster ignores
-// recordDeletion's `false`), the final record() fails too, the invocation fails, and Lambda's retry cannot
-// record what it no longer sees: the table never learns of any of those deletions.
+// Seam: no deletion the table does not know of: during a DynamoDB outage retention writes its `deleting`
+// record first or deletes nothing. (Regression test from review.)
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../../shared/backup/errors.js';

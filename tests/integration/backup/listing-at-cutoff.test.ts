@@ -1,8 +1,5 @@
-// Seam (found in review, now a regression test): "calls still in flight at the cutoff are aborted" does not
-// hold for the listing calls. The adapter's paginated calls (docdb.listClusters, listManualSnapshots,
-// listClusterSnapshots) never pass the abort signal to the SDK (paginateDescribeDBClusters(config, input)
-// with no `{ abortSignal }`), so a slow DescribeDBClusters or DescribeDBClusterSnapshots runs through the
-// 15 s reserve and past the deadline: in Lambda the function is killed before it records anything or pages.
+// Seam: listing calls in flight at the work cutoff are aborted (the adapter's pages carry the signal), so
+// the run records and pages before its deadline. (Regression test from review.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   nightlyPolicyFile,

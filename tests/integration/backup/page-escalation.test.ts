@@ -1,8 +1,5 @@
-// Seam (found in review, now a regression test): the slot's one page is spent by whatever paged first. A
-// quota-headroom WARNING uses it up, so when Lambda's retry of the same slot (the first invocation failed
-// to record its results) finds the slot's snapshot `failed` — a slot with no backup, which the issue says
-// pages — nobody is paged. (report.pageOnce treats any `sent` claim of the slot as "already paged",
-// whatever it said.)
+// Seam: a page more severe than the one already sent for the slot still goes out (a retry that finds the
+// slot's snapshot failed after a quota warning was paged). (Regression test from review.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../../shared/backup/errors.js';
 import { nightlyPolicyFile, resetWorld, runPolicy, startWorld, type World } from './support.js';

@@ -1,14 +1,14 @@
-// Seam (found in review, now a regression test): "at most one page per policy and slot" against a sender
-// slower than its one-minute lease (report.pageOnce sends on the run's deadline signal, not within the
-// lease) and a ledger whose confirm and release ignore who holds the claim (dynamodb.confirmAlert /
-// releaseAlert).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// Seam: the page of a slot through report.pageOnce and the real ledger (DynamoDB via the emulator):
+// at most one page per policy and slot, never lost: a send is cut off at its claim's lease (counted from
+// the lease, even when the claim answered late), only the holder of a claim ends it, and a run that finds
+// the page held waits for it or fails so that its retry makes sure. (Regression tests from review.)
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoResultStore } from '../../../shared/aws/dynamodb.js';
-import type { Alert, DocdbPort, RunSummary } from '../../../shared/backup/ports.js';
+import type { Alert, DocdbPort, ResultStore, RunSummary } from '../../../shared/backup/ports.js';
 import { PAGE_LEASE_MS, pageOnce } from '../../../shared/backup/report.js';
 import { fakeClock, memoryLog, policy } from '../../support/fakes.js';
-import { resetWorld, startWorld, type World } from './support.js';
+import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
 
 const SLOT = '2026-11-28T03:00:00.000Z';
 let world: World;
@@ -16,11 +16,7 @@ let client: DynamoDBClient;
 
 beforeAll(async () => {
   world = await startWorld();
-  client = new DynamoDBClient({
-    endpoint: world.emu.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-  });
+  client = resultsTableClient(world);
 });
 afterAll(async () => {
   client.destroy();
@@ -130,4 +126,73 @@ describe('the page of a slot', () => {
     const retry = await pageOnce(deps('B', false), request(), summary, []);
     expect(sent.length === 1 || retry?.failed === true).toBe(true);
   });
+});
+
+const realClock = {
+  now: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+};
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pagingDeps(results: ResultStore, send: (alert: Alert, signal?: AbortSignal) => Promise<void>) {
+  return {
+    docdb: {} as DocdbPort,
+    results,
+    events: { publish: async () => ({ failed: 0 }) },
+    alerter: { send },
+    clock: realClock,
+    log: memoryLog(),
+  };
+}
+
+describe('the page of a slot, when the claim answers late', () => {
+  it('never sends past its lease when the claim itself was slow (send timeout counts from after the claim)', async () => {
+    const store = new DynamoResultStore(client, world.service.table, { clock: realClock });
+    // The same store, but the claim's answer arrives 1.2 s late (SDK retry / slow network / the
+    // tryClaim+GetItem+tryClaim round trips): the lease was computed before the call.
+    const slow: ResultStore = Object.assign(Object.create(store), {
+      claimAlert: async (...args: Parameters<ResultStore['claimAlert']>) => {
+        const held = await store.claimAlert(...args);
+        await wait(1_200);
+        return held;
+      },
+    });
+    const sent: { who: string; at: number }[] = [];
+    let leaseA = 0;
+    const request = () => ({
+      policy: policy(),
+      prefixOwners: [],
+      deadline: Date.now() + 60_000,
+      pageLeaseMs: 1_500,
+    });
+    const t0 = Date.now();
+    const a = pageOnce(
+      pagingDeps(slow, async (_alert, signal) => {
+        const item = await client.send(
+          new GetItemCommand({
+            TableName: world.service.table,
+            Key: { pk: { S: 'alert#nightly' }, sk: { S: SLOT } },
+          }),
+        );
+        leaseA = Number(item.Item?.leaseUntil?.N);
+        await wait(450); // SNS answers in 450 ms: well within the 500 ms the sender was given
+        if (signal?.aborted) throw signal.reason;
+        sent.push({ who: 'A', at: Date.now() });
+      }),
+      request(),
+      summary,
+      [],
+    );
+    await wait(Math.max(0, t0 + 1_550 - Date.now())); // A's lease has passed; A is still sending
+    const b = pageOnce(
+      pagingDeps(store, async () => void sent.push({ who: 'B', at: Date.now() })),
+      request(),
+      summary,
+      [],
+    );
+    await Promise.all([a, b]);
+    // A sent after its lease had ended, while B (which took the expired claim over) paged too.
+    expect(sent.map((s) => s.who)).toEqual([expect.any(String)]); // one page, not A and B
+    expect(sent.filter((s) => s.who === 'A' && s.at > leaseA)).toEqual([]);
+  }, 15_000);
 });

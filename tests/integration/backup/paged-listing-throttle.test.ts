@@ -1,10 +1,5 @@
-// Seam (found in review, now a regression test): throttling is "not yet" only for one-call requests. A
-// paginated listing (DescribeDBClusters, DescribeDBClusterSnapshots) takes ONE permit from the Region's
-// rate for all its pages (PacedDocdb.paced wraps docdb.listClusters / manualSnapshots whole), sends the
-// pages back to back, and a throttle on page k restarts the listing from page 1. When AWS's bucket holds
-// fewer tokens than there are pages, the listing can never finish however long the run waits, although AWS
-// grants the calls when they are spaced: the Region is recorded `throttled` (unreadable) and nothing in it
-// is backed up.
+// Seam: a listing longer than AWS's burst finishes under throttling: a throttled page is asked for again
+// from its own marker, not from the first page. (Regression test from review.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nightlyPolicyFile, resetWorld, runPolicy, startWorld, type World } from './support.js';
 

@@ -1,7 +1,5 @@
-// Seam (found in review, now a regression test): failed at 3c583b6; passes since 81dc77a (usage counted
-// after the run). Kept as a regression test. Review: the quota headroom page counts this run's new
-// snapshots twice when the "before" listing races the creates (engine.runBackup runs usageBefore side by
-// side with planAndCreate).
+// Seam: quota headroom is counted after the run, so the run's own new snapshots are counted once even when
+// the count is slow. (Regression test from review.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from '../../support/fakes.js';
 import { nightlyPolicyFile, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';

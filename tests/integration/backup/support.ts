@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BackupResult, runScheduledBackup } from '../../../functions/backup/handler.js';
 import { wireFromEnvironment } from '../../../functions/backup/wiring.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
@@ -136,4 +137,13 @@ ${options.topLines ? `${options.topLines}\n` : ''}policies:
       ${options.clusters ?? 'identifiers: [orders]'}
 ${options.policyLines ?? ''}
 `;
+}
+
+/** A DynamoDB client for the service's results table in the emulator (the ledger's own tests). */
+export function resultsTableClient(world: World): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: world.emu.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+  });
 }

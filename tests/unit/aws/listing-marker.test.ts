@@ -1,5 +1,5 @@
-// Seam (found in review, now a regression test): the DocumentDB adapter's pagination stops on a marker that
-// does not move instead of asking for the same page forever.
+// Seam: the DocumentDB adapter's pagination stops on a marker that does not move instead of asking for the
+// same page forever. (Regression test from review.)
 import { DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-docdb';
 import { describe, expect, it } from 'vitest';
 import { mockedAws } from '../../support/fakes.js';

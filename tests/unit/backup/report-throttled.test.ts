@@ -1,9 +1,5 @@
-// Seam (found in review, now a regression test): "reporting has its own time" does not hold for the one
-// DocumentDB call of reporting. The page's quota listing goes through the work phase's PacedDocdb (engine →
-// scope.deps → reportRun), whose throttle retries stop at the work cutoff (and since 81dc77a, usageAfter is
-// skipped past the cutoff, so reporting always lists itself in exactly this case). After a throttle storm
-// ran the work phase to its cutoff, one throttled DescribeDBClusterSnapshots in reporting is given up at
-// once, and the CRITICAL quota page goes out without the usage, the holders and how many slots to free.
+// Seam: reporting's one DocumentDB call (the quota listing for the page) waits out throttling until the
+// deadline, not the work cutoff, so the critical page keeps its usage and holders. (Regression test from review.)
 import {
   CreateDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,

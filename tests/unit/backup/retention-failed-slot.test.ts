@@ -1,8 +1,5 @@
-// Seam (found in review, now a regression test): failed at 3c583b6; passes since 81dc77a (retentionPreview
-// returns [] for a failed/deleting slot snapshot). Kept as a regression test. Review: "nothing is deleted
-// when the slot's snapshot failed" holds only for what the create step saw. When retention's own listing
-// shows the slot's snapshot `failed`, retention still counts it as kept and deletes older good snapshots
-// (prune.retentionPreview takes the listed status but never checks it).
+// Seam: retention deletes nothing when its own listing shows the slot's snapshot failed or deleting
+// (nothing is deleted when the slot has no good backup). (Regression test from review.)
 import {
   CreateDBClusterSnapshotCommand,
   DeleteDBClusterSnapshotCommand,

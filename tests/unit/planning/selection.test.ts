@@ -1,7 +1,7 @@
 // Seam: cluster selection and snapshot tags (shared/planning) — pure functions over plain data.
 import { describe, expect, it } from 'vitest';
 import { type ClusterInfo, selectClusters } from '../../../shared/planning/selection.js';
-import { buildSnapshotTags, isOwnedBy } from '../../../shared/planning/tags.js';
+import { buildSnapshotTags } from '../../../shared/planning/tags.js';
 
 function cluster(id: string, tags?: Record<string, string>): ClusterInfo {
   return { id, arn: `arn:aws:rds:us-east-1:123456789012:cluster:${id}`, status: 'available', tags };
@@ -84,15 +84,5 @@ describe('snapshot tags', () => {
     expect(tags.filter((t) => t.Key === 'docdb-backup:policy')).toEqual([
       { Key: 'docdb-backup:policy', Value: 'p' },
     ]);
-  });
-
-  it('recognises ownership only with both the managed-by and the policy tag', () => {
-    expect(isOwnedBy({ 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'p' }, 'p')).toBe(
-      true,
-    );
-    expect(isOwnedBy({ 'docdb-backup:policy': 'p' }, 'p')).toBe(false);
-    expect(isOwnedBy({ 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'q' }, 'p')).toBe(
-      false,
-    );
   });
 });

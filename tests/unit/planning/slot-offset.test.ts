@@ -1,5 +1,4 @@
-// Seam (found in review, now a regression test): parseInstant's contract refuses "offsets past ±14:00", but
-// it accepts +14:59 (it checks hours ≤ 14 and minutes ≤ 59 separately).
+// Seam: parseInstant refuses UTC offsets past ±14:00. (Regression test from review.)
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../../shared/planning/slot.js';
 
