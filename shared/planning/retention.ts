@@ -7,19 +7,10 @@
  * and not taken for a slot newer than the run's.
  */
 
-/** The policy's `retention` block, once validated. At least one rule is set. */
-export interface RetentionRules {
-  /** Keep the newest N snapshots. */
-  keepLast?: number;
-  /** Keep every snapshot younger than N days. */
-  maxAgeDays?: number;
-  /** Keep the newest snapshot of each of the last N UTC days (today included). */
-  daily?: number;
-  /** Keep the newest snapshot of each of the last N ISO weeks (Monday to Sunday, UTC; this week included). */
-  weekly?: number;
-  /** Keep the newest snapshot of each of the last N calendar months (UTC; this month included). */
-  monthly?: number;
-}
+import type { RetentionRules } from '../policy/resolved.js';
+
+/** The policy's `retention` block, once validated (resolved.ts): at least one rule is set. */
+export type { RetentionRules };
 
 export interface RetentionCandidate {
   snapshotId: string;

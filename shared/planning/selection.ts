@@ -2,6 +2,7 @@
  * Cluster selection: which DocumentDB clusters of one Region a policy covers. Pure: the caller brings the
  * Region's clusters (and their tags when the policy selects by tag).
  */
+import type { ClusterSelection } from '../policy/resolved.js';
 
 /** A DocumentDB cluster as the selection and the engine see it. */
 export interface ClusterInfo {
@@ -12,12 +13,8 @@ export interface ClusterInfo {
   tags?: Record<string, string>;
 }
 
-/** What a policy's `clusters` block asks for (already lowercased and merged). */
-export interface ClusterSelection {
-  identifiers: string[];
-  tags: Record<string, string>;
-  exclude: string[];
-}
+/** What a policy's `clusters` block asks for, already lowercased and merged (resolved.ts). */
+export type { ClusterSelection };
 
 export interface SelectionResult {
   /** Clusters to snapshot, sorted by id, each once. */

@@ -1,16 +1,23 @@
 /**
  * Policies compiled at build time: the policy file validated and resolved once (by the deploy, the demo,
- * or `compilePolicyFile`), written as JSON, and read by the backup function without zod or a YAML parser
- * in its cold start. The format carries its own marker so a YAML file or anything else is refused clearly.
+ * or `compilePolicyFile`), checked against the strict resolved shape (resolved.ts), written as JSON, and
+ * read by the backup function without zod or a YAML parser in its cold start. The file carries a format
+ * marker and a version, so a YAML file, anything else, or a file another version of docdb-backup compiled
+ * is refused with a clear message instead of being trusted. Writing the file is compile.ts.
  */
 import { readFile } from 'node:fs/promises';
-import type { ResolvedPolicy } from './schema.js';
+import type { ResolvedPolicy } from './resolved.js';
 
 export const COMPILED_POLICIES_FORMAT = 'docdb-backup/compiled-policies';
+/**
+ * Version of the compiled format. Bump it whenever `ResolvedPolicySchema` changes shape, so a file
+ * compiled before the change is refused rather than misread (tests/unit/policy/resolved.test.ts pins it).
+ */
+export const COMPILED_POLICIES_VERSION = 1;
 
 export interface CompiledPolicies {
   format: typeof COMPILED_POLICIES_FORMAT;
-  version: 1;
+  version: typeof COMPILED_POLICIES_VERSION;
   /** The policy file it was compiled from, as given to the compiler. */
   source: string;
   policies: ResolvedPolicy[];
@@ -22,13 +29,14 @@ export class CompiledPoliciesError extends Error {
 }
 
 /**
- * The compiled form of resolved policies, as text.
- * @example compilePolicies(parsePolicyFile(text, 'config/policies.yml'), 'config/policies.yml')
+ * The compiled form of policies already checked against the resolved shape, as text. Use
+ * `compilePolicies` of compile.ts, which checks them first; this one only formats.
+ * @example formatCompiledPolicies(checkResolvedPolicies(policies, 'config/policies.yml'), 'config/policies.yml')
  */
-export function compilePolicies(policies: readonly ResolvedPolicy[], source: string): string {
+export function formatCompiledPolicies(policies: readonly ResolvedPolicy[], source: string): string {
   const compiled: CompiledPolicies = {
     format: COMPILED_POLICIES_FORMAT,
-    version: 1,
+    version: COMPILED_POLICIES_VERSION,
     source,
     policies: [...policies],
   };
@@ -63,9 +71,16 @@ export async function readCompiledPolicies(path: string): Promise<ResolvedPolicy
     const yaml = /\.ya?ml$/i.test(path) ? ' (it looks like the YAML source)' : '';
     throw new CompiledPoliciesError(`${path} is not JSON${yaml}; ${fix}`, { cause: error });
   }
-  if (!isRecord(data) || data.format !== COMPILED_POLICIES_FORMAT || data.version !== 1) {
+  if (!isRecord(data) || data.format !== COMPILED_POLICIES_FORMAT) {
     throw new CompiledPoliciesError(
-      `${path} is not a compiled policy file (expected "format": "${COMPILED_POLICIES_FORMAT}", "version": 1); ${fix}`,
+      `${path} is not a compiled policy file (expected "format": "${COMPILED_POLICIES_FORMAT}", "version": ${COMPILED_POLICIES_VERSION}); ${fix}`,
+    );
+  }
+  if (data.version !== COMPILED_POLICIES_VERSION) {
+    const found = data.version === undefined ? 'none' : JSON.stringify(data.version);
+    throw new CompiledPoliciesError(
+      `${path} was compiled by another version of docdb-backup (compiled format version ${found}, this one ` +
+        `reads version ${COMPILED_POLICIES_VERSION}); compile it again: ${fix}`,
     );
   }
   const policies = data.policies;

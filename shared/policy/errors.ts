@@ -85,3 +85,22 @@ export class ScheduleError extends Error {
     this.expression = expression;
   }
 }
+
+/**
+ * A resolved policy does not have the shape the engine reads (resolved.ts): a bug in the resolver, not in
+ * the file. Thrown when policies are compiled, so it fails the build.
+ * Example: `config/policies.yml: policy "nightly-prod" resolved to a wrong shape at retry.maxAttempts: …`
+ */
+export class ResolvedPolicyError extends Error {
+  override readonly name = 'ResolvedPolicyError';
+  /** The policy whose resolved form is wrong. */
+  readonly policy: string;
+  /** Dotted path of the first bad field, e.g. `retry.maxAttempts`; `''` for the policy as a whole. */
+  readonly path: string;
+
+  constructor(policy: string, path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.policy = policy;
+    this.path = path;
+  }
+}

@@ -3,12 +3,12 @@
  * Example: `const policies = await loadPolicyFile('config/policies.yml')`
  */
 
-export { compilePolicyFile } from './compile.js';
+export { compilePolicies, compilePolicyFile } from './compile.js';
 export {
   COMPILED_POLICIES_FORMAT,
+  COMPILED_POLICIES_VERSION,
   type CompiledPolicies,
   CompiledPoliciesError,
-  compilePolicies,
   readCompiledPolicies,
 } from './compiled.js';
 export {
@@ -17,6 +17,7 @@ export {
   type PolicyProblem,
   PolicyValidationError,
   type ProblemSeverity,
+  ResolvedPolicyError,
   ScheduleError,
 } from './errors.js';
 export {
@@ -28,6 +29,14 @@ export {
 } from './load.js';
 export { isKnownRegion, KNOWN_REGIONS, type RegionCode, suggestRegion } from './regions.js';
 export { resolvePolicies } from './resolve.js';
+export {
+  type ClusterSelection,
+  checkResolvedPolicies,
+  type QuotaSettings,
+  ResolvedPolicySchema,
+  type RetentionRules,
+  type SnapshotSettings,
+} from './resolved.js';
 export {
   type CronSchedule,
   type DaylightSavingChange,

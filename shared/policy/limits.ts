@@ -1,9 +1,10 @@
 /**
  * The policy rules and defaults that code running in the backup function needs at run time. Plain
  * values, no zod and no YAML: the function reads policies compiled at build time (compiled.ts) and must
- * not pay for the validator in its cold start. schema.ts and tags.ts re-export these.
+ * not pay for the validator in its cold start. schema.ts and tags.ts re-export these. Its only import is
+ * of types from resolved.ts (erased at build), which imports none of the policy modules back: no cycle.
  */
-import type { QuotaSettings, RetrySettings } from './schema.js';
+import type { QuotaSettings, RetrySettings } from './resolved.js';
 
 /** Lowercase letters, digits and single hyphens, a letter first, no trailing hyphen: policy names, prefixes. */
 export const LOWERCASE_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;

@@ -1,13 +1,9 @@
 /**
  * Resolution: applies the file's defaults and the built-in defaults to each policy of a valid file.
  */
-import {
-  DEFAULT_QUOTA,
-  DEFAULT_RETRY,
-  type PolicyFile,
-  type QuotaSettings,
-  type ResolvedPolicy,
-} from './schema.js';
+import { DEFAULT_QUOTA, DEFAULT_RETRY } from './limits.js';
+import type { QuotaSettings, ResolvedPolicy } from './resolved.js';
+import type { PolicyFile } from './schema.js';
 
 function lowercaseUnique(ids: readonly string[] | undefined): string[] {
   return [...new Set((ids ?? []).map((id) => id.toLowerCase()))];

@@ -302,45 +302,13 @@ export const PolicyFileSchema = z
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 export type PolicyInput = z.infer<typeof PolicySchema>;
 
-/** Retry settings once defaults are applied. */
-export interface RetrySettings {
-  maxAttempts: number;
-  baseDelaySeconds: number;
-  maxDelaySeconds: number;
-}
-
-/** Retention rules once validated: at least one is set. */
-export type RetentionRules = z.infer<typeof RetentionSchema>;
-
-/** The file's quota settings, resolved. */
-export interface QuotaSettings {
-  /** Quota per Region for Regions not listed in `regions`. */
-  default: number;
-  regions: Record<string, number>;
-  warnAtPercent: number;
-}
-
-/**
- * A policy with the file's defaults merged in: what the engine, the CLI and the deploy read.
- * `snapshot.tags` are the user's tags (defaults merged, policy wins); the service adds its own
- * `docdb-backup:*` tags when it creates a snapshot. Cluster identifiers and excludes are lowercase.
- * Example: `{ name: 'nightly-prod', schedule: 'cron(0 3 * * ? *)', regions: ['us-east-1'], ... }`
- */
-export interface ResolvedPolicy {
-  name: string;
-  description: string;
-  enabled: boolean;
-  schedule: string;
-  /** IANA zone the schedule is read in (EventBridge Scheduler); absent: UTC (an EventBridge rule). */
-  timezone?: string;
-  regions: string[];
-  clusters: { identifiers: string[]; tags: Record<string, string>; exclude: string[] };
-  /** True: a run whose selection matches no cluster (in a Region, or at all) does not page a warning. */
-  allowEmpty: boolean;
-  snapshot: { prefix: string; tags: Record<string, string>; copyClusterTags: boolean };
-  retry: RetrySettings;
-  /** Undefined: the policy never deletes anything. */
-  retention?: RetentionRules;
-  /** The file's quota settings (the same for every policy of the file). */
-  quota: QuotaSettings;
-}
+// The resolved shapes live in resolved.ts (a leaf, so limits.ts and planning can use them); re-exported
+// here, where the rest of the code has always imported them from.
+export type {
+  ClusterSelection,
+  QuotaSettings,
+  ResolvedPolicy,
+  RetentionRules,
+  RetrySettings,
+  SnapshotSettings,
+} from './resolved.js';

@@ -1,0 +1,159 @@
+/**
+ * The shape of a resolved policy: a policy with the file's defaults and the built-in defaults applied, as
+ * resolve.ts produces it and as the engine, the CLI, the deploy and the compiled policy file carry it.
+ * Every field the resolver always sets is required, every object is strict, so a resolver that drops,
+ * renames or adds a key fails `checkResolvedPolicies` when policies are compiled. Types are inferred from
+ * this schema; schema.ts re-exports them under the names the rest of the code imports.
+ *
+ * Values were checked by the policy file schema (schema.ts, validate.ts) before resolution; this schema
+ * checks the shape (keys and value types), not the rules again.
+ * It imports only zod and errors.ts (which imports nothing), so limits.ts and shared/planning can import
+ * its types without closing an import cycle.
+ */
+import { z } from 'zod';
+import { ResolvedPolicyError } from './errors.js';
+
+const count = z.number().int().min(1);
+const tagMap = z.record(z.string(), z.string());
+
+/** Retry settings once defaults are applied: every field set. */
+export const ResolvedRetrySchema = z
+  .object({
+    /** Attempts per cluster while it is busy, the first included. */
+    maxAttempts: count,
+    /** First backoff delay in seconds; doubles per attempt, with jitter. */
+    baseDelaySeconds: z.number().positive(),
+    /** Longest backoff delay in seconds. */
+    maxDelaySeconds: z.number().positive(),
+  })
+  .strict();
+
+/** The policy's `retention` block (its own, else `defaults.retention`), once validated: at least one rule is set. */
+export const ResolvedRetentionSchema = z
+  .object({
+    /** Keep the newest N snapshots. */
+    keepLast: count.optional(),
+    /** Keep every snapshot younger than N days. */
+    maxAgeDays: count.optional(),
+    /** Keep the newest snapshot of each of the last N UTC days (today included). */
+    daily: count.optional(),
+    /** Keep the newest snapshot of each of the last N ISO weeks (Monday to Sunday, UTC; this week included). */
+    weekly: count.optional(),
+    /** Keep the newest snapshot of each of the last N calendar months (UTC; this month included). */
+    monthly: count.optional(),
+  })
+  .strict();
+
+/** The file's quota settings, resolved (the same for every policy of the file). */
+export const ResolvedQuotaSchema = z
+  .object({
+    /** Quota per Region for Regions not listed in `regions`. */
+    default: count,
+    /** The quota of Regions where it was raised. */
+    regions: z.record(z.string(), count),
+    /** Share of the quota (percent) at or above which a run pages a warning. */
+    warnAtPercent: z.number().positive(),
+  })
+  .strict();
+
+/** What a policy's `clusters` block asks for: identifiers and excludes lowercase and unique. */
+export const ResolvedClusterSelectionSchema = z
+  .object({
+    identifiers: z.array(z.string()),
+    /** A cluster matches when it carries every one of these tags; empty: no selection by tag. */
+    tags: tagMap,
+    exclude: z.array(z.string()),
+  })
+  .strict();
+
+/** How snapshots are named and tagged: `tags` are the user's (defaults merged, the policy wins per key). */
+export const ResolvedSnapshotSchema = z
+  .object({
+    /** Start of every snapshot id; the policy name unless `snapshot.prefix` is set. */
+    prefix: z.string().min(1),
+    tags: tagMap,
+    copyClusterTags: z.boolean(),
+  })
+  .strict();
+
+/**
+ * A resolved policy. `snapshot.tags` are the user's tags; the service adds its own `docdb-backup:*` tags
+ * when it creates a snapshot. Only `timezone` (absent: UTC) and `retention` (absent: never delete) may be
+ * missing.
+ * Example: `ResolvedPolicySchema.parse(resolvePolicies(file)[0])`
+ */
+export const ResolvedPolicySchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string(),
+    enabled: z.boolean(),
+    schedule: z.string().min(1),
+    /** IANA zone the schedule is read in (EventBridge Scheduler); absent: UTC (an EventBridge rule). */
+    timezone: z.string().min(1).optional(),
+    regions: z.array(z.string()),
+    clusters: ResolvedClusterSelectionSchema,
+    /** True: a run whose selection matches no cluster (in a Region, or at all) does not page a warning. */
+    allowEmpty: z.boolean(),
+    snapshot: ResolvedSnapshotSchema,
+    retry: ResolvedRetrySchema,
+    /** Absent: the policy never deletes anything. */
+    retention: ResolvedRetentionSchema.optional(),
+    /** The file's quota settings (the same for every policy of the file). */
+    quota: ResolvedQuotaSchema,
+  })
+  .strict();
+
+/**
+ * A policy with the file's defaults merged in: what the engine, the CLI and the deploy read.
+ * Example: `{ name: 'nightly-prod', schedule: 'cron(0 3 * * ? *)', regions: ['us-east-1'], ... }`
+ */
+export type ResolvedPolicy = z.output<typeof ResolvedPolicySchema>;
+/** Retry settings once defaults are applied. */
+export type RetrySettings = z.output<typeof ResolvedRetrySchema>;
+/** Retention rules once validated: at least one is set. */
+export type RetentionRules = z.output<typeof ResolvedRetentionSchema>;
+/** The file's quota settings, resolved. */
+export type QuotaSettings = z.output<typeof ResolvedQuotaSchema>;
+/** What a policy's `clusters` block asks for (already lowercased and merged). */
+export type ClusterSelection = z.output<typeof ResolvedClusterSelectionSchema>;
+/** How a policy's snapshots are named and tagged, resolved. */
+export type SnapshotSettings = z.output<typeof ResolvedSnapshotSchema>;
+
+/** `['regions', 0]` → `regions[0]`; `['retry', 'maxAttempts']` → `retry.maxAttempts`. */
+function dotted(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (text, key) =>
+      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+    '',
+  );
+}
+
+function policyName(value: unknown, index: number): string {
+  const name = typeof value === 'object' && value !== null ? (value as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name !== '' ? name : `#${index + 1}`;
+}
+
+/**
+ * Checks resolved policies against `ResolvedPolicySchema` and returns them typed. Throws
+ * ResolvedPolicyError naming the file, the policy and the path of the first bad field.
+ * Example: `checkResolvedPolicies([{ ...policy, retry: { maxAttempts: '8' } }], 'config/policies.yml')`
+ * throws `config/policies.yml: policy "nightly-prod" resolved to a wrong shape at retry.maxAttempts: …`
+ */
+export function checkResolvedPolicies(policies: readonly unknown[], source: string): ResolvedPolicy[] {
+  return policies.map((policy, index) => {
+    const result = ResolvedPolicySchema.safeParse(policy);
+    // The policy itself, not zod's copy: the compiled file keeps the resolver's key order.
+    if (result.success) return policy as ResolvedPolicy;
+    const name = policyName(policy, index);
+    const issue = result.error.issues[0];
+    const keys = issue?.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = dotted([...(issue?.path ?? []), ...(keys.length === 1 ? keys : [])]);
+    throw new ResolvedPolicyError(
+      name,
+      path,
+      `${source}: policy ${JSON.stringify(name)} resolved to a wrong shape at ${path || 'the top level'}: ` +
+        `${issue?.message ?? 'invalid'} (a bug in docdb-backup's resolver, not in the policy file)`,
+      { cause: result.error },
+    );
+  });
+}
