@@ -2,6 +2,7 @@
  * The one place that reads the process environment. Everything else receives these values.
  */
 import { isAbsolute, join } from 'node:path';
+import { COMPILED_POLICIES_FILE } from './files.js';
 
 export interface BackupEnv {
   /** SNS topic that pages on-call. */
@@ -65,7 +66,7 @@ export function readBackupEnv(
   const eventBusName = env.EVENT_BUS_NAME || 'default';
   if (!BUS_NAME.test(eventBusName))
     problems.push(`EVENT_BUS_NAME must be an event bus name or ARN, found "${eventBusName}"`);
-  const file = env.POLICIES_FILE || join('.build', 'policies.compiled.json');
+  const file = env.POLICIES_FILE || COMPILED_POLICIES_FILE;
   const concurrency = positiveInt(env, 'BACKUP_CONCURRENCY', 10, 100, problems);
   if (problems.length)
     throw new EnvError(`the backup function's environment is not usable:\n- ${problems.join('\n- ')}`);

@@ -16,6 +16,7 @@ import {
   type RunReport,
   runBackup,
 } from '../../shared/backup/index.js';
+import { METRIC_NAMES, METRICS } from '../../shared/metrics.js';
 import { parseBackupEvent } from './event.js';
 import { type BackupWiring, wireFromEnvironment } from './wiring.js';
 
@@ -34,7 +35,7 @@ export interface BackupResult {
 }
 
 export const logger = new Logger({ serviceName: 'docdb-backup' });
-export const metrics = new Metrics({ namespace: 'DocdbBackup', serviceName: 'docdb-backup' });
+export const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
 
 /** The engine's log lines go to Powertools Logger, which adds policy and slot to every line. */
 export function loggerAsRunLog(target: Logger): RunLog {
@@ -53,20 +54,20 @@ function countOutcomes(results: readonly ClusterResult[]): BackupResult['counts'
 
 function emitMetrics(target: Metrics, report: RunReport): void {
   const { results } = report.summary;
-  target.addDimension('policy', report.summary.policy);
+  target.addDimension(METRICS.policyDimension, report.summary.policy);
   const counts = countOutcomes(results);
-  target.addMetric('SnapshotsCreated', MetricUnit.Count, counts.created);
-  target.addMetric('SnapshotsAlreadyExisting', MetricUnit.Count, counts['already-exists']);
-  target.addMetric('SnapshotsFailed', MetricUnit.Count, counts.failed + counts.skipped);
+  target.addMetric(METRIC_NAMES.snapshotsCreated, MetricUnit.Count, counts.created);
+  target.addMetric(METRIC_NAMES.snapshotsAlreadyExisting, MetricUnit.Count, counts['already-exists']);
+  target.addMetric(METRIC_NAMES.snapshotsFailed, MetricUnit.Count, counts.failed + counts.skipped);
   target.addMetric(
-    'SnapshotRetries',
+    METRIC_NAMES.snapshotRetries,
     MetricUnit.Count,
     results.reduce((sum, r) => sum + Math.max(0, r.attempts - 1), 0),
   );
   // Result events that could not be delivered: the deploy alarms on it (nothing else would notice).
-  target.addMetric('EventsFailed', MetricUnit.Count, report.eventsFailed);
+  target.addMetric(METRIC_NAMES.eventsFailed, MetricUnit.Count, report.eventsFailed);
   target.addMetric(
-    'QuotaExceeded',
+    METRIC_NAMES.quotaExceeded,
     MetricUnit.Count,
     results.filter((r) => r.error?.code === 'quota-exceeded').length,
   );

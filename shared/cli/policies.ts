@@ -3,6 +3,7 @@
  * is an unusable invocation: exit 2, every error listed), and which policies `--policy` names.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_POLICIES_FILE, POLICIES_FILE_VARIABLE } from '../files.js';
 import {
   formatProblem,
   loadPolicyFile,
@@ -13,15 +14,13 @@ import { clip, closest } from '../policy/text.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-export const DEFAULT_POLICY_FILE = 'config/policies.yml';
-
 /**
  * The policy file to read: `--file`, else `DOCDB_BACKUP_POLICIES`, else `config/policies.yml`. (The
  * function's own `POLICIES_FILE` names the compiled JSON it reads, not this YAML source.) Returned as given (for messages); read it with `absolutePath`.
  * Example: `policyFileOf(undefined, io)` → `'config/policies.yml'`
  */
 export function policyFileOf(flag: string | undefined, io: CliIo): string {
-  return flag ?? (io.env.DOCDB_BACKUP_POLICIES || DEFAULT_POLICY_FILE);
+  return flag ?? (io.env[POLICIES_FILE_VARIABLE] || DEFAULT_POLICIES_FILE);
 }
 
 /** The path resolved against the command's working directory. */
