@@ -4,6 +4,7 @@
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { RESULTS_TABLE_KEYS } from '../shared/aws/results-table/codec.js';
 import type { Emulator } from './emulator.js';
 
 export const SERVICE_TOPIC = 'docdb-backup-alerts';
@@ -17,7 +18,7 @@ export interface ProvisionedService {
 }
 
 /**
- * Creates the alert topic and the results table (key pk/sk, as serverless.yml declares it) in `region`.
+ * Creates the alert topic and the results table (keys and the open-jobs index of shared/aws/results-table/codec.ts, as serverless.yml declares them) in `region`.
  * Example: `const { env } = await provisionService(emu); Object.assign(process.env, env);`
  */
 export async function provisionService(emu: Emulator, region = 'us-east-1'): Promise<ProvisionedService> {
@@ -34,14 +35,7 @@ export async function provisionService(emu: Emulator, region = 'us-east-1'): Pro
       new CreateTableCommand({
         TableName: SERVICE_TABLE,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
+        ...RESULTS_TABLE_KEYS,
       }),
     );
     const topicArn = topic.TopicArn ?? '';

@@ -4,6 +4,7 @@
  */
 import { DocDBClient, type DocDBClientConfig } from '@aws-sdk/client-docdb';
 import { StandardRetryStrategy } from '@smithy/core/retry';
+import { describeLocation, type Location, locationKey } from '../backup/location.js';
 
 type RetryStrategyV2 = Extract<NonNullable<DocDBClientConfig['retryStrategy']>, { recordSuccess: unknown }>;
 type RetryToken = Parameters<StandardRetryStrategy['recordSuccess']>[0];
@@ -35,23 +36,69 @@ export function retriesWithoutThrottling(maxAttempts = SDK_MAX_ATTEMPTS): RetryS
   };
 }
 
+/** Credentials as an SDK client takes them (static, or a provider that refreshes). */
+type AwsCredentialIdentityProvider = NonNullable<DocDBClientConfig['credentials']>;
+
+/** Credentials for another account's calls (e.g. a role assumed there); the own account uses the SDK chain. */
+export type CredentialsForAccount = (account: string) => AwsCredentialIdentityProvider | undefined;
+
+export interface DocdbClientOptions {
+  /** Leave throttling to the engine's pacing (retriesWithoutThrottling). */
+  throttlingToEngine?: boolean;
+  /** How to reach other accounts; without it (or for an account it does not know) their calls fail. */
+  credentialsFor?: CredentialsForAccount;
+}
+
+/** The pool of DocumentDB clients: one per location, created on first use, and a way to close them all. */
+export interface DocdbClientPool {
+  (at: Location): DocDBClient;
+  /** Closes every client created so far (their sockets), so a process can end at once. */
+  destroyAll(): void;
+}
+
 /**
- * One DocumentDB client per Region, created on first use and kept for warm starts. With
- * `throttlingToEngine`, each client leaves throttling to the engine's pacing (retriesWithoutThrottling).
- * @example const clientFor = docdbClients({}, { throttlingToEngine: true }); clientFor('eu-west-1').send(...)
+ * One DocumentDB client per location (account and Region), created on first use and kept for warm starts:
+ * the own account's through the SDK's credential chain, another account's through `credentialsFor`.
+ * @example const clientFor = docdbClients({}, { throttlingToEngine: true }); clientFor({ region: 'eu-west-1' })
  */
 export function docdbClients(
   config: Record<string, unknown> = {},
-  options: { throttlingToEngine?: boolean } = {},
-): (region: string) => DocDBClient {
+  options: DocdbClientOptions = {},
+): DocdbClientPool {
   const clients = new Map<string, DocDBClient>();
-  return (region) => {
-    let client = clients.get(region);
+  const pool = (at: Location) => {
+    const key = locationKey(at);
+    let client = clients.get(key);
     if (!client) {
       const retries = options.throttlingToEngine ? { retryStrategy: retriesWithoutThrottling() } : {};
-      client = new DocDBClient({ ...COMMON_CLIENT_CONFIG, ...config, ...retries, region });
-      clients.set(region, client);
+      client = new DocDBClient({
+        ...COMMON_CLIENT_CONFIG,
+        ...config,
+        ...retries,
+        ...credentials(at, options),
+        region: at.region,
+      });
+      clients.set(key, client);
     }
     return client;
   };
+  return Object.assign(pool, {
+    destroyAll() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+  });
+}
+
+function credentials(
+  at: Location,
+  options: DocdbClientOptions,
+): { credentials?: AwsCredentialIdentityProvider } {
+  if (at.account === undefined) return {};
+  const provider = options.credentialsFor?.(at.account);
+  if (!provider)
+    throw new Error(
+      `no credentials are configured for account ${at.account} (${describeLocation(at)}): only the service's own account can be reached`,
+    );
+  return { credentials: provider };
 }

@@ -29,6 +29,7 @@ import {
   SnapshotQuotaExceededError,
 } from '../backup/errors.js';
 import { THROTTLING_ERRORS } from '../backup/failures.js';
+import { describeLocation, type Location } from '../backup/location.js';
 import type {
   AnyEngineCluster,
   ClusterInventory,
@@ -55,15 +56,15 @@ function translate(error: unknown): unknown {
   return error;
 }
 
-/** DocdbPort (and the CLI's ClusterInventory) over one SDK client per Region. */
+/** DocdbPort (and the CLI's ClusterInventory) over one SDK client per location (account and Region). */
 export class DocdbAdapter implements DocdbPort, ClusterInventory {
-  constructor(private readonly clientFor: (region: string) => DocDBClient) {}
+  constructor(private readonly clientFor: (at: Location) => DocDBClient) {}
 
-  async listClusters(region: string, signal?: AbortSignal): Promise<ClusterInfo[]> {
+  async listClusters(at: Location, signal?: AbortSignal): Promise<ClusterInfo[]> {
     const clusters: ClusterInfo[] = [];
     const filter = { Filters: [{ Name: 'engine', Values: ['docdb'] }] };
     for await (const page of this.pages<DescribeDBClustersCommandOutput>(
-      region,
+      at,
       (Marker) => new DescribeDBClustersCommand({ ...filter, Marker, MaxRecords: PAGE_SIZE }),
       signal,
     )) {
@@ -81,10 +82,10 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   }
 
   /** For the operator CLI: every cluster of any engine (no `engine` filter), to explain what is not backed up. */
-  async listClustersOfAnyEngine(region: string, signal?: AbortSignal): Promise<AnyEngineCluster[]> {
+  async listClustersOfAnyEngine(at: Location, signal?: AbortSignal): Promise<AnyEngineCluster[]> {
     const clusters: AnyEngineCluster[] = [];
     for await (const page of this.pages<DescribeDBClustersCommandOutput>(
-      region,
+      at,
       (Marker) => new DescribeDBClustersCommand({ Marker, MaxRecords: PAGE_SIZE }),
       signal,
     )) {
@@ -101,20 +102,20 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
     return clusters;
   }
 
-  async listTags(region: string, arn: string, signal?: AbortSignal): Promise<Record<string, string>> {
-    const out = await this.clientFor(region).send(new ListTagsForResourceCommand({ ResourceName: arn }), {
+  async listTags(at: Location, arn: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    const out = await this.clientFor(at).send(new ListTagsForResourceCommand({ ResourceName: arn }), {
       abortSignal: signal,
     });
     return Object.fromEntries((out.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   }
 
   async createSnapshot(
-    region: string,
+    at: Location,
     request: { clusterId: string; snapshotId: string; tags: Tag[] },
     signal?: AbortSignal,
   ): Promise<CreatedSnapshot> {
     try {
-      const out = await this.clientFor(region).send(
+      const out = await this.clientFor(at).send(
         new CreateDBClusterSnapshotCommand({
           DBClusterIdentifier: request.clusterId,
           DBClusterSnapshotIdentifier: request.snapshotId,
@@ -133,12 +134,12 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
 
   /** DescribeDBClusterSnapshots for one id; undefined when there is no such snapshot. */
   private async describeSnapshot(
-    region: string,
+    at: Location,
     snapshotId: string,
     signal?: AbortSignal,
   ): Promise<DBClusterSnapshot | undefined> {
     try {
-      const out = await this.clientFor(region).send(
+      const out = await this.clientFor(at).send(
         new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotId }),
         { abortSignal: signal },
       );
@@ -150,11 +151,11 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   }
 
   async findSnapshot(
-    region: string,
+    at: Location,
     snapshotId: string,
     signal?: AbortSignal,
   ): Promise<ExistingSnapshot | undefined> {
-    const found = await this.describeSnapshot(region, snapshotId, signal);
+    const found = await this.describeSnapshot(at, snapshotId, signal);
     if (!found?.DBClusterSnapshotArn) return undefined;
     return {
       snapshotId: found.DBClusterSnapshotIdentifier ?? snapshotId,
@@ -162,25 +163,25 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
       status: found.Status ?? 'unknown',
       type: found.SnapshotType ?? 'unknown',
       createdAt: found.SnapshotCreateTime,
-      tags: await this.listTags(region, found.DBClusterSnapshotArn, signal),
+      tags: await this.listTags(at, found.DBClusterSnapshotArn, signal),
     };
   }
 
-  async listManualSnapshots(region: string, signal?: AbortSignal): Promise<ManualSnapshot[]> {
-    return this.manualSnapshots(region, { SnapshotType: 'manual' }, signal);
+  async listManualSnapshots(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]> {
+    return this.manualSnapshots(at, { SnapshotType: 'manual' }, signal);
   }
 
   async listClusterSnapshots(
-    region: string,
+    at: Location,
     clusterId: string,
     signal?: AbortSignal,
   ): Promise<ManualSnapshot[]> {
-    return this.manualSnapshots(region, { SnapshotType: 'manual', DBClusterIdentifier: clusterId }, signal);
+    return this.manualSnapshots(at, { SnapshotType: 'manual', DBClusterIdentifier: clusterId }, signal);
   }
 
-  async deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
+  async deleteSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.clientFor(region).send(
+      await this.clientFor(at).send(
         new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: snapshotId }),
         { abortSignal: signal },
       );
@@ -190,7 +191,7 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
         throw new SnapshotGoneError(`snapshot ${snapshotId} is already gone`, options);
       // Another run's delete leaves the snapshot `deleting` for a while: that is gone too.
       if (error instanceof InvalidDBClusterSnapshotStateFault) {
-        const now = await this.describeSnapshot(region, snapshotId, signal);
+        const now = await this.describeSnapshot(at, snapshotId, signal);
         if (!now || now.Status === 'deleting')
           throw new SnapshotGoneError(`snapshot ${snapshotId} is already being deleted`, options);
       }
@@ -199,14 +200,14 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   }
 
   private async manualSnapshots(
-    region: string,
+    at: Location,
     filter: { SnapshotType: 'manual'; DBClusterIdentifier?: string },
     signal?: AbortSignal,
   ): Promise<ManualSnapshot[]> {
     const snapshots: ManualSnapshot[] = [];
     const command = (Marker?: string) =>
       new DescribeDBClusterSnapshotsCommand({ ...filter, Marker, MaxRecords: PAGE_SIZE });
-    for await (const page of this.pages<DescribeDBClusterSnapshotsCommandOutput>(region, command, signal)) {
+    for await (const page of this.pages<DescribeDBClusterSnapshotsCommandOutput>(at, command, signal)) {
       for (const s of page.DBClusterSnapshots ?? []) {
         snapshots.push({
           snapshotId: s.DBClusterSnapshotIdentifier ?? '',
@@ -227,7 +228,7 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
    * PAGE_THROTTLES_WITHOUT_SIGNAL throttles of one page without one).
    */
   private async *pages<Out extends { Marker?: string }>(
-    region: string,
+    at: Location,
     command: (marker: string | undefined) => { readonly input: object },
     signal?: AbortSignal,
   ): AsyncGenerator<Out> {
@@ -236,7 +237,7 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
       let page: Out | undefined;
       for (let throttles = 0; page === undefined; ) {
         try {
-          const out = (await this.clientFor(region).send(command(marker) as never, {
+          const out = (await this.clientFor(at).send(command(marker) as never, {
             abortSignal: signal,
           })) as unknown as Out | undefined;
           page = out ?? ({} as Out); // an empty answer is an empty last page
@@ -251,7 +252,7 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
       yield page;
       // A marker that does not move would ask for the same page forever.
       if (page.Marker !== undefined && page.Marker === marker)
-        throw new Error(`the listing returned the same page marker twice (${region})`);
+        throw new Error(`the listing returned the same page marker twice (${describeLocation(at)})`);
       marker = page.Marker;
     } while (marker);
   }

@@ -7,8 +7,11 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import type { Clock } from '../backup/clock.js';
 import { inPool } from '../backup/pool.js';
-import type { Clock, ResultEvents, RunSummary } from '../backup/ports.js';
+import type { ResultEvents } from '../backup/ports.js';
+import type { RunSummary } from '../backup/results.js';
+import type { CallDeclarations } from './permissions.js';
 
 export const EVENT_SOURCE = 'docdb-backup';
 export const EVENT_DETAIL_TYPE = 'DocumentDB Snapshot Result';
@@ -34,6 +37,16 @@ export function resultEntries(summary: RunSummary, busName: string): PutEventsRe
     ...(summary.notices ?? []).map((notice) => entry(NOTICE_DETAIL_TYPE, notice)),
   ];
 }
+
+/** The AWS calls of `EventBridgeResultEvents`, per method (shared/aws/permissions.ts). */
+export const EVENTBRIDGE_CALLS = {
+  publish: {
+    command: PutEventsCommand,
+    actions: ['events:PutEvents'],
+    resources: ['event-bus'],
+    why: 'publish one result event per cluster, deletion and notice',
+  },
+} as const satisfies CallDeclarations;
 
 export class EventBridgeResultEvents implements ResultEvents {
   constructor(

@@ -3,8 +3,9 @@
  * block for tooling. Pure: no AWS here.
  */
 import { hasSnapshotIdShape } from '../planning/naming.js';
-import { type FailureCode, NEXT_STEP } from './failures.js';
-import type { Alert, ClusterResult, ManualSnapshot, QuotaWarning, RunSummary } from './ports.js';
+import { NEXT_STEP } from './failures.js';
+import type { Alert, ManualSnapshot } from './ports.js';
+import type { ClusterResult, FailureCode, QuotaWarning, RunSummary } from './results.js';
 
 /** Who holds the manual snapshot slots of a Region (where the quota was hit or nearly so). */
 export interface QuotaReport {
@@ -157,7 +158,7 @@ export function composeAlert(summary: RunSummary, context: AlertContext): Alert 
   if (failed.length === 0 && warnings.length === 0 && notices.length === 0) return undefined;
   const quotaFailed = failed.filter((r) => r.error?.code === 'quota-exceeded');
   const quotaRegions = [...new Set(quotaFailed.map((r) => r.region))];
-  const codes = [...new Set(failed.map((r) => (r.error?.code ?? 'aws-error') as FailureCode))];
+  const codes = [...new Set(failed.map((r) => r.error?.code ?? ('aws-error' as FailureCode)))];
   const reportFor = (region: string) => quotaReports.find((r) => r.region === region);
   const lines: string[] = [];
   if (failed.length) {

@@ -4,18 +4,30 @@
  * The work phase stops at the cutoff; reporting has its own time until the deadline.
  */
 
+import { missingEverywhere, notFoundMessage } from '../planning/missing.js';
 import { slotProblem } from '../planning/slot.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { RunFailedError } from './errors.js';
 import { describeFailure } from './failures.js';
-import type { ClusterResult, QuotaWarning, RunNotice, RunSummary } from './ports.js';
+import { describeLocation, inOwnAccount, type Location, locationFields } from './location.js';
+import { planRegion, type RegionPlan, selectionOf } from './plan-region.js';
 import { quotaWarnings, usageAfter } from './quota-usage.js';
 import { type RunAlert, reportRun } from './report.js';
+import {
+  type ClusterResult,
+  failedBeforeStart,
+  isFailure,
+  NO_REGION,
+  type QuotaWarning,
+  type RunNotice,
+  type RunSummary,
+  scopeOf,
+} from './results.js';
 import { applyRetention } from './retain.js';
 import { type EngineDeps, openScope, type RunRequest, type RunScope, take } from './scope.js';
-import { planRegion, type RegionPlan } from './select.js';
 
-export type { EngineDeps, RunRequest } from './scope.js';
+export { RunFailedError } from './errors.js';
+export type { EngineDeps, RunObserver, RunRequest } from './scope.js';
 
 export interface RunReport {
   summary: RunSummary;
@@ -27,28 +39,16 @@ export interface RunReport {
 }
 
 /**
- * Explicit identifiers are looked for in every Region of the policy; one found nowhere that could be read
- * is a failure (reported once, with Region `*`). A cluster found in some Region is not missing elsewhere.
+ * Explicit identifiers looked for in every Region of the policy and found in none (planning/missing.ts):
+ * one failure each, for the policy as a whole.
  */
-function missingEverywhere(plans: RegionPlan[]): ClusterResult[] {
-  const readable = plans.filter((plan) => plan.missing !== undefined);
-  if (readable.length < plans.length) return [];
-  const found = new Set(plans.flatMap((plan) => plan.tasks.map((task) => task.cluster.id)));
-  const missing = [...new Set(readable.flatMap((plan) => plan.missing ?? []))].filter(
-    (id) => !found.has(id) && readable.every((plan) => plan.missing?.includes(id)),
+function missingEverywhereResults(policy: ResolvedPolicy, plans: RegionPlan[]): ClusterResult[] {
+  return missingEverywhere(plans.map(selectionOf)).map((id) =>
+    failedBeforeStart(
+      { clusterId: id },
+      { code: 'cluster-not-found', message: notFoundMessage(id, policy.regions) },
+    ),
   );
-  const where = plans.map((plan) => plan.region).join(', ');
-  return missing.map((id) => ({
-    region: '*',
-    clusterId: id,
-    outcome: 'failed',
-    attempts: 0,
-    durationMs: 0,
-    error: {
-      code: 'cluster-not-found',
-      message: `no DocumentDB cluster "${id}" in ${where} (named in clusters.identifiers)`,
-    },
-  }));
 }
 
 /**
@@ -62,14 +62,14 @@ function emptySelections(policy: ResolvedPolicy, plans: RegionPlan[], failed: nu
   const empty = readable.filter((p) => p.tasks.length === 0 && p.failures.length === 0);
   const fix = 'check clusters in config/policies.yml, or set allowEmpty: true if this is expected';
   if (failed === 0 && readable.length > 0 && empty.length === plans.length) {
-    const message = `the selection of policy "${policy.name}" matched no DocumentDB cluster in ${plans.map((p) => p.region).join(', ')}: ${fix}`;
-    return [{ region: '*', code: 'nothing-selected', message }];
+    const message = `the selection of policy "${policy.name}" matched no DocumentDB cluster in ${plans.map((p) => describeLocation(p.at)).join(', ')}: ${fix}`;
+    return [{ region: NO_REGION, code: 'nothing-selected', message }];
   }
   if (Object.keys(policy.clusters.tags).length === 0) return [];
   return empty.map((p) => ({
-    region: p.region,
+    region: p.at.region,
     code: 'nothing-selected',
-    message: `no DocumentDB cluster in ${p.region} carries the tags of policy "${policy.name}": ${fix}`,
+    message: `no DocumentDB cluster in ${describeLocation(p.at)} carries the tags of policy "${policy.name}": ${fix}`,
   }));
 }
 
@@ -77,39 +77,36 @@ function byRegionAndCluster(a: ClusterResult, b: ClusterResult): number {
   return a.region.localeCompare(b.region) || a.clusterId.localeCompare(b.clusterId);
 }
 
-/** Plans one Region and starts its snapshots as soon as it is planned; never throws. */
-async function planAndCreate(scope: RunScope, region: string) {
+/** Plans one location and starts its snapshots as soon as it is planned; never throws. */
+async function planAndTake(scope: RunScope, at: Location) {
   const { deps, request } = scope;
+  const observer = request.observer;
   try {
     const context = {
       docdb: deps.docdb,
       log: deps.log,
       concurrency: request.concurrency ?? 10,
       signal: scope.workSignal,
+      onClustersListed: observer?.onClustersListed,
     };
-    const plan = await planRegion(context, request.policy, region, request.slot);
-    for (const failure of plan.failures) request.onResult?.(failure);
-    return { plan, created: await Promise.all(plan.tasks.map((task) => take(scope, task))) };
+    const plan = await planRegion(context, request.policy, at, request.slot);
+    for (const failure of plan.failures) observer?.onResult?.(failure);
+    return { plan, taken: await Promise.all(plan.tasks.map((task) => take(scope, task))) };
   } catch (error) {
-    // A bug or unexpected data while planning is this Region's failure; the other Regions go on.
+    // A bug or unexpected data while planning is this location's failure; the others go on.
     const failure = describeFailure(error);
-    deps.log.error('could not plan the Region', { region, error: failure });
-    const result: ClusterResult = {
-      region,
-      clusterId: '*',
-      outcome: 'failed',
-      attempts: 0,
-      durationMs: 0,
-      error: { code: 'internal-error', message: `planning ${region}: ${failure.message}` },
-    };
-    request.onResult?.(result);
-    return { plan: { region, tasks: [], failures: [result] } as RegionPlan, created: [] };
+    const where = describeLocation(at);
+    deps.log.error('could not plan the Region', { region: where, error: failure });
+    const message = `planning ${where}: ${failure.message}`;
+    const result = failedBeforeStart(locationFields(at), { code: 'internal-error', message });
+    observer?.onResult?.(result);
+    return { plan: { at, tasks: [], failures: [result] } as RegionPlan, taken: [] };
   }
 }
 
 /** The verdict: throws RunFailedError when the run could not happen or must be retried. */
 function verdict(policy: ResolvedPolicy, report: RunReport): RunReport {
-  const unreadable = report.summary.results.filter((r) => r.clusterId === '*' && r.region !== '*');
+  const unreadable = report.summary.results.filter((r) => scopeOf(r) === 'region');
   if (policy.regions.length > 0 && unreadable.length === policy.regions.length) {
     throw new RunFailedError(
       `no Region of policy "${policy.name}" could be read: ${unreadable.map((r) => `${r.region}: ${r.error?.message}`).join('; ')}`,
@@ -136,21 +133,21 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
   const ahead = slotProblem(slot, new Date(deps.clock.now()));
   if (ahead) throw new RunFailedError(`policy "${policy.name}": ${ahead}`);
   const scope = openScope(deps, request);
-  const regions = await Promise.all(policy.regions.map((region) => planAndCreate(scope, region)));
+  const regions = await Promise.all(policy.regions.map((region) => planAndTake(scope, inOwnAccount(region))));
   const plans = regions.map((r) => r.plan);
-  const missing = missingEverywhere(plans);
-  for (const failure of missing) request.onResult?.(failure);
+  const missing = missingEverywhereResults(policy, plans);
+  for (const failure of missing) request.observer?.onResult?.(failure);
   const tasks = plans.flatMap((p) => p.tasks);
   const retained = await applyRetention(
     scope,
     tasks,
-    regions.flatMap((r) => r.created),
+    regions.flatMap((r) => r.taken),
   );
 
   const results = [...plans.flatMap((p) => p.failures), ...missing, ...retained.results].sort(
     byRegionAndCluster,
   );
-  const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped').length;
+  const failed = results.filter(isFailure).length;
   const summary: RunSummary = {
     policy: policy.name,
     scheduledAt: slot.toISOString(),

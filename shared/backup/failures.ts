@@ -10,31 +10,13 @@ import {
   ThrottledError,
 } from './errors.js';
 import { redact } from './redact.js';
+import type { Failure, FailureCode } from './results.js';
 
 /** Redaction lives in redact.ts; re-exported so callers keep importing it from here. */
 export { redact };
 
 /** Longest error name a failure message echoes: AWS fault names are far shorter. */
 const MAX_ERROR_NAME_LENGTH = 64;
-
-export type FailureCode =
-  | 'cluster-busy'
-  | 'cluster-unavailable'
-  | 'cluster-not-found'
-  | 'quota-exceeded'
-  | 'name-conflict'
-  | 'throttled'
-  | 'access-denied'
-  | 'deadline'
-  | 'region-unavailable'
-  | 'snapshot-failed'
-  | 'internal-error'
-  | 'aws-error';
-
-export interface Failure {
-  code: FailureCode;
-  message: string;
-}
 
 /** The next step on-call should take for each kind of failure. */
 export const NEXT_STEP: Record<FailureCode, string> = {

@@ -6,9 +6,11 @@
  * bucket shared with every other tool in the account, so one gate per Region serves every kind of call.
  */
 import type { ClusterInfo, Tag } from '../planning/index.js';
+import type { Clock } from './clock.js';
 import { ThrottledError } from './errors.js';
 import { THROTTLING_ERRORS } from './failures.js';
-import type { Clock, CreatedSnapshot, DocdbPort, ExistingSnapshot, ManualSnapshot } from './ports.js';
+import { type Location, locationKey } from './location.js';
+import type { CreatedSnapshot, DocdbPort, ExistingSnapshot, ManualSnapshot } from './ports.js';
 import type { RatePool } from './rate.js';
 
 /** Backoff after the n-th throttle of one call: full jitter up to min(cap, base × 2^(n-1)). */
@@ -34,7 +36,7 @@ function isAbort(error: unknown): boolean {
 }
 
 /**
- * A DocdbPort whose calls are paced per Region and retried while throttled.
+ * A DocdbPort whose calls are paced per location (account and Region) and retried while throttled.
  * @example const docdb = new PacedDocdb(adapter, { rates: new RatePool({ ... }), clock, random: Math.random })
  */
 export class PacedDocdb implements DocdbPort {
@@ -44,13 +46,9 @@ export class PacedDocdb implements DocdbPort {
   ) {}
 
   /** Runs one call through the Region's gate until AWS answers with anything but a throttle. */
-  private async paced<T>(
-    region: string,
-    signal: AbortSignal | undefined,
-    call: () => Promise<T>,
-  ): Promise<T> {
+  private async paced<T>(at: Location, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
     const { clock, random } = this.options;
-    const rate = this.options.rates.for(region);
+    const rate = this.options.rates.for(locationKey(at));
     const started = clock.now();
     let throttles = 0;
     const gaveUp = (cause: unknown) =>
@@ -85,39 +83,39 @@ export class PacedDocdb implements DocdbPort {
     }
   }
 
-  listClusters(region: string, signal?: AbortSignal): Promise<ClusterInfo[]> {
-    return this.paced(region, signal, () => this.inner.listClusters(region, signal));
+  listClusters(at: Location, signal?: AbortSignal): Promise<ClusterInfo[]> {
+    return this.paced(at, signal, () => this.inner.listClusters(at, signal));
   }
 
-  listTags(region: string, arn: string, signal?: AbortSignal): Promise<Record<string, string>> {
-    return this.paced(region, signal, () => this.inner.listTags(region, arn, signal));
+  listTags(at: Location, arn: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    return this.paced(at, signal, () => this.inner.listTags(at, arn, signal));
   }
 
   createSnapshot(
-    region: string,
+    at: Location,
     request: { clusterId: string; snapshotId: string; tags: Tag[] },
     signal?: AbortSignal,
   ): Promise<CreatedSnapshot> {
-    return this.paced(region, signal, () => this.inner.createSnapshot(region, request, signal));
+    return this.paced(at, signal, () => this.inner.createSnapshot(at, request, signal));
   }
 
   findSnapshot(
-    region: string,
+    at: Location,
     snapshotId: string,
     signal?: AbortSignal,
   ): Promise<ExistingSnapshot | undefined> {
-    return this.paced(region, signal, () => this.inner.findSnapshot(region, snapshotId, signal));
+    return this.paced(at, signal, () => this.inner.findSnapshot(at, snapshotId, signal));
   }
 
-  listManualSnapshots(region: string, signal?: AbortSignal): Promise<ManualSnapshot[]> {
-    return this.paced(region, signal, () => this.inner.listManualSnapshots(region, signal));
+  listManualSnapshots(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]> {
+    return this.paced(at, signal, () => this.inner.listManualSnapshots(at, signal));
   }
 
-  listClusterSnapshots(region: string, clusterId: string, signal?: AbortSignal): Promise<ManualSnapshot[]> {
-    return this.paced(region, signal, () => this.inner.listClusterSnapshots(region, clusterId, signal));
+  listClusterSnapshots(at: Location, clusterId: string, signal?: AbortSignal): Promise<ManualSnapshot[]> {
+    return this.paced(at, signal, () => this.inner.listClusterSnapshots(at, clusterId, signal));
   }
 
-  deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void> {
-    return this.paced(region, signal, () => this.inner.deleteSnapshot(region, snapshotId, signal));
+  deleteSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void> {
+    return this.paced(at, signal, () => this.inner.deleteSnapshot(at, snapshotId, signal));
   }
 }

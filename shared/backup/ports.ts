@@ -3,6 +3,10 @@
  * fakes. Every method takes an AbortSignal that fires when the run must stop calling AWS.
  */
 import type { ClusterInfo, Tag } from '../planning/index.js';
+import type { Clock } from './clock.js';
+import type { BackupJob, JobChange } from './jobs.js';
+import type { Location } from './location.js';
+import type { DeletionRecord, RunSummary } from './results.js';
 
 export interface CreatedSnapshot {
   snapshotId: string;
@@ -30,26 +34,22 @@ export interface ManualSnapshot {
 /** DocumentDB in every Region the policy names. */
 export interface DocdbPort {
   /** Every DocumentDB cluster of the Region (other engines excluded), all pages. */
-  listClusters(region: string, signal?: AbortSignal): Promise<ClusterInfo[]>;
-  listTags(region: string, arn: string, signal?: AbortSignal): Promise<Record<string, string>>;
+  listClusters(at: Location, signal?: AbortSignal): Promise<ClusterInfo[]>;
+  listTags(at: Location, arn: string, signal?: AbortSignal): Promise<Record<string, string>>;
   /** Throws ClusterBusyError, SnapshotAlreadyExistsError, SnapshotQuotaExceededError, ClusterNotFoundError or the SDK's error. */
   createSnapshot(
-    region: string,
+    at: Location,
     request: { clusterId: string; snapshotId: string; tags: Tag[] },
     signal?: AbortSignal,
   ): Promise<CreatedSnapshot>;
   /** The snapshot with this id and its tags, or undefined when there is none. */
-  findSnapshot(
-    region: string,
-    snapshotId: string,
-    signal?: AbortSignal,
-  ): Promise<ExistingSnapshot | undefined>;
+  findSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<ExistingSnapshot | undefined>;
   /** Every manual cluster snapshot in the Region, all engines: what counts against the quota. */
-  listManualSnapshots(region: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
+  listManualSnapshots(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]>;
   /** The manual snapshots of one cluster (no tags), all pages. */
-  listClusterSnapshots(region: string, clusterId: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
+  listClusterSnapshots(at: Location, clusterId: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
   /** Deletes one manual snapshot. Only ever called for snapshots whose ownership tags were just read. */
-  deleteSnapshot(region: string, snapshotId: string, signal?: AbortSignal): Promise<void>;
+  deleteSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A cluster of any engine (DocumentDB, Aurora, Neptune, …) as DescribeDBClusters lists it; no tags. */
@@ -60,69 +60,7 @@ export interface AnyEngineCluster extends ClusterInfo {
 /** Read-only lookups only the operator CLI makes (its `plan` explains clusters the engine never sees). */
 export interface ClusterInventory {
   /** Every cluster of the Region whatever its engine, all pages. */
-  listClustersOfAnyEngine(region: string, signal?: AbortSignal): Promise<AnyEngineCluster[]>;
-}
-
-export type Outcome = 'created' | 'already-exists' | 'failed' | 'skipped';
-
-/** One cluster's result in one run: returned, recorded, evented. */
-export interface ClusterResult {
-  /** The Region, or `*` for an explicit identifier found in none of the policy's Regions. */
-  region: string;
-  /** The cluster id, or `*` for a Region whose clusters could not be listed. */
-  clusterId: string;
-  outcome: Outcome;
-  snapshotId?: string;
-  attempts: number;
-  /** A stable machine code (e.g. `cluster-busy`, `quota-exceeded`) and a sentence a person can act on. */
-  error?: { code: string; message: string };
-  durationMs: number;
-}
-
-/** One snapshot retention deleted (or failed to delete) in a run. */
-export interface DeletionResult {
-  region: string;
-  clusterId: string;
-  /** `*` when the cluster's snapshots could not be read. */
-  snapshotId: string;
-  outcome: 'deleted' | 'failed';
-  /** Why retention let it go, e.g. `kept by no rule (keepLast 7)`. */
-  reason: string;
-  error?: { code: string; message: string };
-}
-
-/** What the results table holds of a deletion: `deleting` is written before the call, then the outcome. */
-export type DeletionRecord = Omit<DeletionResult, 'outcome'> & {
-  outcome: DeletionResult['outcome'] | 'deleting';
-};
-
-/** A Region left at or above the warning share of its snapshot quota after the run. */
-export interface QuotaWarning {
-  region: string;
-  used: number;
-  quota: number;
-  warnAtPercent: number;
-}
-
-/**
- * Something on-call should know that is not a cluster's failure: a Region (or, as `*`, the whole policy)
- * whose selection matched no cluster. Pages a warning unless the policy says `allowEmpty: true`.
- */
-export interface RunNotice {
-  /** The Region, or `*` for the policy as a whole. */
-  region: string;
-  code: 'nothing-selected';
-  message: string;
-}
-
-export interface RunSummary {
-  policy: string;
-  scheduledAt: string;
-  results: ClusterResult[];
-  /** Snapshots retention deleted; empty when the policy has no retention. */
-  deletions: DeletionResult[];
-  /** Warnings about the run as a whole (nothing selected). */
-  notices?: RunNotice[];
+  listClustersOfAnyEngine(at: Location, signal?: AbortSignal): Promise<AnyEngineCluster[]>;
 }
 
 /** The outcome of claiming a slot's one page. */
@@ -134,8 +72,8 @@ export type AlertClaim =
   /** Another run of this slot holds the claim until `until` (epoch ms). */
   | { state: 'in-progress'; until: number };
 
-/** Where results are kept (DynamoDB in AWS). */
-export interface ResultStore {
+/** Where a run's results are recorded (the results table in AWS). */
+export interface RunRecorder {
   /** Writes the cluster results, notices and the given deletions (conditionally, like recordDeletion). */
   record(summary: RunSummary, signal?: AbortSignal): Promise<void>;
   /**
@@ -147,6 +85,13 @@ export interface ResultStore {
     deletion: DeletionRecord,
     signal?: AbortSignal,
   ): Promise<void>;
+}
+
+/** The claimed page of a slot, held by one run until it confirms or releases it. */
+export type HeldAlertClaim = Extract<AlertClaim, { state: 'claimed' }>;
+
+/** One page per policy and slot, claimed before it is sent and confirmed after (the results table in AWS). */
+export interface AlertLedger {
   /**
    * Claims the page of a policy's slot at a severity until `leaseUntil` (epoch ms: while the claiming run
    * sends it). One page per slot, unless a later run of the slot must say something more severe.
@@ -159,9 +104,9 @@ export interface ResultStore {
     options?: { severity?: Alert['severity']; signal?: AbortSignal },
   ): Promise<AlertClaim>;
   /** The page went out: no run of this slot pages again. */
-  confirmAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void>;
+  confirmAlert(claim: HeldAlertClaim, signal?: AbortSignal): Promise<void>;
   /** The page could not be sent: a retry of the slot may page. Never undoes another run's claim or page. */
-  releaseAlert(claim: Extract<AlertClaim, { state: 'claimed' }>, signal?: AbortSignal): Promise<void>;
+  releaseAlert(claim: HeldAlertClaim, signal?: AbortSignal): Promise<void>;
 }
 
 /** Where result events go (EventBridge in AWS). Returns how many events could not be delivered. */
@@ -188,25 +133,15 @@ export interface RunLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Time, injectable so no test sleeps for real. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+/** The backup jobs (the results table in AWS); every change is conditional on the state it was read in. */
+export interface JobStore {
+  /** Writes a new job; false when the slot already has a job for the cluster (a retried run). */
+  put(job: BackupJob, signal?: AbortSignal): Promise<boolean>;
+  /** Every open (`pending` or `creating`) job of a policy, oldest slot first; no table scan. */
+  listOpen(policy: string, signal?: AbortSignal): Promise<BackupJob[]>;
+  /**
+   * Moves a job from the state it was read in (`job.state`) to `change.state`; false when another pass
+   * moved it first. Throws for a move canMove forbids.
+   */
+  transition(job: BackupJob, change: JobChange, signal?: AbortSignal): Promise<boolean>;
 }
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};

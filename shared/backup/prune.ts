@@ -8,9 +8,12 @@ import { hasSnapshotIdShape, snapshotIdFor } from '../planning/naming.js';
 import { ownershipOf } from '../planning/ownership.js';
 import { planRetention, type RetentionCandidate, slotFromSnapshotId } from '../planning/retention.js';
 import type { RetentionRules } from '../policy/schema.js';
+import type { Clock } from './clock.js';
 import { SnapshotGoneError } from './errors.js';
 import { describeFailure } from './failures.js';
-import type { Clock, DeletionRecord, DeletionResult, DocdbPort, ManualSnapshot, RunLog } from './ports.js';
+import { describeLocation, type Location, locationFields } from './location.js';
+import type { DocdbPort, ManualSnapshot, RunLog } from './ports.js';
+import { type DeletionRecord, type DeletionResult, WHOLE_CLUSTER } from './results.js';
 
 export interface PruneContext {
   docdb: DocdbPort;
@@ -59,7 +62,7 @@ function namedLikeOurs(ctx: PruneContext, clusterId: string, snapshot: ManualSna
 /** The candidates that count: proven ours from tags read now, with the slot their tag proves. */
 async function provenCandidates(
   ctx: PruneContext,
-  region: string,
+  at: Location,
   clusterId: string,
   listed: ManualSnapshot[],
 ): Promise<RetentionCandidate[]> {
@@ -67,13 +70,13 @@ async function provenCandidates(
   const candidates: RetentionCandidate[] = [];
   for (const snapshot of listed) {
     beforeCutoff(ctx);
-    const tags = await ctx.docdb.listTags(region, snapshot.arn, ctx.signal);
+    const tags = await ctx.docdb.listTags(at, snapshot.arn, ctx.signal);
     const ownership = ownershipOf({ ...snapshot, tags }, owner, clusterId);
     if (ownership.ours) {
       candidates.push({ ...snapshot, takenAt: ownership.slot, owned: true });
     } else {
       ctx.log.info('snapshot not counted by retention: not proven ours', {
-        region,
+        region: describeLocation(at),
         cluster: clusterId,
         snapshotId: snapshot.snapshotId,
         why: ownership.reason,
@@ -93,25 +96,25 @@ export interface PlannedDeletion {
  * What retention would delete for one cluster once `current` (this slot's snapshot) exists: read-only.
  * Only `available` snapshots proven ours count toward the rules; `current` always counts and is kept.
  * Throws on AWS errors and at the cutoff.
- * @example await retentionPreview(ctx, 'us-east-1', 'orders', 'nightly-orders-20261128-0300')
+ * @example await retentionPreview(ctx, { region: 'us-east-1' }, 'orders', 'nightly-orders-20261128-0300')
  */
 export async function retentionPreview(
   ctx: PruneContext,
-  region: string,
+  at: Location,
   clusterId: string,
   current: string,
 ): Promise<PlannedDeletion[]> {
   beforeCutoff(ctx);
-  const listed = (await ctx.docdb.listClusterSnapshots(region, clusterId, ctx.signal)).filter((s) =>
+  const listed = (await ctx.docdb.listClusterSnapshots(at, clusterId, ctx.signal)).filter((s) =>
     namedLikeOurs(ctx, clusterId, s),
   );
   const counted = listed.filter((s) => s.status === 'available' && s.snapshotId !== current);
-  const candidates = await provenCandidates(ctx, region, clusterId, counted);
+  const candidates = await provenCandidates(ctx, at, clusterId, counted);
   const status = listed.find((s) => s.snapshotId === current)?.status ?? 'creating';
   // The slot's snapshot failed (or is going) since it was taken: this slot has no backup, nothing goes.
   if (status !== 'creating' && status !== 'available') {
     ctx.log.warn("retention skipped: this slot's snapshot is no longer good", {
-      region,
+      region: describeLocation(at),
       cluster: clusterId,
       snapshotId: current,
       status,
@@ -126,23 +129,43 @@ export async function retentionPreview(
 /** Deletes one snapshot; one already gone (another run deleted it) counts as deleted. */
 async function deleteOne(
   ctx: PruneContext,
-  region: string,
+  at: Location,
   clusterId: string,
   planned: PlannedDeletion,
 ): Promise<DeletionResult> {
   const { snapshotId, reason } = planned;
   try {
-    await ctx.docdb.deleteSnapshot(region, snapshotId, ctx.deleteSignal ?? ctx.signal);
-    ctx.log.info('snapshot deleted', { region, cluster: clusterId, snapshotId, reason });
-    return { region, clusterId, snapshotId, outcome: 'deleted', reason };
+    await ctx.docdb.deleteSnapshot(at, snapshotId, ctx.deleteSignal ?? ctx.signal);
+    ctx.log.info('snapshot deleted', {
+      region: describeLocation(at),
+      cluster: clusterId,
+      snapshotId,
+      reason,
+    });
+    return { ...locationFields(at), clusterId, snapshotId, outcome: 'deleted', reason };
   } catch (error) {
     if (error instanceof SnapshotGoneError) {
-      ctx.log.info('snapshot already deleted by another run', { region, cluster: clusterId, snapshotId });
-      return { region, clusterId, snapshotId, outcome: 'deleted', reason: `${reason}; already deleted` };
+      ctx.log.info('snapshot already deleted by another run', {
+        region: describeLocation(at),
+        cluster: clusterId,
+        snapshotId,
+      });
+      return {
+        ...locationFields(at),
+        clusterId,
+        snapshotId,
+        outcome: 'deleted',
+        reason: `${reason}; already deleted`,
+      };
     }
     const failure = describeFailure(error);
-    ctx.log.warn('could not delete snapshot', { region, cluster: clusterId, snapshotId, error: failure });
-    return { region, clusterId, snapshotId, outcome: 'failed', reason, error: failure };
+    ctx.log.warn('could not delete snapshot', {
+      region: describeLocation(at),
+      cluster: clusterId,
+      snapshotId,
+      error: failure,
+    });
+    return { ...locationFields(at), clusterId, snapshotId, outcome: 'failed', reason, error: failure };
   }
 }
 
@@ -156,11 +179,11 @@ export interface PruneOutcome {
  * Applies the policy's retention to one cluster whose snapshot for this slot exists (`current`).
  * Never throws: a failure to read or delete becomes a failed deletion result; reaching the cutoff stops
  * quietly (the next slot continues). Each deletion is recorded as soon as it is made.
- * @example await pruneCluster(ctx, 'us-east-1', 'orders', 'nightly-orders-20261128-0300')
+ * @example await pruneCluster(ctx, { region: 'us-east-1' }, 'orders', 'nightly-orders-20261128-0300')
  */
 export async function pruneCluster(
   ctx: PruneContext,
-  region: string,
+  at: Location,
   clusterId: string,
   current: string,
 ): Promise<PruneOutcome[]> {
@@ -170,31 +193,38 @@ export async function pruneCluster(
     outcomes.push({ deletion, recorded });
   };
   try {
-    const planned = await retentionPreview(ctx, region, clusterId, current);
+    const planned = await retentionPreview(ctx, at, clusterId, current);
     for (const deletion of planned) {
       beforeCutoff(ctx);
       // No deletion the table would not know of: the intent is written first, or nothing is deleted.
-      const intent: DeletionRecord = { region, clusterId, ...deletion, outcome: 'deleting' };
+      const intent: DeletionRecord = { ...locationFields(at), clusterId, ...deletion, outcome: 'deleting' };
       if (ctx.recordDeletion && !(await ctx.recordDeletion(intent))) {
-        ctx.log.error('retention stopped: its deletions cannot be recorded', { region, cluster: clusterId });
+        ctx.log.error('retention stopped: its deletions cannot be recorded', {
+          region: describeLocation(at),
+          cluster: clusterId,
+        });
         break;
       }
-      await done(await deleteOne(ctx, region, clusterId, deletion));
+      await done(await deleteOne(ctx, at, clusterId, deletion));
     }
   } catch (error) {
     if (error instanceof RetentionCutoff) {
       ctx.log.warn('retention stopped at the run cutoff; it continues at the next slot', {
-        region,
+        region: describeLocation(at),
         cluster: clusterId,
       });
       return outcomes;
     }
     const failure = describeFailure(error);
-    ctx.log.error('could not apply retention', { region, cluster: clusterId, error: failure });
+    ctx.log.error('could not apply retention', {
+      region: describeLocation(at),
+      cluster: clusterId,
+      error: failure,
+    });
     await done({
-      region,
+      ...locationFields(at),
       clusterId,
-      snapshotId: '*',
+      snapshotId: WHOLE_CLUSTER,
       outcome: 'failed',
       reason: 'reading snapshots',
       error: failure,

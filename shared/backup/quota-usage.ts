@@ -6,8 +6,10 @@
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { describeFailure } from './failures.js';
+import { inOwnAccount } from './location.js';
 import { inPool } from './pool.js';
-import type { ClusterResult, ManualSnapshot, QuotaWarning } from './ports.js';
+import type { ManualSnapshot } from './ports.js';
+import type { ClusterResult, QuotaWarning } from './results.js';
 import type { RunScope } from './scope.js';
 
 /** Each Region's manual snapshots (every engine, every owner); undefined where they could not be listed. */
@@ -23,7 +25,7 @@ export async function usageAfter(scope: RunScope): Promise<QuotaUsage> {
   if (deps.clock.now() >= scope.cutoff) return new Map(regions.map((region) => [region, undefined]));
   const listed = await inPool(regions, regions.length, async (region) => {
     try {
-      return await deps.docdb.listManualSnapshots(region, scope.workSignal);
+      return await deps.docdb.listManualSnapshots(inOwnAccount(region), scope.workSignal);
     } catch (error) {
       deps.log.warn('could not count manual snapshots after the run', {
         region,

@@ -21,7 +21,7 @@
  *   throw error;
  * }
  */
-import type { Clock } from './ports.js';
+import type { Clock } from './clock.js';
 
 export interface AdaptiveRateOptions {
   /** Calls per second to start with. */

@@ -6,25 +6,26 @@
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
+import type { Clock } from './clock.js';
 import { describeFailure } from './failures.js';
+import { inOwnAccount } from './location.js';
 import type {
   Alert,
   AlertClaim,
   Alerter,
-  Clock,
-  DeletionResult,
+  AlertLedger,
   DocdbPort,
-  QuotaWarning,
   ResultEvents,
-  ResultStore,
   RunLog,
-  RunSummary,
+  RunRecorder,
 } from './ports.js';
 import type { QuotaUsage } from './quota-usage.js';
+import type { DeletionResult, QuotaWarning, RunSummary } from './results.js';
 
 export interface ReportDeps {
   docdb: DocdbPort;
-  results: ResultStore;
+  results: RunRecorder;
+  alerts: AlertLedger;
   events: ResultEvents;
   alerter: Alerter;
   clock: Clock;
@@ -76,7 +77,8 @@ async function quotaReports(
   for (const region of regions) {
     try {
       const snapshots =
-        request.usage?.get(region) ?? (await deps.docdb.listManualSnapshots(region, request.signal));
+        request.usage?.get(region) ??
+        (await deps.docdb.listManualSnapshots(inOwnAccount(region), request.signal));
       reports.push(
         quotaReport(region, quotaOf(request.policy.quota, region), snapshots, request.prefixOwners),
       );
@@ -113,7 +115,7 @@ async function claim(
     let held: AlertClaim;
     try {
       const leaseUntil = Math.min(request.deadline, deps.clock.now() + lease);
-      held = await deps.results.claimAlert(summary.policy, summary.scheduledAt, leaseUntil, {
+      held = await deps.alerts.claimAlert(summary.policy, summary.scheduledAt, leaseUntil, {
         severity: alert.severity,
         signal: request.signal,
       });
@@ -178,7 +180,7 @@ export async function pageOnce(
   const lease = request.pageLeaseMs ?? PAGE_LEASE_MS;
   const sendMs = (held ? held.leaseUntil : deps.clock.now() + lease) - deps.clock.now() - SEND_SAFETY_MS;
   if (sendMs <= 0) {
-    if (held) await deps.results.releaseAlert(held, request.signal).catch(() => undefined);
+    if (held) await deps.alerts.releaseAlert(held, request.signal).catch(() => undefined);
     deps.log.error('no time left to send the page within its claim; the run fails so that it is retried');
     return { ...report, sent: false, failed: true, note: 'the claim left no time to send the page' };
   }
@@ -191,12 +193,12 @@ export async function pageOnce(
   } catch (error) {
     const failure = describeFailure(error);
     deps.log.error('could not send the alert; the run fails so that it is retried', { error: failure });
-    if (held) await deps.results.releaseAlert(held, request.signal).catch(() => undefined);
+    if (held) await deps.alerts.releaseAlert(held, request.signal).catch(() => undefined);
     return { ...report, sent: false, failed: true, note: failure.message };
   }
   deps.log.warn('on-call alerted', { subject: alert.subject, severity: alert.severity });
   if (held) {
-    await deps.results
+    await deps.alerts
       .confirmAlert(held, request.signal)
       .catch((error: unknown) =>
         deps.log.warn('alert sent, but its claim could not be confirmed', { error: describeFailure(error) }),

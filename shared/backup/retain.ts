@@ -2,10 +2,11 @@
  * Retention across a run: prune every cluster whose slot snapshot exists, and when the quota was hit in a
  * Region where retention then freed slots, give each cluster that missed it one more attempt.
  */
-import type { ClusterResult, DeletionResult } from './ports.js';
+import { type Location, locationKey, locationOf } from './location.js';
+import type { SnapshotTask } from './plan-region.js';
 import { type PruneContext, pruneCluster } from './prune.js';
+import { type ClusterResult, type DeletionResult, isSnapshotTaken } from './results.js';
 import { type RunScope, take } from './scope.js';
-import type { SnapshotTask } from './select.js';
 
 export interface Retained {
   /** The cluster results, with the second attempt's result where there was one. */
@@ -15,9 +16,8 @@ export interface Retained {
   unrecorded: DeletionResult[];
 }
 
-const succeeded = (r: ClusterResult) =>
-  (r.outcome === 'created' || r.outcome === 'already-exists') && r.snapshotId !== undefined;
-const keyOf = (region: string, clusterId: string) => `${region}#${clusterId}`;
+const succeeded = (r: ClusterResult) => isSnapshotTaken(r) && r.snapshotId !== undefined;
+const keyOf = (at: Location, clusterId: string) => `${locationKey(at)}#${clusterId}`;
 
 function pruneContext(scope: RunScope): PruneContext | undefined {
   const { deps, request } = scope;
@@ -63,7 +63,9 @@ async function prune(
   }
   const found = await Promise.all(
     done.map((r) =>
-      scope.limiterFor(r.region).run(() => pruneCluster(ctx, r.region, r.clusterId, r.snapshotId as string)),
+      scope
+        .limiterFor(locationOf(r))
+        .run(() => pruneCluster(ctx, locationOf(r), r.clusterId, r.snapshotId as string)),
     ),
   );
   for (const { deletion, recorded } of found.flat()) {
@@ -86,19 +88,23 @@ export async function applyRetention(
   if (!ctx) return retained;
   await prune(scope, ctx, created.filter(succeeded), retained);
 
-  const freed = new Set(retained.deletions.filter((d) => d.outcome === 'deleted').map((d) => d.region));
-  const missed = created.filter((r) => r.error?.code === 'quota-exceeded' && freed.has(r.region));
+  const freed = new Set(
+    retained.deletions.filter((d) => d.outcome === 'deleted').map((d) => locationKey(locationOf(d))),
+  );
+  const missed = created.filter(
+    (r) => r.error?.code === 'quota-exceeded' && freed.has(locationKey(locationOf(r))),
+  );
   if (missed.length === 0) return retained;
-  for (const region of freed) scope.quotaHit.delete(region);
+  for (const r of missed) scope.quota.markFreed(locationOf(r));
   scope.deps.log.info('retention freed snapshot slots; retrying clusters that hit the quota', {
     clusters: missed.length,
   });
-  const byKey = new Map(tasks.map((t) => [keyOf(t.region, t.cluster.id), t]));
+  const byKey = new Map(tasks.map((t) => [keyOf(t.at, t.cluster.id), t]));
   const again = await Promise.all(
-    missed.map((r) => take(scope, byKey.get(keyOf(r.region, r.clusterId)) as SnapshotTask, r.attempts)),
+    missed.map((r) => take(scope, byKey.get(keyOf(locationOf(r), r.clusterId)) as SnapshotTask, r.attempts)),
   );
-  const replaced = new Map(again.map((r) => [keyOf(r.region, r.clusterId), r]));
-  retained.results = created.map((r) => replaced.get(keyOf(r.region, r.clusterId)) ?? r);
+  const replaced = new Map(again.map((r) => [keyOf(locationOf(r), r.clusterId), r]));
+  retained.results = created.map((r) => replaced.get(keyOf(locationOf(r), r.clusterId)) ?? r);
   await prune(scope, ctx, again.filter(succeeded), retained);
   return retained;
 }

@@ -1,15 +1,19 @@
 /**
  * What one run shares between its phases: its dependencies and request, the work phase's cutoff and
- * signal, the per-Region request limits and the Regions whose quota it hit.
+ * signal, the request limits per location and the locations whose quota it hit.
  */
 import type { ResolvedPolicy } from '../policy/schema.js';
 import type { PrefixOwner } from './alert.js';
-import { createSnapshot, type RetryNotice } from './create.js';
+import type { Clock } from './clock.js';
+import { type Location, locationKey } from './location.js';
 import { PacedDocdb } from './paced.js';
+import type { SnapshotTask } from './plan-region.js';
 import { Limiter } from './pool.js';
-import type { Alerter, Clock, ClusterResult, DocdbPort, ResultEvents, ResultStore, RunLog } from './ports.js';
+import type { Alerter, AlertLedger, DocdbPort, ResultEvents, RunLog, RunRecorder } from './ports.js';
+import { QuotaLedger } from './quota-ledger.js';
 import { RatePool } from './rate.js';
-import type { SnapshotTask } from './select.js';
+import type { ClusterResult } from './results.js';
+import { type RetryNotice, takeSnapshot } from './take-snapshot.js';
 
 /**
  * The per-Region rate a run starts at: high enough never to slow a run AWS does not throttle (a Region's
@@ -23,7 +27,10 @@ const RATE_BURST = 20;
 
 export interface EngineDeps {
   docdb: DocdbPort;
-  results: ResultStore;
+  /** Where the run's results are recorded. */
+  results: RunRecorder;
+  /** One page per slot. */
+  alerts: AlertLedger;
   events: ResultEvents;
   alerter: Alerter;
   clock: Clock;
@@ -45,8 +52,20 @@ export interface RunRequest {
   prefixOwners?: PrefixOwner[];
   /** Fires when the run must stop altogether (the deadline, an interrupt). */
   signal?: AbortSignal;
-  onResult?: (result: ClusterResult) => void;
+  /** Told as the run goes (the CLI's progress); never changes what the run does. */
+  observer?: RunObserver;
+}
+
+/** Hooks a caller can watch a run through. */
+export interface RunObserver {
+  /** A Region's DocumentDB clusters were listed. */
+  onClustersListed?: (at: Location, clusterIds: string[]) => void;
+  /** A CreateDBClusterSnapshot call is about to be sent. */
+  onAttempt?: (at: Location, clusterId: string) => void;
+  /** A busy cluster waits before its next attempt. */
   onRetry?: (notice: RetryNotice) => void;
+  /** A cluster's result is known (a failure before any snapshot, or a snapshot's outcome). */
+  onResult?: (result: ClusterResult) => void;
 }
 
 export interface RunScope {
@@ -57,10 +76,10 @@ export interface RunScope {
   cutoff: number;
   /** Fires at the cutoff, or when the run must stop: for every call of the work phase. */
   workSignal: AbortSignal;
-  /** The Region's limit of DocumentDB requests in flight, created on first use and kept. */
-  limiterFor(region: string): Limiter;
-  /** Regions whose snapshot quota this run has hit: no more attempts there. */
-  quotaHit: Set<string>;
+  /** The location's limit of DocumentDB requests in flight, created on first use and kept. */
+  limiterFor(at: Location): Limiter;
+  /** Where this run has hit the snapshot quota: no more attempts there until retention frees slots. */
+  quota: QuotaLedger;
   /** DocumentDB for reporting: the same per-Region rates, throttles waited out until the deadline. */
   reportDocdb: DocdbPort;
 }
@@ -74,13 +93,14 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
   const cutoff = request.deadline - (request.reserveMs ?? 15_000);
   const atCutoff = AbortSignal.timeout(Math.max(1, cutoff - deps.clock.now()));
   const workSignal = request.signal ? AbortSignal.any([request.signal, atCutoff]) : atCutoff;
-  // Any Region asked for gets its own limit, named by the policy or not: none is ever unlimited.
+  // Any location asked for gets its own limit, named by the policy or not: none is ever unlimited.
   const limiters = new Map<string, Limiter>();
-  const limiterFor = (region: string) => {
-    let limiter = limiters.get(region);
+  const limiterFor = (at: Location) => {
+    const key = locationKey(at);
+    let limiter = limiters.get(key);
     if (!limiter) {
       limiter = new Limiter(concurrency);
-      limiters.set(region, limiter);
+      limiters.set(key, limiter);
     }
     return limiter;
   };
@@ -105,7 +125,7 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
     cutoff,
     workSignal,
     limiterFor,
-    quotaHit: new Set(),
+    quota: new QuotaLedger(),
     reportDocdb,
   };
 }
@@ -117,7 +137,7 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
  */
 export async function take(scope: RunScope, task: SnapshotTask, earlierAttempts = 0): Promise<ClusterResult> {
   const { deps, request } = scope;
-  const result = await createSnapshot(
+  const result = await takeSnapshot(
     {
       docdb: deps.docdb,
       clock: deps.clock,
@@ -127,14 +147,15 @@ export async function take(scope: RunScope, task: SnapshotTask, earlierAttempts 
       prefix: request.policy.snapshot.prefix,
       retry: request.policy.retry,
       cutoff: scope.cutoff,
-      quotaHit: scope.quotaHit,
+      quota: scope.quota,
       limiterFor: scope.limiterFor,
       signal: scope.workSignal,
-      onRetry: request.onRetry,
+      onRetry: request.observer?.onRetry,
+      onAttempt: request.observer?.onAttempt,
     },
     task,
   );
   const merged = { ...result, attempts: result.attempts + earlierAttempts };
-  request.onResult?.(merged);
+  request.observer?.onResult?.(merged);
   return merged;
 }

@@ -5,18 +5,15 @@
  */
 import { DocDBClient } from '@aws-sdk/client-docdb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { COMMON_CLIENT_CONFIG, docdbClients } from '../aws/clients.js';
 import { DocdbAdapter } from '../aws/docdb.js';
-import { DynamoResultStore } from '../aws/dynamodb.js';
-import { EventBridgeResultEvents } from '../aws/eventbridge.js';
-import { SnsAlerter } from '../aws/sns.js';
+import { createEngineDeps } from '../aws/engine-deps.js';
+import { DynamoResultsReader, type ResultsReader } from '../aws/results-table/index.js';
+import type { Clock } from '../backup/clock.js';
 import type { EngineDeps } from '../backup/engine.js';
-import type { Clock, ClusterInventory, DocdbPort, RunLog } from '../backup/ports.js';
+import type { ClusterInventory, DocdbPort, RunLog } from '../backup/ports.js';
 import type { BackupEnv } from '../env.js';
 import { UsageError } from './errors.js';
-import { DynamoResultsReader, type ResultsReader } from './results.js';
 
 export interface CliAws {
   /** DocumentDB in any Region: the engine's port plus the CLI's read-only inventory. */
@@ -26,7 +23,7 @@ export interface CliAws {
    * and says why there are none. Never calls an AWS API.
    */
   credentials(): Promise<{ ok: true } | { ok: false; reason: string }>;
-  /** Everything a real run records to, as the function wires it (clients in the stack's Region). */
+  /** Everything a real run records to, wired as the function wires it (shared/aws/engine-deps.ts). */
   engineDeps(env: BackupEnv, log: RunLog, clock: Clock): EngineDeps;
   /** The results table, read by `status`. */
   results(table: string, region: string | undefined): ResultsReader;
@@ -35,34 +32,15 @@ export interface CliAws {
 }
 
 /**
- * The Region of an SNS topic ARN: the stack's Region, where its table and bus are too.
- * Example: `regionOfArn('arn:aws:sns:eu-west-1:123456789012:alerts')` → `'eu-west-1'`
- */
-export function regionOfArn(arn: string): string | undefined {
-  return /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(arn)?.[1];
-}
-
-/**
  * Real AWS (or whatever `AWS_ENDPOINT_URL` points at) through SDK v3 clients.
  * Example: `const aws = sdkAws(); try { … } finally { aws.destroy(); }`
  */
 export function sdkAws(): CliAws {
-  const destroyers: Array<() => void> = [];
-  const clientFor = docdbClients();
-  const regions = new Set<string>();
-  const docdbFor = (region: string) => {
-    regions.add(region);
-    return clientFor(region);
-  };
-  destroyers.push(() => {
-    for (const region of regions) clientFor(region).destroy();
-  });
-  const keep = <T extends { destroy(): void }>(client: T): T => {
-    destroyers.push(() => client.destroy());
-    return client;
-  };
+  // The read-only lookups (plan, status, dry run) keep the SDK's own throttling retries.
+  const lookups = docdbClients();
+  const destroyers: Array<() => void> = [() => lookups.destroyAll()];
   return {
-    docdb: new DocdbAdapter(docdbFor),
+    docdb: new DocdbAdapter(lookups),
     async credentials() {
       const client = new DocDBClient({ region: 'us-east-1' });
       try {
@@ -75,18 +53,14 @@ export function sdkAws(): CliAws {
       }
     },
     engineDeps(env, log, clock) {
-      const config = { ...COMMON_CLIENT_CONFIG, region: regionOfArn(env.alertTopicArn) };
-      return {
-        docdb: new DocdbAdapter(docdbFor),
-        results: new DynamoResultStore(keep(new DynamoDBClient(config)), env.resultsTable, { clock }),
-        events: new EventBridgeResultEvents(keep(new EventBridgeClient(config)), env.eventBusName, clock),
-        alerter: new SnsAlerter(keep(new SNSClient(config)), env.alertTopicArn),
-        clock,
-        log,
-      };
+      const wiring = createEngineDeps(env, { log, clock });
+      destroyers.push(() => wiring.destroy());
+      return wiring.deps;
     },
     results(table, region) {
-      return new DynamoResultsReader(keep(new DynamoDBClient({ ...COMMON_CLIENT_CONFIG, region })), table);
+      const client = new DynamoDBClient({ ...COMMON_CLIENT_CONFIG, region });
+      destroyers.push(() => client.destroy());
+      return new DynamoResultsReader(client, table);
     },
     destroy() {
       for (const destroy of destroyers.splice(0)) destroy();

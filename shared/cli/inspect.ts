@@ -5,11 +5,14 @@
  * other engines that carry the policy's tags or a listed identifier. Used by `plan` and `run --dry-run`.
  */
 import { describeFailure } from '../backup/failures.js';
+import { inOwnAccount, type Location, locationKey } from '../backup/location.js';
+import { type PlanContext, planRegion, type RegionPlan, selectionOf } from '../backup/plan-region.js';
 import { inPool } from '../backup/pool.js';
 import type { AnyEngineCluster, ClusterInventory, DocdbPort, RunLog } from '../backup/ports.js';
 import { type PlannedDeletion, retentionPreview } from '../backup/prune.js';
+import { NO_REGION } from '../backup/results.js';
 import { STATES_WAITING_CANNOT_FIX } from '../backup/retry.js';
-import { planRegion, type RegionPlan } from '../backup/select.js';
+import { missingEverywhere, notFoundMessage } from '../planning/missing.js';
 import { needsTagsForSelection } from '../planning/selection.js';
 import type { ResolvedPolicy } from '../policy/index.js';
 
@@ -95,7 +98,7 @@ export function planRows(regions: readonly RegionInspection[]): PlannedCluster[]
       if (STATES_WAITING_CANNOT_FIX.has(status)) {
         rows.push(
           row({
-            region: plan.region,
+            region: plan.at.region,
             clusterId: task.cluster.id,
             action: 'fail',
             reason: 'cluster-unavailable',
@@ -109,7 +112,7 @@ export function planRows(regions: readonly RegionInspection[]): PlannedCluster[]
       const busy = status === 'available' ? '' : ` (now "${status}": the run retries while it is busy)`;
       rows.push(
         row({
-          region: plan.region,
+          region: plan.at.region,
           clusterId: task.cluster.id,
           action: 'snapshot',
           status,
@@ -121,7 +124,7 @@ export function planRows(regions: readonly RegionInspection[]): PlannedCluster[]
     for (const failure of plan.failures) {
       rows.push(
         row({
-          region: plan.region,
+          region: plan.at.region,
           clusterId: failure.clusterId,
           action: 'fail',
           reason: failure.error?.code ?? 'aws-error',
@@ -132,7 +135,7 @@ export function planRows(regions: readonly RegionInspection[]): PlannedCluster[]
     for (const id of plan.excluded ?? []) {
       rows.push(
         row({
-          region: plan.region,
+          region: plan.at.region,
           clusterId: id,
           action: 'skip',
           reason: 'excluded',
@@ -144,7 +147,7 @@ export function planRows(regions: readonly RegionInspection[]): PlannedCluster[]
       if (byIdentifier) continue; // reported with the identifier that is not found, below
       rows.push(
         row({
-          region: plan.region,
+          region: plan.at.region,
           clusterId: cluster.id,
           action: 'skip',
           reason: 'other-engine',
@@ -160,25 +163,25 @@ export function planRows(regions: readonly RegionInspection[]): PlannedCluster[]
 }
 
 function notFoundEverywhere(regions: readonly RegionInspection[]): PlannedCluster[] {
-  if (regions.length === 0 || regions.some((r) => r.plan.missing === undefined)) return [];
-  const found = new Set(regions.flatMap((r) => r.plan.tasks.map((t) => t.cluster.id)));
-  const where = regions.map((r) => r.plan.region).join(', ');
-  const ids = [...new Set(regions.flatMap((r) => r.plan.missing ?? []))].filter(
-    (id) => !found.has(id) && regions.every((r) => r.plan.missing?.includes(id)),
-  );
+  const ids = missingEverywhere(regions.map((r) => selectionOf(r.plan)));
   return ids.map((id) => {
     const other = regions.flatMap((r) =>
-      r.otherEngines.filter((o) => o.cluster.id === id).map((o) => `${o.cluster.engine} in ${r.plan.region}`),
+      r.otherEngines
+        .filter((o) => o.cluster.id === id)
+        .map((o) => `${o.cluster.engine} in ${r.plan.at.region}`),
     );
     const hint = other.length
       ? `; it is a cluster of another engine (${other.join(', ')}): not backed up`
       : '';
     return row({
-      region: '*',
+      region: NO_REGION,
       clusterId: id,
       action: 'fail',
       reason: 'cluster-not-found',
-      detail: `no DocumentDB cluster "${id}" in ${where} (named in clusters.identifiers)${hint}`,
+      detail: `${notFoundMessage(
+        id,
+        regions.map((r) => r.plan.at.region),
+      )}${hint}`,
     });
   });
 }
@@ -189,26 +192,26 @@ function notFoundEverywhere(regions: readonly RegionInspection[]): PlannedCluste
  */
 function sharedListing(docdb: DocdbPort & ClusterInventory, signal?: AbortSignal) {
   const listings = new Map<string, Promise<AnyEngineCluster[]>>();
-  const all = (region: string) => {
-    let listing = listings.get(region);
+  const all = (at: Location) => {
+    let listing = listings.get(locationKey(at));
     if (!listing) {
-      listing = docdb.listClustersOfAnyEngine(region, signal);
-      listings.set(region, listing);
+      listing = docdb.listClustersOfAnyEngine(at, signal);
+      listings.set(locationKey(at), listing);
     }
     return listing;
   };
-  const port: DocdbPort = Object.create(docdb);
-  port.listClusters = async (region) =>
-    (await all(region))
-      .filter((c) => c.engine === 'docdb')
-      .map(({ id, arn, status }) => ({ id, arn, status }));
+  const port: PlanContext['docdb'] = {
+    listClusters: async (at) =>
+      (await all(at)).filter((c) => c.engine === 'docdb').map(({ id, arn, status }) => ({ id, arn, status })),
+    listTags: (at, arn, tagSignal) => docdb.listTags(at, arn, tagSignal),
+  };
   return { port, all };
 }
 
 async function otherEnginesPicked(
   ctx: InspectContext,
   policy: ResolvedPolicy,
-  region: string,
+  at: Location,
   clusters: readonly AnyEngineCluster[],
 ): Promise<RegionInspection['otherEngines']> {
   const identifiers = new Set(policy.clusters.identifiers);
@@ -219,12 +222,12 @@ async function otherEnginesPicked(
     if (identifiers.has(cluster.id)) return { cluster, byIdentifier: true };
     if (!byTags) return undefined;
     try {
-      const tags = await ctx.docdb.listTags(region, cluster.arn, ctx.signal);
+      const tags = await ctx.docdb.listTags(at, cluster.arn, ctx.signal);
       const matches = Object.entries(policy.clusters.tags).every(([key, value]) => tags[key] === value);
       return matches ? { cluster, byIdentifier: false } : undefined;
     } catch (error) {
       ctx.log.warn('could not read the tags of a cluster of another engine', {
-        region,
+        region: at.region,
         cluster: cluster.id,
         error,
       });
@@ -247,9 +250,10 @@ export async function inspectPolicy(
   const { port, all } = sharedListing(ctx.docdb, ctx.signal);
   const planContext = { docdb: port, log: ctx.log, concurrency: ctx.concurrency, signal: ctx.signal };
   const regions = await inPool(policy.regions, ctx.concurrency, async (region): Promise<RegionInspection> => {
-    const plan = await planRegion(planContext, policy, region, slot);
-    const listing = await all(region).catch(() => undefined);
-    const otherEngines = listing ? await otherEnginesPicked(ctx, policy, region, listing) : [];
+    const at = inOwnAccount(region);
+    const plan = await planRegion(planContext, policy, at, slot);
+    const listing = await all(at).catch(() => undefined);
+    const otherEngines = listing ? await otherEnginesPicked(ctx, policy, at, listing) : [];
     return { plan, otherEngines };
   });
   const rows = planRows(regions);
@@ -270,7 +274,12 @@ export async function inspectPolicy(
     ctx.concurrency,
     async (r) => {
       try {
-        r.wouldDelete = await retentionPreview(pruneContext, r.region, r.clusterId, r.snapshotId!);
+        r.wouldDelete = await retentionPreview(
+          pruneContext,
+          inOwnAccount(r.region),
+          r.clusterId,
+          r.snapshotId!,
+        );
       } catch (error) {
         ctx.log.warn('could not preview retention', {
           region: r.region,

@@ -3,8 +3,9 @@
  * terminal also one status line at the bottom (what is in flight, who waits for a retry and how long),
  * redrawn in place and erased at the end. The line builders are pure.
  */
-import type { RetryNotice } from '../backup/create.js';
-import type { ClusterResult } from '../backup/ports.js';
+
+import type { ClusterResult } from '../backup/results.js';
+import type { RetryNotice } from '../backup/take-snapshot.js';
 import type { CliOutput } from './io.js';
 import type { Style } from './style.js';
 import { formatDuration } from './time.js';

@@ -8,11 +8,12 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { DocdbAdapter } from '../../shared/aws/docdb.js';
-import { DynamoResultStore } from '../../shared/aws/dynamodb.js';
+import { resultsTable } from '../../shared/aws/results-table/index.js';
 import { EventBridgeResultEvents } from '../../shared/aws/eventbridge.js';
 import { SnsAlerter } from '../../shared/aws/sns.js';
 import type { EngineDeps } from '../../shared/backup/engine.js';
-import type { Clock, RunLog } from '../../shared/backup/ports.js';
+import type { RunLog } from '../../shared/backup/ports.js';
+import type { Clock } from '../../shared/backup/clock.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 
 export interface FakeClock extends Clock {
@@ -102,17 +103,19 @@ export function mockedAws(regions: string[] = ['us-east-1']): MockedAws {
     events: mockClient(eventsClient),
     sns: mockClient(snsClient),
   };
+  const table = resultsTable(dynamoClient, TABLE, { clock });
   return {
     ...mocks,
     clock,
     log,
     deps: {
-      docdb: new DocdbAdapter((region) => {
-        const client = docdbClients[region];
-        if (!client) throw new Error(`test has no client for ${region}`);
+      docdb: new DocdbAdapter((at) => {
+        const client = at.account === undefined ? docdbClients[at.region] : undefined;
+        if (!client) throw new Error(`test has no client for ${at.region} (account ${at.account ?? 'own'})`);
         return client;
       }),
-      results: new DynamoResultStore(dynamoClient, TABLE, { clock }),
+      results: table.runs,
+      alerts: table.alerts,
       events: new EventBridgeResultEvents(eventsClient, 'default', clock),
       alerter: new SnsAlerter(snsClient, TOPIC_ARN),
       clock,

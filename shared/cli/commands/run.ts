@@ -5,11 +5,18 @@
  * `readBackupEnv`. `--dry-run` prints the plan for the slot and changes nothing.
  */
 
-import type { RetryNotice } from '../../backup/create.js';
-import { type FailureCode, NEXT_STEP } from '../../backup/failures.js';
-import { RunFailedError, type RunReport, runBackup } from '../../backup/index.js';
-import { type ClusterResult, type DeletionResult, type DocdbPort, systemClock } from '../../backup/ports.js';
-import { EnvError, readBackupEnv } from '../../env.js';
+import { systemClock } from '../../backup/clock.js';
+import { RunFailedError, type RunObserver, type RunReport, runBackup } from '../../backup/engine.js';
+import { NEXT_STEP } from '../../backup/failures.js';
+import {
+  type ClusterResult,
+  countOutcomes,
+  type DeletionResult,
+  type FailureCode,
+  isSnapshotTaken,
+} from '../../backup/results.js';
+import type { RetryNotice } from '../../backup/take-snapshot.js';
+import { type BackupEnv, EnvError, readBackupEnv } from '../../env.js';
 import { slotOf } from '../../planning/naming.js';
 import { slotProblem } from '../../planning/slot.js';
 import type { ResolvedPolicy } from '../../policy/index.js';
@@ -56,19 +63,6 @@ Exit codes: 0 every selected cluster has its snapshot (created or already there)
 does not, nothing was selected, or the run could not be recorded (--dry-run: a cluster would
 fail); 2 could not run (flags, policy file, unknown policy, environment, credentials);
 130 interrupted (Ctrl-C).`;
-
-type Counts = Record<ClusterResult['outcome'], number>;
-
-function countOutcomes(results: readonly ClusterResult[]): Counts {
-  const counts: Counts = { created: 0, 'already-exists': 0, failed: 0, skipped: 0 };
-  for (const r of results) counts[r.outcome]++;
-  return counts;
-}
-
-/** True when the cluster has its snapshot for the slot. */
-function succeeded(result: ClusterResult): boolean {
-  return result.outcome === 'created' || result.outcome === 'already-exists';
-}
 
 /**
  * The closing lines of a run: counts, what retention deleted, quota warnings, records, the alert, and
@@ -121,7 +115,7 @@ export function summaryLines(report: RunReport, elapsedMs: number, table: string
   if (results.length === 0) lines.push('the policy selected no cluster: nothing was backed up');
   const codes = [
     ...new Set(
-      results.filter((r) => !succeeded(r)).map((r) => (r.error?.code ?? 'aws-error') as FailureCode),
+      results.filter((r) => !isSnapshotTaken(r)).map((r) => r.error?.code ?? ('aws-error' as FailureCode)),
     ),
   ];
   if (codes.length) {
@@ -153,22 +147,6 @@ function deletionJson(d: DeletionResult) {
     reason: d.reason,
     error: d.error ?? null,
   };
-}
-
-/** A DocumentDB port that reports the clusters it lists and each create call before sending it. */
-function observed(docdb: DocdbPort, progress: RunProgress | undefined): DocdbPort {
-  if (!progress) return docdb;
-  const port: DocdbPort = Object.create(docdb);
-  port.listClusters = async (region, signal) => {
-    const clusters = await docdb.listClusters(region, signal);
-    progress.knowClusters(clusters.map((c) => c.id));
-    return clusters;
-  };
-  port.createSnapshot = (region, request, signal) => {
-    progress.attempt(region, request.clusterId);
-    return docdb.createSnapshot(region, request, signal);
-  };
-  return port;
 }
 
 async function dryRun(
@@ -231,7 +209,17 @@ function readEnvironment(ctx: CommandContext) {
   }
 }
 
-async function run(args: string[], ctx: CommandContext): Promise<number> {
+interface RunOptions {
+  policy: ResolvedPolicy;
+  policies: ResolvedPolicy[];
+  slot: Date;
+  timeoutSeconds: number;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** The flags and the policy file, checked: what to run, for which slot. Throws UsageError. */
+async function runOptions(args: string[], ctx: CommandContext): Promise<RunOptions> {
   const { values } = parseCommandArgs(
     'run',
     args,
@@ -266,35 +254,37 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
       `${ctx.err.yellow('note')}: policy ${policy.name} is disabled in ${file}; running because asked\n`,
     );
   }
-  if (values['dry-run']) return dryRun(ctx, policy, slot, values.json === true);
+  const flags = { dryRun: values['dry-run'] === true, json: values.json === true };
+  return { policy, policies, slot, timeoutSeconds, ...flags };
+}
 
-  const env = readEnvironment(ctx);
-  const aws = ctx.aws();
-  await requireCredentials(aws, 'run');
+/** The live progress lines of a run on a terminal (none for --json). */
+function progressOf(ctx: CommandContext, policy: ResolvedPolicy, json: boolean): RunProgress | undefined {
+  if (json) return undefined;
+  return new RunProgress(ctx.io.stdout, policy.regions, {
+    live: ctx.io.stdout.isTTY,
+    style: ctx.out,
+    now: () => Date.now(),
+    widths: {
+      region: Math.max(1, ...policy.regions.map((r) => r.length)),
+      cluster: Math.max(16, ...policy.clusters.identifiers.map((id) => id.length)),
+    },
+  });
+}
 
-  const json = values.json === true;
-  const { out } = ctx;
-  const started = Date.now();
-  if (!json) {
-    ctx.io.stdout.write(
-      `${out.bold('run')} ${out.bold(policy.name)} for slot ${formatUtc(slot)} UTC in ${policy.regions.join(', ')}\n`,
-    );
-  }
-  const progress = json
-    ? undefined
-    : new RunProgress(ctx.io.stdout, policy.regions, {
-        live: ctx.io.stdout.isTTY,
-        style: out,
-        now: () => Date.now(),
-        widths: {
-          region: Math.max(1, ...policy.regions.map((r) => r.length)),
-          cluster: Math.max(16, ...policy.clusters.identifiers.map((id) => id.length)),
-        },
-      });
+/** What a real run came to: its report, or why it failed, and the results seen before that. */
+interface RunEnd {
+  report?: RunReport;
+  failure?: Error;
+  seen: ClusterResult[];
+  interrupted: boolean;
+}
+
+/** Runs the engine as the function would, watched by the progress lines; Ctrl-C stops new attempts. */
+async function execute(ctx: CommandContext, options: RunOptions, env: BackupEnv): Promise<RunEnd> {
+  const { policy, slot } = options;
+  const progress = progressOf(ctx, policy, options.json);
   const seen: ClusterResult[] = [];
-  const deps = aws.engineDeps(env, ctx.log, systemClock);
-  deps.docdb = observed(deps.docdb, progress);
-
   const stop = new AbortController();
   const stopListening = ctx.io.onInterrupt(() => {
     if (stop.signal.aborted) return;
@@ -305,41 +295,48 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     );
     stop.abort(new Error('interrupted'));
   });
-
-  let report: RunReport | undefined;
-  let failure: Error | undefined;
+  const observer: RunObserver = {
+    onClustersListed: (_at, ids) => progress?.knowClusters(ids),
+    onAttempt: (at, clusterId) => progress?.attempt(at.region, clusterId),
+    onRetry: (notice: RetryNotice) => progress?.retry(notice),
+    onResult: (result) => {
+      seen.push(result);
+      progress?.result(result);
+    },
+  };
   try {
-    report = await runBackup(deps, {
+    const report = await runBackup(ctx.aws().engineDeps(env, ctx.log, systemClock), {
       policy,
       slot,
-      deadline: Date.now() + timeoutSeconds * 1000,
+      deadline: Date.now() + options.timeoutSeconds * 1000,
       concurrency: env.concurrency,
-      prefixOwners: policies.map((p) => ({ policy: p.name, prefix: p.snapshot.prefix })),
+      prefixOwners: options.policies.map((p) => ({ policy: p.name, prefix: p.snapshot.prefix })),
       signal: stop.signal,
-      onResult: (result) => {
-        seen.push(result);
-        progress?.result(result);
-      },
-      onRetry: (notice: RetryNotice) => progress?.retry(notice),
+      observer,
     });
+    return { report, seen, interrupted: stop.signal.aborted };
   } catch (error) {
     if (!(error instanceof RunFailedError)) throw error;
-    failure = error;
+    return { failure: error, seen, interrupted: stop.signal.aborted };
   } finally {
     progress?.stop();
     stopListening();
   }
-  if (stop.signal.aborted) return 130;
+}
 
-  const results = report?.summary.results ?? [...seen];
-  const ok = failure === undefined && results.length > 0 && results.every(succeeded);
-  if (json) {
+/** Writes how the run ended (JSON or lines) and returns the exit code. */
+function finish(ctx: CommandContext, options: RunOptions, end: RunEnd, took: number, env: BackupEnv): number {
+  const { report, failure } = end;
+  const results = report?.summary.results ?? [...end.seen];
+  const ok = failure === undefined && results.length > 0 && results.every(isSnapshotTaken);
+  const { out } = ctx;
+  if (options.json) {
     writeJson(ctx.io, {
       version: 1,
       command: 'run',
       dryRun: false,
-      policy: policy.name,
-      scheduledAt: slot.toISOString(),
+      policy: options.policy.name,
+      scheduledAt: options.slot.toISOString(),
       ok,
       results: results.map(resultJson),
       counts: countOutcomes(results),
@@ -351,14 +348,30 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
       error: failure ? { name: failure.name, message: failure.message } : null,
     });
   } else if (report) {
-    const lines = summaryLines(report, Date.now() - started, env.resultsTable);
-    const [first, ...rest] = lines;
+    const [first, ...rest] = summaryLines(report, took, env.resultsTable);
     ctx.io.stdout.write(`${ok ? out.green('done') : out.red('not all backed up')}: ${first}\n`);
     for (const line of rest) ctx.io.stdout.write(`${line}\n`);
   } else {
     ctx.io.stdout.write(`${out.red('run failed')}: ${failure?.message}\n`);
   }
   return ok ? EXIT.ok : EXIT.attention;
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const options = await runOptions(args, ctx);
+  if (options.dryRun) return dryRun(ctx, options.policy, options.slot, options.json);
+  const env = readEnvironment(ctx);
+  await requireCredentials(ctx.aws(), 'run');
+  const started = Date.now();
+  if (!options.json) {
+    const { out } = ctx;
+    ctx.io.stdout.write(
+      `${out.bold('run')} ${out.bold(options.policy.name)} for slot ${formatUtc(options.slot)} UTC in ${options.policy.regions.join(', ')}\n`,
+    );
+  }
+  const end = await execute(ctx, options, env);
+  if (end.interrupted) return 130;
+  return finish(ctx, options, end, Date.now() - started, env);
 }
 
 export const runCommand: Command = {

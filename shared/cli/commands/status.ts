@@ -3,20 +3,25 @@
  * now: its newest available snapshot from that policy and its age, the last recorded result, and whether
  * it is overdue (see overdue.ts). Exit 1 when any cluster is overdue, missing or could not be checked.
  */
+
+import { regionOfArn } from '../../aws/engine-deps.js';
+import type { RecordedResult, ResultsReader } from '../../aws/results-table/index.js';
+import { inOwnAccount } from '../../backup/location.js';
+import { planRegion, type RegionPlan, selectionOf } from '../../backup/plan-region.js';
 import { inPool } from '../../backup/pool.js';
 import type { ManualSnapshot } from '../../backup/ports.js';
-import { planRegion, type RegionPlan } from '../../backup/select.js';
+import { NO_REGION } from '../../backup/results.js';
+import { missingEverywhere, notFoundMessage } from '../../planning/missing.js';
 import { hasSnapshotIdShape } from '../../planning/naming.js';
 import { ownershipOf } from '../../planning/ownership.js';
 import { longestIntervalSeconds, type ResolvedPolicy, scheduleOf } from '../../policy/index.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
-import { regionOfArn, requireCredentials } from '../aws.js';
+import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
 import { EXIT } from '../errors.js';
 import { counted, writeJson } from '../output.js';
 import { assessProtection, overdueAfterSeconds, type ProtectionState } from '../overdue.js';
 import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
-import type { RecordedResult, ResultsReader } from '../results.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatSpan, formatUtc, parseTimeFlag } from '../time.js';
@@ -99,7 +104,7 @@ async function newestOwned(
     .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
   const owner = { policyName: policy.name, prefix: policy.snapshot.prefix };
   for (const snapshot of candidates.slice(0, MAX_TAG_CHECKS)) {
-    const tags = await sc.ctx.aws().docdb.listTags(region, snapshot.arn);
+    const tags = await sc.ctx.aws().docdb.listTags(inOwnAccount(region), snapshot.arn);
     const ownership = ownershipOf({ ...snapshot, tags }, owner, clusterId);
     if (ownership.ours) return { snapshot, takenAt: snapshot.createdAt ?? ownership.slot };
   }
@@ -174,7 +179,7 @@ async function clusterStatus(
 function listedIn(sc: StatusContext, region: string): Promise<ManualSnapshot[]> {
   let listing = sc.snapshots.get(region);
   if (!listing) {
-    listing = sc.ctx.aws().docdb.listManualSnapshots(region);
+    listing = sc.ctx.aws().docdb.listManualSnapshots(inOwnAccount(region));
     sc.snapshots.set(region, listing);
   }
   return listing;
@@ -187,7 +192,7 @@ async function policyClusters(
 ): Promise<ClusterStatus[]> {
   const planContext = { docdb: sc.ctx.aws().docdb, log: sc.ctx.log, concurrency: 10 };
   const plans: RegionPlan[] = await inPool(policy.regions, 4, (region) =>
-    planRegion(planContext, policy, region, sc.now),
+    planRegion(planContext, policy, inOwnAccount(region), sc.now),
   );
   const rows: ClusterStatus[] = [];
   const unknown = (region: string, clusterId: string, reason: string): ClusterStatus => ({
@@ -202,30 +207,20 @@ async function policyClusters(
   });
   for (const plan of plans) {
     for (const failure of plan.failures) {
-      rows.push(unknown(plan.region, failure.clusterId, failure.error?.message ?? 'could not be read'));
+      rows.push(unknown(plan.at.region, failure.clusterId, failure.error?.message ?? 'could not be read'));
     }
     rows.push(
       ...(await inPool(plan.tasks, 10, (task) =>
-        clusterStatus(sc, policy, plan.region, task.cluster.id, limit),
+        clusterStatus(sc, policy, plan.at.region, task.cluster.id, limit),
       )),
     );
   }
-  if (plans.every((p) => p.missing !== undefined)) {
-    const found = new Set(plans.flatMap((p) => p.tasks.map((t) => t.cluster.id)));
-    const missing = [...new Set(plans.flatMap((p) => p.missing ?? []))].filter(
-      (id) => !found.has(id) && plans.every((p) => p.missing?.includes(id)),
-    );
-    for (const id of missing) {
-      rows.push({
-        ...unknown(
-          '*',
-          id,
-          `no DocumentDB cluster "${id}" in ${policy.regions.join(', ')} (named in clusters.identifiers)`,
-        ),
-        state: 'missing',
-        lastResult: await lastResult(sc, policy, '*', id),
-      });
-    }
+  for (const id of missingEverywhere(plans.map(selectionOf))) {
+    rows.push({
+      ...unknown(NO_REGION, id, notFoundMessage(id, policy.regions)),
+      state: 'missing',
+      lastResult: await lastResult(sc, policy, NO_REGION, id),
+    });
   }
   return rows;
 }

@@ -1,8 +1,8 @@
-// Seam: the alert ledger (DynamoResultStore's claim / confirm / release) over real HTTP against the
+// Seam: the alert ledger (DynamoAlertLedger's claim / confirm / release) over real HTTP against the
 // emulator's DynamoDB: at most one page per policy and slot, and none lost when a sender fails or dies.
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../../shared/aws/dynamodb.js';
+import { DynamoAlertLedger } from '../../../shared/aws/results-table/index.js';
 import { fakeClock } from '../../support/fakes.js';
 import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
 
@@ -10,7 +10,7 @@ const SLOT = '2026-11-28T03:00:00.000Z';
 let world: World;
 let client: DynamoDBClient;
 const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-const store = () => new DynamoResultStore(client, world.service.table, { clock });
+const store = () => new DynamoAlertLedger(client, world.service.table, { clock });
 
 beforeAll(async () => {
   world = await startWorld();

@@ -4,8 +4,9 @@
 // the page held waits for it or fails so that its retry makes sure. (Regression tests from review.)
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoResultStore } from '../../../shared/aws/dynamodb.js';
-import type { Alert, DocdbPort, ResultStore, RunSummary } from '../../../shared/backup/ports.js';
+import { resultsTable } from '../../../shared/aws/results-table/index.js';
+import type { Alert, AlertLedger, DocdbPort } from '../../../shared/backup/ports.js';
+import type { RunSummary } from '../../../shared/backup/results.js';
 import { PAGE_LEASE_MS, pageOnce } from '../../../shared/backup/report.js';
 import { fakeClock, memoryLog, policy } from '../../support/fakes.js';
 import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
@@ -48,12 +49,13 @@ describe('the page of a slot', () => {
       now: () => Date.now(),
       sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
     };
-    const store = new DynamoResultStore(client, world.service.table, { clock });
+    const table = resultsTable(client, world.service.table, { clock });
     const sent: string[] = [];
     const hung: string[] = [];
     const deps = (name: string, hangs: boolean) => ({
       docdb: {} as DocdbPort,
-      results: store,
+      results: table.runs,
+      alerts: table.alerts,
       events: { publish: async () => ({ failed: 0 }) },
       alerter: {
         // SNS retrying for longer than the lease: the send only ends when its signal fires.
@@ -82,7 +84,7 @@ describe('the page of a slot', () => {
 
   it("a sent page stays sent: a taken-over claim's release does not erase the old holder's confirmation", async () => {
     const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-    const store = new DynamoResultStore(client, world.service.table, { clock });
+    const store = resultsTable(client, world.service.table, { clock }).alerts;
     const a = await store.claimAlert('nightly', SLOT, clock.now() + PAGE_LEASE_MS);
     clock.advance(PAGE_LEASE_MS + 1_000); // A's SNS call is slow
     const b = await store.claimAlert('nightly', SLOT, clock.now() + PAGE_LEASE_MS);
@@ -94,16 +96,15 @@ describe('the page of a slot', () => {
 
   it('is not lost when SNS refused it and its claim could not be released: the next run of the slot pages or fails', async () => {
     const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-    const store = new DynamoResultStore(client, world.service.table, { clock });
+    const table = resultsTable(client, world.service.table, { clock });
+    const store = table.alerts;
     const sent: string[] = [];
     const deps = (name: string, fail: boolean) => ({
       docdb: {} as DocdbPort,
-      results: {
-        ...store,
+      results: table.runs,
+      alerts: {
         claimAlert: store.claimAlert.bind(store),
         confirmAlert: store.confirmAlert.bind(store),
-        record: store.record.bind(store),
-        recordDeletion: store.recordDeletion.bind(store),
         // DynamoDB blips exactly when the first run releases its claim.
         releaseAlert: fail
           ? async () => Promise.reject(new Error('InternalServerError'))
@@ -134,10 +135,11 @@ const realClock = {
 };
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function pagingDeps(results: ResultStore, send: (alert: Alert, signal?: AbortSignal) => Promise<void>) {
+function pagingDeps(alerts: AlertLedger, send: (alert: Alert, signal?: AbortSignal) => Promise<void>) {
   return {
     docdb: {} as DocdbPort,
-    results,
+    results: resultsTable(client, world.service.table, { clock: realClock }).runs,
+    alerts,
     events: { publish: async () => ({ failed: 0 }) },
     alerter: { send },
     clock: realClock,
@@ -147,16 +149,18 @@ function pagingDeps(results: ResultStore, send: (alert: Alert, signal?: AbortSig
 
 describe('the page of a slot, when the claim answers late', () => {
   it('never sends past its lease when the claim itself was slow (send timeout counts from after the claim)', async () => {
-    const store = new DynamoResultStore(client, world.service.table, { clock: realClock });
-    // The same store, but the claim's answer arrives 1.2 s late (SDK retry / slow network / the
+    const store = resultsTable(client, world.service.table, { clock: realClock }).alerts;
+    // The same ledger, but the claim's answer arrives 1.2 s late (SDK retry / slow network / the
     // tryClaim+GetItem+tryClaim round trips): the lease was computed before the call.
-    const slow: ResultStore = Object.assign(Object.create(store), {
-      claimAlert: async (...args: Parameters<ResultStore['claimAlert']>) => {
+    const slow: AlertLedger = {
+      claimAlert: async (...args: Parameters<AlertLedger['claimAlert']>) => {
         const held = await store.claimAlert(...args);
         await wait(1_200);
         return held;
       },
-    });
+      confirmAlert: (claim, signal) => store.confirmAlert(claim, signal),
+      releaseAlert: (claim, signal) => store.releaseAlert(claim, signal),
+    };
     const sent: { who: string; at: number }[] = [];
     let leaseA = 0;
     const request = () => ({

@@ -12,7 +12,7 @@ import { type BackupResult, runScheduledBackup } from '../../../functions/backup
 import { wireFromEnvironment } from '../../../functions/backup/wiring.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
-import type { Clock } from '../../../shared/backup/ports.js';
+import type { Clock } from '../../../shared/backup/clock.js';
 import { compilePolicyFile } from '../../../shared/policy/compile.js';
 import { memoryLog } from '../../support/fakes.js';
 import { recordedItems } from '../../support/records.js';

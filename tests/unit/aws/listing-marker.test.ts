@@ -18,7 +18,7 @@ describe('a listing whose Marker does not move', () => {
         Marker: 'm1',
       };
     });
-    const out = aws.deps.docdb.listManualSnapshots('us-east-1');
+    const out = aws.deps.docdb.listManualSnapshots({ region: 'us-east-1' });
     await expect(
       out.then(
         (s) => s.length,

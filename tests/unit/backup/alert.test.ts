@@ -1,7 +1,7 @@
 // Seam: the page a run sends (shared/backup/alert.ts), pure: a run's summary in, subject and body out.
 import { describe, expect, it } from 'vitest';
 import { composeAlert } from '../../../shared/backup/alert.js';
-import type { ClusterResult, RunSummary } from '../../../shared/backup/ports.js';
+import type { ClusterResult, FailureCode, RunSummary } from '../../../shared/backup/results.js';
 
 const ok = (clusterId: string): ClusterResult => ({
   region: 'us-east-1',
@@ -10,7 +10,7 @@ const ok = (clusterId: string): ClusterResult => ({
   attempts: 1,
   durationMs: 10,
 });
-const failed = (region: string, clusterId: string, code: string): ClusterResult => ({
+const failed = (region: string, clusterId: string, code: FailureCode): ClusterResult => ({
   region,
   clusterId,
   outcome: 'failed',

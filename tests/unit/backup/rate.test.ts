@@ -4,7 +4,7 @@
 // clock.
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../../local/throttle.js';
-import type { Clock } from '../../../shared/backup/ports.js';
+import type { Clock } from '../../../shared/backup/clock.js';
 import { AdaptiveRate, type AdaptiveRateOptions, RatePool } from '../../../shared/backup/rate.js';
 
 interface Timer {

@@ -1,12 +1,12 @@
 // Seam: shared/cli/inspect.ts `planRows` with plain Region plans: what a plan says about every cluster the
 // next run touches or leaves out, and in which order.
 import { describe, expect, it } from 'vitest';
-import type { RegionPlan } from '../../../shared/backup/select.js';
+import type { RegionPlan } from '../../../shared/backup/plan-region.js';
 import { countActions, planRows, type RegionInspection } from '../../../shared/cli/inspect.js';
 
 function task(region: string, id: string, status = 'available') {
   return {
-    region,
+    at: { region },
     cluster: { id, arn: `arn:aws:rds:${region}:123456789012:cluster:${id}`, status },
     snapshotId: `nightly-${id}-20261128-0300`,
     tags: [],
@@ -14,10 +14,10 @@ function task(region: string, id: string, status = 'available') {
 }
 
 function region(
-  plan: Partial<RegionPlan> & { region: string },
+  { region, ...plan }: Partial<RegionPlan> & { region: string },
   otherEngines: RegionInspection['otherEngines'] = [],
-) {
-  return { plan: { tasks: [], failures: [], missing: [], ...plan }, otherEngines };
+): RegionInspection {
+  return { plan: { at: { region }, tasks: [], failures: [], missing: [], ...plan }, otherEngines };
 }
 
 const other = (id: string, engine = 'aurora-postgresql') => ({

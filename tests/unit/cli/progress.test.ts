@@ -34,7 +34,7 @@ describe('progress lines', () => {
       outcome: 'failed' as const,
       attempts: 0,
       durationMs: 0,
-      error: { code: 'cluster-not-found', message: 'no DocumentDB cluster "ghost" in us-east-1' },
+      error: { code: 'cluster-not-found' as const, message: 'no DocumentDB cluster "ghost" in us-east-1' },
     };
     expect(resultLine(failed, widths, plain)).toBe(
       '  failed          *          ghost       cluster-not-found: no DocumentDB cluster "ghost" in us-east-1',

@@ -10,20 +10,23 @@ import {
   snapshotIdFor,
   type Tag,
 } from '../planning/index.js';
+import type { RegionSelection } from '../planning/missing.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { describeFailure } from './failures.js';
+import { describeLocation, type Location, locationFields } from './location.js';
 import { inPool } from './pool.js';
-import type { ClusterResult, DocdbPort, RunLog } from './ports.js';
+import type { DocdbPort, RunLog } from './ports.js';
+import { type ClusterResult, type Failure, failedBeforeStart } from './results.js';
 
 export interface SnapshotTask {
-  region: string;
+  at: Location;
   cluster: ClusterInfo;
   snapshotId: string;
   tags: Tag[];
 }
 
 export interface RegionPlan {
-  region: string;
+  at: Location;
   tasks: SnapshotTask[];
   /** Explicit identifiers with no DocumentDB cluster in this Region; undefined when the Region could not be read. */
   missing?: string[];
@@ -34,32 +37,47 @@ export interface RegionPlan {
 }
 
 export interface PlanContext {
-  docdb: DocdbPort;
+  /** Only the listing calls: planning changes nothing. */
+  docdb: Pick<DocdbPort, 'listClusters' | 'listTags'>;
   log: RunLog;
   concurrency: number;
   signal?: AbortSignal;
+  /** Told the ids of the Region's DocumentDB clusters as soon as they are listed (the CLI's progress). */
+  onClustersListed?: (at: Location, clusterIds: string[]) => void;
 }
 
-function failed(region: string, clusterId: string, error: ClusterResult['error']): ClusterResult {
-  return { region, clusterId, outcome: 'failed', attempts: 0, error, durationMs: 0 };
+function failed(at: Location, clusterId: string, error: Failure): ClusterResult {
+  return failedBeforeStart({ ...locationFields(at), clusterId }, error);
+}
+
+/**
+ * What a Region's plan found, for the rule on identifiers found in no Region (planning/missing.ts).
+ * @example missingEverywhere(plans.map(selectionOf))
+ */
+export function selectionOf(plan: RegionPlan): RegionSelection {
+  return { found: plan.tasks.map((task) => task.cluster.id), missing: plan.missing };
 }
 
 /** Fetches tags for the given clusters; a cluster whose tags cannot be read becomes a failure. */
 async function withTags(
   ctx: PlanContext,
-  region: string,
+  at: Location,
   clusters: ClusterInfo[],
 ): Promise<{ clusters: ClusterInfo[]; failures: ClusterResult[] }> {
   const failures: ClusterResult[] = [];
   const tagged = await inPool(clusters, ctx.concurrency, async (cluster) => {
     if (cluster.tags) return cluster;
     try {
-      return { ...cluster, tags: await ctx.docdb.listTags(region, cluster.arn, ctx.signal) };
+      return { ...cluster, tags: await ctx.docdb.listTags(at, cluster.arn, ctx.signal) };
     } catch (error) {
       const failure = describeFailure(error);
-      ctx.log.error('could not read cluster tags', { region, cluster: cluster.id, error: failure });
+      ctx.log.error('could not read cluster tags', {
+        region: describeLocation(at),
+        cluster: cluster.id,
+        error: failure,
+      });
       failures.push(
-        failed(region, cluster.id, { code: failure.code, message: `reading tags: ${failure.message}` }),
+        failed(at, cluster.id, { code: failure.code, message: `reading tags: ${failure.message}` }),
       );
       return undefined;
     }
@@ -70,7 +88,7 @@ async function withTags(
 function taskFor(
   ctx: PlanContext,
   policy: ResolvedPolicy,
-  region: string,
+  at: Location,
   cluster: ClusterInfo,
   slot: Date,
 ): SnapshotTask {
@@ -81,8 +99,9 @@ function taskFor(
     clusterTags: policy.snapshot.copyClusterTags ? cluster.tags : undefined,
     slot,
   });
-  if (notCopied.length) ctx.log.warn('cluster tags not copied', { region, cluster: cluster.id, notCopied });
-  return { region, cluster, snapshotId, tags };
+  if (notCopied.length)
+    ctx.log.warn('cluster tags not copied', { region: describeLocation(at), cluster: cluster.id, notCopied });
+  return { at, cluster, snapshotId, tags };
 }
 
 /**
@@ -93,20 +112,24 @@ function taskFor(
 export async function planRegion(
   ctx: PlanContext,
   policy: ResolvedPolicy,
-  region: string,
+  at: Location,
   slot: Date,
 ): Promise<RegionPlan> {
   let clusters: ClusterInfo[];
   try {
-    clusters = await ctx.docdb.listClusters(region, ctx.signal);
+    clusters = await ctx.docdb.listClusters(at, ctx.signal);
+    ctx.onClustersListed?.(
+      at,
+      clusters.map((c) => c.id),
+    );
   } catch (error) {
     const failure = describeFailure(error);
-    ctx.log.error('could not list clusters', { region, error: failure });
+    ctx.log.error('could not list clusters', { region: describeLocation(at), error: failure });
     const code = failure.code === 'aws-error' ? 'region-unavailable' : failure.code;
     return {
-      region,
+      at,
       tasks: [],
-      failures: [failed(region, '*', { code, message: `listing DocumentDB clusters: ${failure.message}` })],
+      failures: [failed(at, '*', { code, message: `listing DocumentDB clusters: ${failure.message}` })],
     };
   }
 
@@ -117,7 +140,7 @@ export async function planRegion(
     const excluded = new Set(policy.clusters.exclude);
     const read = await withTags(
       ctx,
-      region,
+      at,
       clusters.filter((c) => !excluded.has(c.id)),
     );
     clusters = read.clusters;
@@ -126,7 +149,7 @@ export async function planRegion(
   const selection = selectClusters(policy.clusters, clusters);
   let selected = selection.selected;
   if (policy.snapshot.copyClusterTags) {
-    const read = await withTags(ctx, region, selected);
+    const read = await withTags(ctx, at, selected);
     selected = read.clusters;
     failures.push(...read.failures);
   }
@@ -135,18 +158,22 @@ export async function planRegion(
   for (const cluster of selected) {
     // One malformed cluster (an id no snapshot can be named after) is that cluster's failure, not the Region's.
     try {
-      tasks.push(taskFor(ctx, policy, region, cluster, slot));
+      tasks.push(taskFor(ctx, policy, at, cluster, slot));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      ctx.log.error('could not plan the cluster', { region, cluster: cluster.id, error: message });
-      failures.push(failed(region, cluster.id, { code: 'internal-error', message: `planning: ${message}` }));
+      ctx.log.error('could not plan the cluster', {
+        region: describeLocation(at),
+        cluster: cluster.id,
+        error: message,
+      });
+      failures.push(failed(at, cluster.id, { code: 'internal-error', message: `planning: ${message}` }));
     }
   }
   ctx.log.info('clusters selected', {
-    region,
+    region: describeLocation(at),
     selected: tasks.length,
     missing: selection.missing,
     excluded: selection.excluded,
   });
-  return { region, tasks, failures, missing: selection.missing, excluded: excludedHere };
+  return { at, tasks, failures, missing: selection.missing, excluded: excludedHere };
 }

@@ -1,9 +1,10 @@
-// Seam: shared/cli/results.ts over an aws-sdk-client-mock'ed DynamoDB client: the Query `status` sends for
+// Seam: the results table's reader (shared/aws/results-table) over an aws-sdk-client-mock'ed DynamoDB client: the Query `status` sends for
 // a cluster's newest result of one policy, and how items become results.
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoResultsReader, fromItem } from '../../../shared/cli/results.js';
+import { resultFromItem as fromItem } from '../../../shared/aws/results-table/codec.js';
+import { DynamoResultsReader } from '../../../shared/aws/results-table/index.js';
 
 const dynamo = mockClient(DynamoDBClient);
 beforeEach(() => dynamo.reset());

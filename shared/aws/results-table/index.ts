@@ -1,0 +1,25 @@
+/**
+ * The results table, as the ports the engine and the CLI use: run results, the page ledger, backup jobs
+ * and the reader. Keys and items are in codec.ts.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoAlertLedger } from './alerts.js';
+import { DynamoJobStore } from './jobs.js';
+import { DynamoResultsReader, DynamoRunRecorder, type TableOptions } from './runs.js';
+
+export { OPEN_JOBS_INDEX, type RecordedResult } from './codec.js';
+export type { ResultsReader, TableOptions } from './runs.js';
+export { DynamoAlertLedger, DynamoJobStore, DynamoResultsReader, DynamoRunRecorder };
+
+/**
+ * Every port of one results table over one client.
+ * @example const table = resultsTable(new DynamoDBClient({}), 'docdb-backup-results', { clock })
+ */
+export function resultsTable(client: DynamoDBClient, table: string, options: TableOptions) {
+  return {
+    runs: new DynamoRunRecorder(client, table, options),
+    alerts: new DynamoAlertLedger(client, table, options),
+    jobs: new DynamoJobStore(client, table, options),
+    reader: new DynamoResultsReader(client, table),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * A run's results in the results table: the writer (cluster results, notices, retention deletions) and
+ * the reader `status` uses (a cluster's newest result for a policy). Keys and items: codec.ts.
+ */
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../../backup/clock.js';
+import { inPool } from '../../backup/pool.js';
+import type { RunRecorder } from '../../backup/ports.js';
+import type { DeletionRecord, RunSummary } from '../../backup/results.js';
+import {
+  deletionItem,
+  type Item,
+  noticeItem,
+  type RecordedResult,
+  resultFromItem,
+  resultItem,
+  resultPk,
+} from './codec.js';
+
+const BATCH_SIZE = 25;
+const MAX_BATCH_ROUNDS = 6;
+/** BatchWriteItem calls in flight at once. */
+export const BATCHES_IN_FLIGHT = 8;
+
+export interface TableOptions {
+  clock: Clock;
+  /** How long items are kept before DynamoDB's TTL removes them. Default 400 days. */
+  retentionDays?: number;
+}
+
+/** How long items are kept, in ms. */
+export function retentionMs(options: TableOptions): number {
+  return (options.retentionDays ?? 400) * 86_400_000;
+}
+
+export class DynamoRunRecorder implements RunRecorder {
+  private readonly keepMs: number;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly options: TableOptions,
+  ) {
+    this.keepMs = retentionMs(options);
+  }
+
+  async record(summary: RunSummary, signal?: AbortSignal): Promise<void> {
+    const now = this.options.clock.now();
+    const expires = now + this.keepMs;
+    const requests: WriteRequest[] = [
+      ...summary.results.map((result) => ({
+        PutRequest: { Item: resultItem(summary, result, now, expires) },
+      })),
+      ...(summary.notices ?? []).map((notice) => ({
+        PutRequest: { Item: noticeItem(summary, notice, now, expires) },
+      })),
+    ];
+    const batches: WriteRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
+    await Promise.all([
+      inPool(batches, BATCHES_IN_FLIGHT, (batch) => this.writeBatch(batch, signal)),
+      inPool(summary.deletions, BATCHES_IN_FLIGHT, (deletion) =>
+        this.recordDeletion(summary, deletion, signal),
+      ),
+    ]);
+  }
+
+  async recordDeletion(
+    run: { policy: string; scheduledAt: string },
+    deletion: DeletionRecord,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const now = this.options.clock.now();
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: deletionItem(run, deletion, now, now + this.keepMs),
+          // Overlapping runs: the one whose delete found the snapshot gone must not turn `deleted` into `failed`.
+          ConditionExpression: 'attribute_not_exists(pk) OR outcome <> :deleted',
+          ExpressionAttributeValues: { ':deleted': { S: 'deleted' } },
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return; // already recorded as deleted
+      throw error;
+    }
+  }
+
+  /** Writes one batch, retrying unprocessed items with a growing pause. */
+  private async writeBatch(batch: WriteRequest[], signal?: AbortSignal): Promise<void> {
+    let pending = batch;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_BATCH_ROUNDS) throw new Error(`${pending.length} result item(s) stayed unprocessed`);
+      if (round > 0) await this.options.clock.sleep(50 * 2 ** round, signal);
+      const out = await this.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }),
+        { abortSignal: signal },
+      );
+      pending = out.UnprocessedItems?.[this.table] ?? [];
+    }
+  }
+}
+
+/** The CLI's view of recorded results. */
+export interface ResultsReader {
+  /** The newest result of `clusterId` in `region` (`*` for "in no Region") for `policy`, if any. */
+  latest(
+    region: string,
+    clusterId: string,
+    policy: string,
+    signal?: AbortSignal,
+  ): Promise<RecordedResult | undefined>;
+}
+
+/** Items read per Query page; other policies' results of the same cluster are filtered out. */
+const PAGE_LIMIT = 25;
+/** Pages read before giving up: a cluster shared by several policies still finds its result. */
+const MAX_PAGES = 8;
+
+export class DynamoResultsReader implements ResultsReader {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async latest(
+    region: string,
+    clusterId: string,
+    policy: string,
+    signal?: AbortSignal,
+  ): Promise<RecordedResult | undefined> {
+    let startKey: Item | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: '#policy = :policy',
+          ExpressionAttributeNames: { '#policy': 'policy' },
+          ExpressionAttributeValues: {
+            ':pk': { S: resultPk({ region, clusterId }) },
+            ':policy': { S: policy },
+          },
+          ScanIndexForward: false,
+          Limit: PAGE_LIMIT,
+          ExclusiveStartKey: startKey,
+        }),
+        { abortSignal: signal },
+      );
+      for (const item of out.Items ?? []) {
+        const result = resultFromItem(item);
+        if (result) return result;
+      }
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) return undefined;
+    }
+    return undefined;
+  }
+}
