@@ -12,15 +12,18 @@
  * - `DEPLOY_SETTINGS_FILE`: deployment settings (default `config/deploy.yml`; missing = no subscriptions).
  */
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
-import { AWS_CALLS } from '../shared/aws/permissions.js';
+import {
+  COMPILED_POLICIES_FILE,
+  DEFAULT_POLICIES_FILE,
+  DEFAULT_SETTINGS_FILE,
+  POLICIES_FILE_VARIABLE,
+  SETTINGS_FILE_VARIABLE,
+} from '../shared/files.js';
+import { METRICS } from '../shared/metrics.js';
 import { compilePolicyFile } from '../shared/policy/compile.js';
+import { deployedFunctions } from './functions.js';
 import { alertsForStage, loadDeploySettings } from './settings.js';
 import { buildDeployment, DeployConfigError, type Deployment } from './template.js';
-
-export const DEFAULT_POLICIES_FILE = 'config/policies.yml';
-/** Where the compiled policies are written, relative to the service directory (git-ignored). */
-export const COMPILED_POLICIES_FILE = '.build/policies.compiled.json';
-export const DEFAULT_SETTINGS_FILE = 'config/deploy.yml';
 
 export interface GenerateOptions {
   /** The directory of serverless.yml. */
@@ -36,6 +39,8 @@ export interface GeneratedStack extends Deployment {
   policiesFile: string;
   /** Its compiled form, relative to the service directory: packaged, and the function's POLICIES_FILE. */
   compiledPoliciesFile: string;
+  /** The function's `POWERTOOLS_METRICS_NAMESPACE`: the namespace the alarms watch. */
+  metricsNamespace: string;
 }
 
 /**
@@ -44,11 +49,11 @@ export interface GeneratedStack extends Deployment {
  * @example policiesFileFrom({ DOCDB_BACKUP_POLICIES: 'config/other.yml' }) // 'config/other.yml'
  */
 export function policiesFileFrom(env: NodeJS.ProcessEnv): string {
-  const raw = env.DOCDB_BACKUP_POLICIES || DEFAULT_POLICIES_FILE;
+  const raw = env[POLICIES_FILE_VARIABLE] || DEFAULT_POLICIES_FILE;
   const path = normalize(raw);
   if (isAbsolute(path) || path === '..' || path.startsWith(`..${sep}`)) {
     throw new DeployConfigError(
-      `DOCDB_BACKUP_POLICIES must be a path inside the service directory such as ${DEFAULT_POLICIES_FILE} ` +
+      `${POLICIES_FILE_VARIABLE} must be a path inside the service directory such as ${DEFAULT_POLICIES_FILE} ` +
         `(it is packaged with the function), found "${raw}"`,
     );
   }
@@ -72,7 +77,7 @@ export async function generateStack(options: GenerateOptions): Promise<Generated
     shown(join(options.serviceDir, policiesFile)),
     join(options.serviceDir, COMPILED_POLICIES_FILE),
   );
-  const settingsPath = env.DEPLOY_SETTINGS_FILE || DEFAULT_SETTINGS_FILE;
+  const settingsPath = env[SETTINGS_FILE_VARIABLE] || DEFAULT_SETTINGS_FILE;
   const settings = await loadDeploySettings(
     shown(isAbsolute(settingsPath) ? settingsPath : join(options.serviceDir, settingsPath)),
   );
@@ -80,9 +85,14 @@ export async function generateStack(options: GenerateOptions): Promise<Generated
     service: options.service,
     stage: options.stage,
     policies,
-    calls: AWS_CALLS,
+    functions: deployedFunctions(),
     alerts: alertsForStage(settings, options.stage),
     now: options.now ?? new Date(),
   });
-  return { ...deployment, policiesFile, compiledPoliciesFile: COMPILED_POLICIES_FILE };
+  return {
+    ...deployment,
+    policiesFile,
+    compiledPoliciesFile: COMPILED_POLICIES_FILE,
+    metricsNamespace: METRICS.namespace,
+  };
 }

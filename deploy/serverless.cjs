@@ -1,7 +1,7 @@
 'use strict';
 /**
- * The bridge serverless.yml uses: `${file(./deploy/serverless.cjs):resources}`, `…:iamStatements` and
- * `…:policiesFile`, `…:compiledPoliciesFile`. osls loads variable files with require(), so this file is CommonJS; the generator and
+ * The bridge serverless.yml uses: `${file(./deploy/serverless.cjs):resources}`, `…:roles` (each
+ * function's generated role), `…:policiesFile`, `…:compiledPoliciesFile` and `…:metricsNamespace`. osls loads variable files with require(), so this file is CommonJS; the generator and
  * the policy loader it calls are the project's ESM TypeScript, loaded through tsx's namespaced loader
  * (tsImport), which leaves the rest of the serverless process untouched. Generated once per process.
  */
@@ -42,7 +42,8 @@ function stack(context) {
 
 module.exports = {
   resources: async (context) => (await stack(context)).resources,
-  iamStatements: async (context) => (await stack(context)).iamStatements,
+  roles: async (context) => (await stack(context)).roles,
+  metricsNamespace: async (context) => (await stack(context)).metricsNamespace,
   policiesFile: async (context) => (await stack(context)).policiesFile,
   compiledPoliciesFile: async (context) => (await stack(context)).compiledPoliciesFile,
 };

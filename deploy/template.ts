@@ -3,13 +3,22 @@
  * one schedule (an EventBridge rule and its invoke permission for a UTC policy, an EventBridge Scheduler
  * schedule for a policy with a time zone, plus the stack's schedule group and the execution role they
  * share), one "no successful snapshot" alarm per enabled policy, the alert subscriptions, the result-event
- * archive, and the function's IAM statements derived from `AWS_CALLS`. Pure: policies and settings in,
- * plain CloudFormation objects out. serverless.yml holds the fixed resources (topic, key, table, queue)
+ * archive, and one execution role per deployed function whose IAM statements are derived from the calls
+ * its adapters declare (deploy/functions.ts). Pure: policies and settings in, plain CloudFormation objects out. serverless.yml holds the fixed resources (topic, key, table, queue)
  * whose logical ids are in `LOGICAL_IDS`.
  */
 
 import { DELETION_DETAIL_TYPE, EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../shared/aws/eventbridge.js';
-import type { DeclaredCall, ResourceKind } from '../shared/aws/permissions.js';
+import {
+  commandName,
+  type DeclaredCall,
+  kindOf,
+  type Placement,
+  placementOf,
+  type ResourceKind,
+  type ResourceRef,
+} from '../shared/aws/permissions.js';
+import { METRICS } from '../shared/metrics.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, POLICY_TAG } from '../shared/planning/tags.js';
 import { longestIntervalSeconds, scheduleOf } from '../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
@@ -21,15 +30,6 @@ export const LOGICAL_IDS = {
   alertTopicKey: 'AlertTopicKey',
   resultsTable: 'ResultsTable',
   deadLetterQueue: 'DeadLetterQueue',
-} as const;
-
-/** What the handler publishes through Powertools Metrics (EMF): namespace and its default `service` dimension. */
-export const METRICS = {
-  namespace: 'DocdbBackup',
-  service: 'docdb-backup',
-  succeeded: ['SnapshotsCreated', 'SnapshotsAlreadyExisting'],
-  /** Result events the function could not deliver to EventBridge (functions/backup/handler.ts). */
-  eventsFailed: 'EventsFailed',
 } as const;
 
 /** The bus the function publishes result events to (EVENT_BUS_NAME). */
@@ -89,13 +89,44 @@ export interface AlertSubscriptions {
   https: string[];
 }
 
+/**
+ * A function the stack deploys, as the generator needs it: its key under serverless.yml's `functions:`
+ * and the AWS calls its code makes (deploy/functions.ts).
+ */
+export interface DeployedFunction {
+  /** The key under serverless.yml's `functions:`, e.g. `backup`. */
+  name: string;
+  /** Every call the function's adapters make. */
+  calls: readonly DeclaredCall[];
+  /** Whether failed invocations go to the stack's dead-letter queue (its role may send there). */
+  deadLetterQueue: boolean;
+}
+
+/**
+ * Where a policy copies its snapshots: a Region, in this account or another, with the key the copy is
+ * encrypted with there and the role assumed in that account. Policies name none yet; the IAM generator
+ * already renders their ARNs.
+ */
+export interface CopyDestination {
+  region: string;
+  /** A 12-digit account id; absent for this stack's account. */
+  account?: string;
+  /** The destination's customer managed key: key id or key ARN. */
+  kmsKey?: string;
+  /** The role to assume in `account`: its name or ARN. */
+  role?: string;
+}
+
 export interface DeployInput {
   /** `service` of serverless.yml, e.g. `docdb-backup`. */
   service: string;
   /** The stage being deployed, e.g. `prod`. */
   stage: string;
   policies: readonly ResolvedPolicy[];
-  calls: readonly DeclaredCall[];
+  /** The deployed functions; each gets its own role. */
+  functions: readonly DeployedFunction[];
+  /** Copy destinations per policy name (none: no copies). */
+  destinations?: Readonly<Record<string, readonly CopyDestination[]>>;
   alerts: AlertSubscriptions;
   /** Reference time for schedule intervals (the longest gap from now on). */
   now: Date;
@@ -104,8 +135,8 @@ export interface DeployInput {
 export interface Deployment {
   /** Merged into serverless.yml's `resources`. */
   resources: { Resources: Record<string, CfnResource> };
-  /** serverless.yml's `provider.iam.role.statements`. */
-  iamStatements: IamStatement[];
+  /** Per deployed function, the logical id of its role (in `resources`): serverless.yml's `functions.<name>.role`. */
+  roles: Record<string, string>;
 }
 
 /** The generator cannot produce a sound stack from its input; the message says what to change. */
@@ -171,7 +202,7 @@ function policyMetric(id: string, metricName: string, policy: string, period: nu
         MetricName: metricName,
         Dimensions: [
           { Name: 'service', Value: METRICS.service },
-          { Name: 'policy', Value: policy },
+          { Name: METRICS.policyDimension, Value: policy },
         ],
       },
       Period: period,
@@ -205,7 +236,7 @@ export function eventsFailedAlarm(
         MetricName: METRICS.eventsFailed,
         Dimensions: [
           { Name: 'service', Value: METRICS.service },
-          { Name: 'policy', Value: policy.name },
+          { Name: METRICS.policyDimension, Value: policy.name },
         ],
         Statistic: 'Sum',
         Period: 300,
@@ -526,11 +557,88 @@ function isDelete(action: string): boolean {
   return action.startsWith('rds:') && /^Delete/.test(verb(action));
 }
 
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** A KMS key id: a UUID, or a multi-Region key's `mrk-` id. */
+const KMS_KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** The ARN text of this stack's account: `${AWS::AccountId}`, or a destination's own account id. */
+function accountOf(at: { account?: string }): string {
+  return at.account ?? `\${AWS::AccountId}`;
+}
+
+function rdsArn(region: string, resource: string, account?: string): CfnValue {
+  return sub(`arn:\${AWS::Partition}:rds:${region}:${accountOf({ account })}:${resource}`);
+}
+
+/**
+ * The copy destinations of the policies, checked: a Region, an account id when it is another account, a
+ * key by id or ARN (IAM cannot scope a grant to an alias) and a role name or ARN in that account.
+ */
+function destinationsOf(
+  policies: readonly ResolvedPolicy[],
+  destinations: DeployInput['destinations'],
+): { policy: ResolvedPolicy; destination: CopyDestination }[] {
+  const out: { policy: ResolvedPolicy; destination: CopyDestination }[] = [];
+  for (const policy of policies) {
+    for (const destination of destinations?.[policy.name] ?? []) {
+      const where = `copy destination ${destination.region} of policy "${policy.name}"`;
+      if (!REGION.test(destination.region))
+        throw new DeployConfigError(`${where}: expected a Region such as eu-west-1`);
+      if (destination.account !== undefined && !ACCOUNT_ID.test(destination.account))
+        throw new DeployConfigError(
+          `${where}: expected a 12-digit account id, found "${destination.account}"`,
+        );
+      const key = destination.kmsKey;
+      if (
+        key !== undefined &&
+        !KMS_KEY_ID.test(key) &&
+        !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(key)
+      )
+        throw new DeployConfigError(
+          `${where}: name the KMS key by key id or key ARN (IAM cannot scope a grant to an alias), found "${key}"`,
+        );
+      const role = destination.role;
+      if (role !== undefined) {
+        if (destination.account === undefined)
+          throw new DeployConfigError(`${where}: a role to assume needs the destination account`);
+        if (
+          !ROLE_NAME.test(role) &&
+          !new RegExp(`^arn:aws[a-z-]*:iam::${destination.account}:role/`).test(role)
+        )
+          throw new DeployConfigError(
+            `${where}: expected a role name or a role ARN in account ${destination.account}, found "${role}"`,
+          );
+      }
+      out.push({ policy, destination });
+    }
+  }
+  return out;
+}
+
+/** The ARN of a copy destination's key: as given when it is an ARN, else built from its id, Region and account. */
+export function kmsKeyArn(destination: CopyDestination): CfnValue | undefined {
+  const key = destination.kmsKey;
+  if (key === undefined) return undefined;
+  if (key.startsWith('arn:')) return key;
+  return sub(`arn:\${AWS::Partition}:kms:${destination.region}:${accountOf(destination)}:key/${key}`);
+}
+
+/** The ARN of the role a copy assumes in its destination account: as given when it is an ARN. */
+export function assumedRoleArn(destination: CopyDestination): CfnValue | undefined {
+  const role = destination.role;
+  if (role === undefined || destination.account === undefined) return undefined;
+  if (role.startsWith('arn:')) return role;
+  return sub(`arn:\${AWS::Partition}:iam::${destination.account}:role/${role}`);
+}
+
 /**
  * The statements that let the function delete snapshots: one per policy with retention (only retention
- * deletes, and a policy without it never does), limited to that policy's prefix in its Regions and
- * conditioned on both tags the function gives its own snapshots: `docdb-backup:managed-by = docdb-backup`
- * and `docdb-backup:policy = <that policy>`.
+ * deletes, and a policy without it never does), limited to that policy's prefix in its Regions (and, for
+ * a delete declared at the destination, in its copy destinations) and conditioned on both tags the
+ * function gives its own snapshots: `docdb-backup:managed-by = docdb-backup` and
+ * `docdb-backup:policy = <that policy>`.
  *
  * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS",
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html),
@@ -539,25 +647,41 @@ function isDelete(action: string): boolean {
  * snapshot carries when it is deleted. What that can and cannot guarantee (anyone allowed
  * `rds:AddTagsToResource` on a snapshot can put these tags on it) is in the README's IAM section.
  */
-function snapshotDeletes(actions: readonly string[], policies: readonly ResolvedPolicy[]): IamStatement[] {
-  const rds = (region: string, resource: string) =>
-    sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${resource}`);
+function snapshotDeletes(
+  deletes: ReadonlyMap<string, ReadonlySet<Placement>>,
+  policies: readonly ResolvedPolicy[],
+  destinations: DeployInput['destinations'],
+): IamStatement[] {
+  const actions = [...deletes.keys()];
+  const placements = new Set([...deletes.values()].flatMap((set) => [...set]));
   return policies
     .filter((policy) => policy.retention !== undefined)
-    .map((policy) => ({
-      Sid: `Delete${GROUP_SIDS['cluster-snapshot/own']}${policyLogicalId(policy.name)}`,
-      Effect: 'Allow',
-      Action: [...actions],
-      Resource: unique(policy.regions)
-        .sort()
-        .map((region) => rds(region, `cluster-snapshot:${policy.snapshot.prefix}-*`)),
-      Condition: {
-        StringEquals: {
-          [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE,
-          [`aws:ResourceTag/${POLICY_TAG}`]: policy.name,
+    .map((policy): IamStatement => {
+      const prefix = `cluster-snapshot:${policy.snapshot.prefix}-*`;
+      const sources = placements.has('source')
+        ? unique(policy.regions)
+            .sort()
+            .map((region) => rdsArn(region, prefix))
+        : [];
+      const copies = placements.has('destination')
+        ? destinationsOf([policy], destinations).map(({ destination }) =>
+            rdsArn(destination.region, prefix, destination.account),
+          )
+        : [];
+      return {
+        Sid: `Delete${GROUP_SIDS['cluster-snapshot/own']}${policyLogicalId(policy.name)}`,
+        Effect: 'Allow',
+        Action: [...actions],
+        Resource: [...sources, ...copies],
+        Condition: {
+          StringEquals: {
+            [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE,
+            [`aws:ResourceTag/${POLICY_TAG}`]: policy.name,
+          },
         },
-      },
-    }));
+      };
+    })
+    .filter((statement) => statement.Resource.length > 0);
 }
 
 function unique<T>(values: readonly T[]): T[] {
@@ -565,11 +689,13 @@ function unique<T>(values: readonly T[]): T[] {
 }
 
 /**
- * The narrowest ARNs for one kind of resource, given the action. RDS (and so DocumentDB) ARNs use the
- * service name `rds`. Clusters and snapshots are limited to the Regions the policies name; actions that
- * create, tag or delete snapshots are limited to the policies' own name prefixes in the policies' own
- * Regions (`cluster-snapshot:<prefix>-*`): a snapshot id is `<prefix>-<cluster>-<slot>`, and no prefix is
- * another prefix followed by "-" (the policy validator checks it).
+ * The narrowest ARNs for one kind of resource, given the action and where the resource is. RDS (and so
+ * DocumentDB) ARNs use the service name `rds`. Clusters and snapshots are limited to the Regions the
+ * policies name (at the `destination`: the Regions and accounts they copy to); actions that create, tag or
+ * delete snapshots are limited to the policies' own name prefixes in the policies' own Regions
+ * (`cluster-snapshot:<prefix>-*`): a snapshot id is `<prefix>-<cluster>-<slot>`, and no prefix is another
+ * prefix followed by "-" (the policy validator checks it). A `kms-key` is each destination's key, a `role`
+ * each destination's role to assume; a kind no destination names has no ARN (and gets no statement).
  *
  * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS"):
  * DescribeDBClusters requires the `cluster` type; DescribeDBClusterSnapshots and ListTagsForResource take
@@ -577,32 +703,77 @@ function unique<T>(values: readonly T[]): T[] {
  * DeleteDBClusterSnapshot take `cluster-snapshot` (with `aws:ResourceTag/…`). None of the declared actions
  * needs `*`; only a call declared with kind `any` would get it.
  */
-function resourcesFor(kind: ResourceKind, action: string, policies: readonly ResolvedPolicy[]): CfnValue[] {
-  const regions = unique(policies.flatMap((p) => p.regions)).sort();
-  const rds = (region: string, resource: string) =>
-    sub(`arn:\${AWS::Partition}:rds:${region}:\${AWS::AccountId}:${resource}`);
+export function resourcesFor(
+  target: ResourceRef,
+  action: string,
+  policies: readonly ResolvedPolicy[],
+  destinations: DeployInput['destinations'] = {},
+): CfnValue[] {
+  const kind = kindOf(target);
+  const copies = destinationsOf(policies, destinations);
+  // Each place a DocumentDB resource may be, with the prefix of the policy that puts snapshots there.
+  const places: { region: string; account?: string; prefix: string }[] =
+    placementOf(target) === 'destination'
+      ? copies.map(({ policy, destination }) => ({ ...destination, prefix: policy.snapshot.prefix }))
+      : policies.flatMap((p) => p.regions.map((region) => ({ region, prefix: p.snapshot.prefix })));
+  const arnsOf = (resource: (place: (typeof places)[number]) => string) => {
+    const byText = new Map<string, { region: string; account?: string; resource: string }>();
+    for (const place of places) {
+      const text = `${place.account ?? ''}\u0000${place.region}\u0000${resource(place)}`;
+      byText.set(text, { region: place.region, account: place.account, resource: resource(place) });
+    }
+    return [...byText.keys()].sort().map((text) => {
+      const { region, account, resource: what } = byText.get(text)!;
+      return rdsArn(region, what, account);
+    });
+  };
   switch (kind) {
     case 'cluster':
-      return regions.map((region) => rds(region, 'cluster:*'));
+      return arnsOf(() => 'cluster:*');
     case 'cluster-snapshot':
-      if (isReadOnly(action)) return regions.map((region) => rds(region, 'cluster-snapshot:*'));
-      return unique(policies.flatMap((p) => p.regions.map((region) => `${region}\u0000${p.snapshot.prefix}`)))
-        .sort()
-        .map((key) => {
-          const [region, prefix] = key.split('\u0000') as [string, string];
-          return rds(region, `cluster-snapshot:${prefix}-*`);
-        });
+      if (isReadOnly(action)) return arnsOf(() => 'cluster-snapshot:*');
+      return arnsOf((place) => `cluster-snapshot:${place.prefix}-*`);
     case 'results-table':
-      // The table has no secondary index, so no `/index/*`.
+      // The table itself: its indexes are a kind of their own, granted only to the calls that query them.
       return [getAtt(LOGICAL_IDS.resultsTable, 'Arn')];
+    case 'results-table-index':
+      return [sub(`\${${LOGICAL_IDS.resultsTable}.Arn}/index/*`)];
     case 'alert-topic':
       return [ref(LOGICAL_IDS.alertTopic)];
     case 'event-bus':
       return [sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${EVENT_BUS}`)];
+    case 'kms-key':
+      return uniqueValues(copies.flatMap(({ destination }) => kmsKeyArn(destination) ?? []));
+    case 'role':
+      return uniqueValues(copies.flatMap(({ destination }) => assumedRoleArn(destination) ?? []));
     case 'any':
       // The API supports no resource-level permissions: `*` for this action only.
       return ['*'];
   }
+}
+
+/** Distinct CloudFormation values, in a stable order. */
+function uniqueValues(values: readonly CfnValue[]): CfnValue[] {
+  const byText = new Map(values.map((value) => [JSON.stringify(value), value]));
+  return [...byText.keys()].sort().map((text) => byText.get(text)!);
+}
+
+/**
+ * The condition of a statement on one kind of resource, beyond its ARNs: a destination key may be used
+ * only by RDS in the destination's Region (`kms:ViaService`), so the function cannot decrypt with it itself.
+ */
+export function conditionFor(
+  target: ResourceRef,
+  policies: readonly ResolvedPolicy[],
+  destinations: DeployInput['destinations'] = {},
+): IamStatement['Condition'] {
+  if (kindOf(target) !== 'kms-key') return undefined;
+  const regions = unique(
+    destinationsOf(policies, destinations)
+      .filter(({ destination }) => destination.kmsKey !== undefined)
+      .map(({ destination }) => destination.region),
+  ).sort();
+  return { StringEquals: { 'kms:ViaService': regions.map((region) => `rds.${region}.amazonaws.com`) } };
 }
 
 /** Statement ids per resource group; `own` marks snapshot ARNs limited to the policies' prefixes. */
@@ -610,77 +781,102 @@ const GROUP_SIDS: Record<string, string> = {
   cluster: 'Clusters',
   'cluster-snapshot': 'ClusterSnapshots',
   'cluster-snapshot/own': 'OwnClusterSnapshots',
+  'cluster@destination': 'DestinationClusters',
+  'cluster-snapshot@destination': 'DestinationClusterSnapshots',
+  'cluster-snapshot/own@destination': 'OwnDestinationClusterSnapshots',
   'results-table': 'ResultsTable',
+  'results-table-index': 'ResultsTableIndexes',
   'alert-topic': 'AlertTopic',
   'event-bus': 'ResultEventBus',
+  'kms-key': 'DestinationKeys',
+  role: 'DestinationRoles',
   any: 'ActionsWithoutResourceScoping',
 };
 
-/** IAM's limit on a role's inline policies (10,240 characters), less room for the logging statements osls adds. */
+/** The statement group of a resource reference for an action, e.g. `cluster-snapshot/own@destination`. */
+function groupOf(resource: ResourceRef, action: string): string {
+  const kind = kindOf(resource);
+  const own = kind === 'cluster-snapshot' && !isReadOnly(action);
+  const placed =
+    (kind === 'cluster' || kind === 'cluster-snapshot') && placementOf(resource) === 'destination';
+  return `${kind}${own ? '/own' : ''}${placed ? '@destination' : ''}`;
+}
+
+/** IAM's limit on a role's inline policies (10,240 characters), less room for the logging and dead-letter statements. */
 const MAX_POLICY_CHARACTERS = 9_000;
 
 /**
- * The function's IAM statements, derived from the declared AWS calls it sends (`usedBy` includes
- * `function`; calls only the operator CLI makes are never granted to it). Each action gets the narrowest
- * ARNs of every kind its call touches (see `resourcesFor`); actions sharing the same ARNs and condition
- * share a statement, so a long ARN list (Regions × prefixes) appears once per purpose. Never a wildcard
- * action. A DocumentDB Delete action on snapshots (retention's `rds:DeleteDBClusterSnapshot`) is granted
- * in one statement per policy with retention, `DeleteOwnClusterSnapshots<Policy>`: that policy's prefix
- * in its Regions, conditioned on `aws:ResourceTag/docdb-backup:managed-by = docdb-backup` and
+ * A deployed function's IAM statements, derived from the declared AWS calls it sends (deploy/functions.ts
+ * names them; calls only the operator CLI makes are never granted). Each action gets the narrowest ARNs
+ * of every kind its call touches (see `resourcesFor`); actions sharing the same ARNs and condition share
+ * a statement, so a long ARN list (Regions × prefixes) appears once per purpose. Never a wildcard action.
+ * A DocumentDB Delete action on snapshots (retention's `rds:DeleteDBClusterSnapshot`) is granted in one
+ * statement per policy with retention, `DeleteOwnClusterSnapshots<Policy>`: that policy's prefix in its
+ * Regions, conditioned on `aws:ResourceTag/docdb-backup:managed-by = docdb-backup` and
  * `aws:ResourceTag/docdb-backup:policy = <policy>` (`snapshotDeletes`); any other DocumentDB Delete gets a
  * statement of its own conditioned on the ownership tag. Publishing to the KMS-encrypted alert topic also
  * needs the topic's key, through SNS only.
- * @example iamStatements(AWS_CALLS, policies).map((s) => s.Sid) // ['Clusters', 'ClusterSnapshots', …, 'AlertTopicKey']
+ * @example iamStatements(BACKUP_FUNCTION.calls, policies).map((s) => s.Sid) // ['Clusters', 'ClusterSnapshots', …, 'AlertTopicKey']
  */
 export function iamStatements(
   calls: readonly DeclaredCall[],
   policies: readonly ResolvedPolicy[],
+  destinations: DeployInput['destinations'] = {},
 ): IamStatement[] {
   if (policies.length === 0) throw new DeployConfigError('the policy file defines no policy');
   const groups = new Map<string, IamStatement>();
-  const deletesSnapshots: string[] = [];
-  const granted = calls.filter((call) => call.usedBy.includes('function'));
-  for (const call of granted) {
+  const deletesSnapshots = new Map<string, Set<Placement>>();
+  for (const call of calls) {
     for (const action of call.actions) {
       if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
-        throw new DeployConfigError(`${call.command} declares "${action}"; expected one action, no wildcard`);
-      const narrowed = ACTION_KINDS[action];
-      const kinds = narrowed ? call.resources.filter((kind) => narrowed.includes(kind)) : call.resources;
-      if (kinds.length === 0) {
         throw new DeployConfigError(
-          `${call.command} declares ${action} on ${call.resources.join(', ') || 'no resource'}; ` +
+          `${commandName(call)} declares "${action}"; expected one action, no wildcard`,
+        );
+      const narrowed = ACTION_KINDS[action];
+      const resources = narrowed
+        ? call.resources.filter((resource) => narrowed.includes(kindOf(resource)))
+        : call.resources;
+      if (resources.length === 0) {
+        throw new DeployConfigError(
+          `${commandName(call)} declares ${action} on ${call.resources.map(kindOf).join(', ') || 'no resource'}; ` +
             `the deploy grants it only on ${narrowed?.join(', ') ?? 'a declared resource kind'}`,
         );
       }
-      for (const kind of kinds) {
-        if (kind === 'cluster-snapshot' && isDelete(action)) {
-          if (!deletesSnapshots.includes(action)) deletesSnapshots.push(action);
+      for (const resource of resources) {
+        if (kindOf(resource) === 'cluster-snapshot' && isDelete(action)) {
+          const placements = deletesSnapshots.get(action) ?? new Set<Placement>();
+          placements.add(placementOf(resource));
+          deletesSnapshots.set(action, placements);
           continue;
         }
-        const own = kind === 'cluster-snapshot' && !isReadOnly(action);
-        const group = `${kind}${own ? '/own' : ''}`;
         const deletes = isDelete(action);
-        const key = `${deletes ? 'Delete' : ''}${GROUP_SIDS[group]}`;
+        const key = `${deletes ? 'Delete' : ''}${GROUP_SIDS[groupOf(resource, action)]}`;
         const statement = groups.get(key);
         if (statement) {
           if (!statement.Action.includes(action)) statement.Action.push(action);
           continue;
         }
+        const arns = resourcesFor(resource, action, policies, destinations);
+        if (arns.length === 0) continue;
+        const condition = conditionFor(resource, policies, destinations);
         groups.set(key, {
           Sid: key,
           Effect: 'Allow',
           Action: [action],
-          Resource: resourcesFor(kind, action, policies),
+          Resource: arns,
           ...(deletes
             ? { Condition: { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } } }
-            : {}),
+            : condition
+              ? { Condition: condition }
+              : {}),
         });
       }
     }
   }
   const statements = [...groups.values()];
-  if (deletesSnapshots.length > 0) statements.push(...snapshotDeletes(deletesSnapshots, policies));
-  if (granted.some((call) => call.resources.includes('alert-topic'))) {
+  if (deletesSnapshots.size > 0)
+    statements.push(...snapshotDeletes(deletesSnapshots, policies, destinations));
+  if (calls.some((call) => call.resources.some((resource) => kindOf(resource) === 'alert-topic'))) {
     statements.push({
       Sid: 'AlertTopicKey',
       Effect: 'Allow',
@@ -700,8 +896,82 @@ export function iamStatements(
 }
 
 /**
+ * The CloudFormation id of a deployed function's role.
+ * @example functionRoleId('backup') // 'BackupFunctionRole'
+ */
+export function functionRoleId(name: string): string {
+  return `${policyLogicalId(name)}FunctionRole`;
+}
+
+/** IAM role names: at most 64 characters. */
+const MAX_ROLE_NAME = 64;
+/** The longest Region name (`ap-southeast-2`, `us-gov-west-1`…), for the role name's length check. */
+const LONGEST_REGION = 14;
+
+/**
+ * One deployed function's execution role: Lambda may assume it; it may write the function's own log
+ * group, send its failed invocations to the dead-letter queue (when the function has that destination)
+ * and make exactly its declared calls (`iamStatements`). Named `<service>-<stage>-<Region>-<function>`
+ * (the README's service control policy example matches it).
+ */
+export function functionRole(
+  fn: DeployedFunction,
+  input: Pick<DeployInput, 'service' | 'stage' | 'policies' | 'destinations'>,
+): [string, CfnResource] {
+  const region = `\${AWS::Region}`;
+  const name = `${input.service}-${input.stage}-${region}-${fn.name}`;
+  const longest = name.length - region.length + LONGEST_REGION;
+  if (longest > MAX_ROLE_NAME) {
+    throw new DeployConfigError(
+      `the role of function "${fn.name}" would be named "${name}" (up to ${longest} characters in the longest ` +
+        `Region); IAM allows at most ${MAX_ROLE_NAME}: use a shorter stage`,
+    );
+  }
+  const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${input.service}-${input.stage}-${fn.name}`;
+  const statements: IamStatement[] = [
+    {
+      Sid: 'Logs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [sub(`${logGroup}:*`), sub(`${logGroup}:*:*`)],
+    },
+    ...iamStatements(fn.calls, input.policies, input.destinations),
+  ];
+  if (fn.deadLetterQueue) {
+    statements.push({
+      Sid: 'DeadLetters',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn')],
+    });
+  }
+  return [
+    functionRoleId(fn.name),
+    {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: sub(name),
+        Description: `The ${input.service}-${input.stage} ${fn.name} function: only the AWS calls its code declares`,
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: `${input.service}-${input.stage}-${fn.name}`,
+            PolicyDocument: { Version: '2012-10-17', Statement: statements as unknown as CfnValue[] },
+          },
+        ],
+      },
+    },
+  ];
+}
+
+/**
  * Everything the policy file and the declared calls contribute to the stack.
- * @example buildDeployment({ service: 'docdb-backup', stage: 'prod', policies, calls: AWS_CALLS, alerts, now: new Date() })
+ * @example buildDeployment({ service: 'docdb-backup', stage: 'prod', policies, functions: DEPLOYED_FUNCTIONS, alerts, now: new Date() })
  */
 export function buildDeployment(input: DeployInput): Deployment {
   const resources: Record<string, CfnResource> = {};
@@ -738,6 +1008,12 @@ export function buildDeployment(input: DeployInput): Deployment {
   if (input.policies.some((policy) => policy.timezone !== undefined))
     Object.assign(resources, schedulerResources(input));
   Object.assign(resources, alertSubscriptions(input.alerts), resultArchive());
+  const roles: Record<string, string> = {};
+  for (const fn of input.functions) {
+    const [roleId, role] = functionRole(fn, input);
+    resources[roleId] = role;
+    roles[fn.name] = roleId;
+  }
   const count = Object.keys(resources).length;
   if (count > MAX_GENERATED_RESOURCES) {
     throw new DeployConfigError(
@@ -745,5 +1021,5 @@ export function buildDeployment(input: DeployInput): Deployment {
         `serverless.yml uses about 20 of them, so at most ${MAX_GENERATED_RESOURCES}: split the policies across stages`,
     );
   }
-  return { resources: { Resources: resources }, iamStatements: iamStatements(input.calls, input.policies) };
+  return { resources: { Resources: resources }, roles };
 }

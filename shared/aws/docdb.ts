@@ -39,6 +39,7 @@ import type {
   ManualSnapshot,
 } from '../backup/ports.js';
 import type { ClusterInfo, Tag } from '../planning/index.js';
+import type { CallDeclarations, DeclaredCall } from './permissions.js';
 
 const PAGE_SIZE = 100;
 /** Without an abort signal (the CLI's lookups), a listing gives up after this many throttles of one page. */
@@ -55,6 +56,52 @@ function translate(error: unknown): unknown {
   if (error instanceof DBClusterNotFoundFault) return new ClusterNotFoundError(error.message, options);
   return error;
 }
+
+const DESCRIBE_SNAPSHOTS = {
+  command: DescribeDBClusterSnapshotsCommand,
+  actions: ['rds:DescribeDBClusterSnapshots'],
+  resources: ['cluster', 'cluster-snapshot'],
+} as const;
+
+/** The AWS calls of `DocdbAdapter`, per method (shared/aws/permissions.ts). */
+export const DOCDB_CALLS = {
+  listClusters: {
+    command: DescribeDBClustersCommand,
+    actions: ['rds:DescribeDBClusters'],
+    resources: ['cluster'],
+    why: 'list the DocumentDB clusters of a Region (engine=docdb)',
+  },
+  listClustersOfAnyEngine: {
+    command: DescribeDBClustersCommand,
+    actions: ['rds:DescribeDBClusters'],
+    resources: ['cluster'],
+    why: 'the CLI explains clusters of other engines that no policy backs up',
+  },
+  listTags: {
+    command: ListTagsForResourceCommand,
+    actions: ['rds:ListTagsForResource'],
+    resources: ['cluster', 'cluster-snapshot'],
+    why: 'select clusters by tag, copy cluster tags, confirm a snapshot is ours',
+  },
+  createSnapshot: {
+    command: CreateDBClusterSnapshotCommand,
+    actions: ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource'],
+    resources: ['cluster', 'cluster-snapshot'],
+    why: 'take the tagged manual snapshot',
+  },
+  findSnapshot: { ...DESCRIBE_SNAPSHOTS, why: 'confirm an existing snapshot of the slot' },
+  listManualSnapshots: { ...DESCRIBE_SNAPSHOTS, why: 'count the manual snapshot quota' },
+  listClusterSnapshots: { ...DESCRIBE_SNAPSHOTS, why: 'retention: the snapshots of a cluster' },
+  deleteSnapshot: [
+    {
+      command: DeleteDBClusterSnapshotCommand,
+      actions: ['rds:DeleteDBClusterSnapshot'],
+      resources: ['cluster-snapshot'],
+      why: 'retention: delete expired snapshots this service created (IAM also requires the managed-by and policy tags)',
+    },
+    { ...DESCRIBE_SNAPSHOTS, why: 'tell a snapshot another run is deleting from one that cannot be' },
+  ] satisfies DeclaredCall[],
+} as const satisfies CallDeclarations;
 
 /** DocdbPort (and the CLI's ClusterInventory) over one SDK client per location (account and Region). */
 export class DocdbAdapter implements DocdbPort, ClusterInventory {

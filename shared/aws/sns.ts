@@ -1,6 +1,17 @@
 /** On-call alerts through SNS, with `severity` and `policy` message attributes for subscription filters. */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert, Alerter } from '../backup/ports.js';
+import type { CallDeclarations } from './permissions.js';
+
+/** The AWS calls of `SnsAlerter`, per method (shared/aws/permissions.ts). */
+export const SNS_CALLS = {
+  send: {
+    command: PublishCommand,
+    actions: ['sns:Publish'],
+    resources: ['alert-topic'],
+    why: 'page on-call',
+  },
+} as const satisfies CallDeclarations;
 
 export class SnsAlerter implements Alerter {
   constructor(

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../local/emulator.js';
 import { provisionService } from '../../local/service.js';
+import { METRICS } from '../../shared/metrics.js';
 import { snapshotIdFor } from '../../shared/planning/naming.js';
 import { loadPolicyFile, PolicyValidationError, parsePolicyFile } from '../../shared/policy/index.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
@@ -162,6 +163,7 @@ describe('serverless package: the function', () => {
       EVENT_BUS_NAME: 'default',
       POLICIES_FILE: '.build/policies.compiled.json',
       POWERTOOLS_SERVICE_NAME: 'docdb-backup',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
   });
@@ -384,10 +386,37 @@ describe('serverless package: schedules from config/policies.yml', () => {
 
 describe('serverless package: least-privilege IAM', () => {
   const statements = () =>
-    resource('IamRoleLambdaExecution').Properties.Policies.flatMap(
+    resource('BackupFunctionRole').Properties.Policies.flatMap(
       (p: { PolicyDocument: { Statement: Record<string, Json>[] } }) => p.PolicyDocument.Statement,
     ) as { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Json> }[];
   const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+  it('runs the function with its own generated role, and creates no shared default role', () => {
+    expect(resource('BackupLambdaFunction').Properties.Role).toEqual({
+      'Fn::GetAtt': ['BackupFunctionRole', 'Arn'],
+    });
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    expect(
+      ofType('AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(
+      [
+        'BackupFunctionRole',
+        ...(policies.some((p) => p.timezone !== undefined) ? ['SchedulerExecutionRole'] : []),
+      ].sort(),
+    );
+  });
+
+  it('lets the function write only its own log group', () => {
+    const logs = statements().find((s) => s.Sid === 'Logs')!;
+
+    expect(list(logs.Action)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(list(logs.Resource).map(arnText)).toEqual([
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-backup:*',
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-backup:*:*',
+    ]);
+  });
 
   it('grants no wildcard action and no unscoped resource', () => {
     for (const statement of statements()) {

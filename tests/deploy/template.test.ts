@@ -1,29 +1,49 @@
-// Seam: the deploy generator (deploy/template.ts, deploy/settings.ts, deploy/entry.ts) as pure functions:
-// resolved policies, declared AWS calls and settings in, CloudFormation resources and IAM statements out.
+// Seam: the deploy generator (deploy/template.ts, deploy/settings.ts, deploy/entry.ts, deploy/functions.ts)
+// as pure functions: resolved policies, the calls each function's adapters declare and settings in,
+// CloudFormation resources, per-function roles and IAM statements out.
 // No packaging here; tests/deploy/package.test.ts checks the same through `serverless package`.
-import { CreateDBClusterSnapshotCommand, DescribeDBClustersCommand } from '@aws-sdk/client-docdb';
+import {
+  AddTagsToResourceCommand,
+  CopyDBClusterSnapshotCommand,
+  CreateDBClusterSnapshotCommand,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeEventsCommand,
+} from '@aws-sdk/client-docdb';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_POLICIES_FILE, policiesFileFrom } from '../../deploy/entry.js';
+import { policiesFileFrom } from '../../deploy/entry.js';
+import {
+  BACKUP_FUNCTION,
+  callsOf,
+  deployedFunctions,
+  type FunctionEntry,
+  OPERATOR_CLI,
+} from '../../deploy/functions.js';
 import { alertsForStage, DeploySettingsError, parseDeploySettings } from '../../deploy/settings.js';
 import {
   ALARM_GRACE_SECONDS,
   alarmWindowSeconds,
   buildDeployment,
   type CfnResource,
+  type CopyDestination,
   DELIVERY_RETRY,
   DeployConfigError,
   type DeployInput,
+  type IamStatement,
   iamStatements,
   LOGICAL_IDS,
-  METRICS,
   policyLogicalId,
+  resourcesFor,
   SCHEDULER_IDS,
 } from '../../deploy/template.js';
 import { parseBackupEvent } from '../../functions/backup/event.js';
 import { logger, metrics, runScheduledBackup } from '../../functions/backup/handler.js';
-import { AWS_CALLS, type DeclaredCall } from '../../shared/aws/permissions.js';
+import type { DeclaredCall } from '../../shared/aws/permissions.js';
+import { DEFAULT_POLICIES_FILE } from '../../shared/files.js';
+import { METRICS } from '../../shared/metrics.js';
 import { snapshotIdFor } from '../../shared/planning/naming.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 import { mockedAws, policy, TABLE, TOPIC_ARN } from '../support/fakes.js';
@@ -36,7 +56,7 @@ function input(policies: ResolvedPolicy[], overrides: Partial<DeployInput> = {})
     service: 'docdb-backup',
     stage: 'prod',
     policies,
-    calls: AWS_CALLS,
+    functions: deployedFunctions(),
     alerts: { email: [], https: [] },
     now: NOW,
     ...overrides,
@@ -414,30 +434,35 @@ describe('no-snapshot alarms', () => {
   });
 });
 
+/** The statements of a generated function role's inline policy. */
+function roleStatements(role: CfnResource): IamStatement[] {
+  return (role.Properties.Policies as unknown as { PolicyDocument: { Statement: IamStatement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+}
+
 describe('IAM statements from the declared calls', () => {
   // nightly-prod deletes what its retention no longer keeps; weekly-staging has no retention.
   const nightlyKept = { ...nightly, retention: { keepLast: 7 } };
-  const statements = iamStatements(AWS_CALLS, [nightlyKept, weekly]);
+  const BACKUP_CALLS = callsOf(BACKUP_FUNCTION);
+  const statements = iamStatements(BACKUP_CALLS, [nightlyKept, weekly]);
 
   it('grants every action the function’s declared calls need, and no wildcard action', () => {
     const granted = statements.flatMap((s) => s.Action);
-    for (const call of AWS_CALLS.filter((c) => c.usedBy.includes('function')))
-      for (const action of call.actions) expect(granted).toContain(action);
+    for (const call of BACKUP_CALLS) for (const action of call.actions) expect(granted).toContain(action);
     for (const action of granted) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
   });
 
   it('never grants the function a call only the operator CLI makes', () => {
-    const cliOnly: DeclaredCall = {
-      command: 'CopyDBClusterSnapshotCommand',
-      usedBy: ['cli'],
-      actions: ['rds:CopyDBClusterSnapshot'],
-      resources: ['cluster-snapshot'],
-      why: 'operator copies a snapshot by hand',
-    };
+    const cliOnly = callsOf(OPERATOR_CLI).filter((call) => !BACKUP_CALLS.includes(call));
+    const functionActions = new Set(BACKUP_CALLS.flatMap((call) => call.actions));
+    const role = buildDeployment(input([nightly])).resources.Resources.BackupFunctionRole!;
 
-    const granted = iamStatements([...AWS_CALLS, cliOnly], [nightly]).flatMap((s) => s.Action);
+    const granted = roleStatements(role).flatMap((s) => s.Action);
 
-    expect(granted).not.toContain('rds:CopyDBClusterSnapshot');
+    expect(cliOnly.flatMap((call) => call.actions)).toContain('dynamodb:Query');
+    for (const action of cliOnly.flatMap((call) => call.actions).filter((a) => !functionActions.has(a)))
+      expect(granted).not.toContain(action);
   });
 
   it('scopes clusters and snapshots to the Regions of the policies', () => {
@@ -474,10 +499,13 @@ describe('IAM statements from the declared calls', () => {
   it('scopes the table, topic and bus to this stack, with the topic key usable through SNS only', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
 
-    expect(bySid.ResultsTable).toMatchObject({
-      Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      Resource: [{ 'Fn::GetAtt': [LOGICAL_IDS.resultsTable, 'Arn'] }],
-    });
+    expect([...bySid.ResultsTable!.Action].sort()).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(bySid.ResultsTable!.Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_IDS.resultsTable, 'Arn'] }]);
     expect(bySid.AlertTopic).toMatchObject({
       Action: ['sns:Publish'],
       Resource: [{ Ref: LOGICAL_IDS.alertTopic }],
@@ -502,7 +530,7 @@ describe('IAM statements from the declared calls', () => {
       retention: { daily: 7 },
     });
 
-    const deletes = iamStatements(AWS_CALLS, [nightlyKept, ledger]).filter((s) =>
+    const deletes = iamStatements(BACKUP_CALLS, [nightlyKept, ledger]).filter((s) =>
       s.Action.includes('rds:DeleteDBClusterSnapshot'),
     );
 
@@ -546,7 +574,7 @@ describe('IAM statements from the declared calls', () => {
 
     expect(deletes.map((s) => s.Sid)).toEqual(['DeleteOwnClusterSnapshotsNightlyProd']);
     expect(deletes.flatMap((s) => arns(s.Resource)).filter((arn) => arn.includes('weekly'))).toEqual([]);
-    expect(iamStatements(AWS_CALLS, [weekly]).flatMap((s) => s.Action)).not.toContain(
+    expect(iamStatements(BACKUP_CALLS, [weekly]).flatMap((s) => s.Action)).not.toContain(
       'rds:DeleteDBClusterSnapshot',
     );
   });
@@ -571,24 +599,22 @@ describe('IAM statements from the declared calls', () => {
 
   it('uses "*" only for an action declared without resource scoping, in a statement of its own', () => {
     const unscoped: DeclaredCall = {
-      command: 'DescribeAccountAttributesCommand',
-      usedBy: ['function'],
-      actions: ['rds:DescribeAccountAttributes'],
+      command: DescribeEventsCommand,
+      actions: ['rds:DescribeEvents'],
       resources: ['any'],
-      why: 'quota',
+      why: 'read events',
     };
 
-    const out = iamStatements([...AWS_CALLS, unscoped], [nightly]);
+    const out = iamStatements([...BACKUP_CALLS, unscoped], [nightly]);
 
     expect(out.filter((s) => s.Resource.includes('*'))).toEqual([
-      expect.objectContaining({ Action: ['rds:DescribeAccountAttributes'], Resource: ['*'] }),
+      expect.objectContaining({ Action: ['rds:DescribeEvents'], Resource: ['*'] }),
     ]);
   });
 
   it('rejects an action declared on no resource it could be granted on', () => {
     const tagsCluster: DeclaredCall = {
-      command: 'AddTagsToResourceCommand',
-      usedBy: ['function'],
+      command: AddTagsToResourceCommand,
       actions: ['rds:AddTagsToResource'],
       resources: ['cluster'],
       why: 'tag a cluster',
@@ -599,14 +625,231 @@ describe('IAM statements from the declared calls', () => {
 
   it('rejects a declared wildcard action', () => {
     const bad: DeclaredCall = {
-      command: 'X',
-      usedBy: ['function'],
+      command: DescribeDBClustersCommand,
       actions: ['rds:*'],
       resources: ['cluster'],
       why: 'no',
     };
 
-    expect(() => iamStatements([bad], [nightly])).toThrow(/expected one action, no wildcard/);
+    expect(() => iamStatements([bad], [nightly])).toThrow(
+      /DescribeDBClustersCommand declares "rds:\*"; expected one action, no wildcard/,
+    );
+  });
+});
+
+describe('one role per deployed function', () => {
+  const nightlyKept = { ...nightly, retention: { keepLast: 7 } };
+
+  it('gives the backup function its own role: Lambda assumes it, its own log group, its dead letters, its calls', () => {
+    const deployment = buildDeployment(input([nightlyKept, weekly]));
+    const role = deployment.resources.Resources.BackupFunctionRole!;
+
+    expect(deployment.roles).toEqual({ backup: 'BackupFunctionRole' });
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(arnText(role.Properties.RoleName)).toBe('docdb-backup-prod-us-east-1-backup');
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const [logs, ...rest] = roleStatements(role);
+    expect(logs).toMatchObject({ Sid: 'Logs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] });
+    expect(arns(logs!.Resource)).toEqual([
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-backup:*',
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-backup:*:*',
+    ]);
+    expect(rest.at(-1)).toEqual({
+      Sid: 'DeadLetters',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [{ 'Fn::GetAtt': [LOGICAL_IDS.deadLetterQueue, 'Arn'] }],
+    });
+    expect(rest.slice(0, -1)).toEqual(iamStatements(callsOf(BACKUP_FUNCTION), [nightlyKept, weekly]));
+  });
+
+  it('grants each function only the calls of the adapters it uses', () => {
+    const reads: DeclaredCall = {
+      command: DescribeDBClusterSnapshotsCommand,
+      actions: ['rds:DescribeDBClusterSnapshots'],
+      resources: ['cluster-snapshot'],
+      why: 'follow a snapshot',
+    };
+    const reconcile: FunctionEntry = {
+      name: 'reconcile',
+      wiring: 'functions/reconcile/wiring.ts',
+      deadLetterQueue: false,
+      uses: [{ module: 'shared/aws/docdb.ts', declarations: { findSnapshot: reads } }],
+    };
+
+    const deployment = buildDeployment(
+      input([nightlyKept], { functions: deployedFunctions([BACKUP_FUNCTION, reconcile]) }),
+    );
+
+    expect(deployment.roles).toEqual({ backup: 'BackupFunctionRole', reconcile: 'ReconcileFunctionRole' });
+    const granted = roleStatements(deployment.resources.Resources.ReconcileFunctionRole!);
+    expect(granted.map((s) => s.Sid)).toEqual(['Logs', 'ClusterSnapshots']);
+    expect(granted.flatMap((s) => s.Action)).not.toContain('rds:CreateDBClusterSnapshot');
+    expect(granted.flatMap((s) => s.Action)).not.toContain('sqs:SendMessage');
+  });
+
+  it('leaves out the methods a function never calls', () => {
+    expect(BACKUP_FUNCTION.uses.find((u) => u.module === 'shared/aws/docdb.ts')?.except).toHaveProperty(
+      'listClustersOfAnyEngine',
+    );
+    expect(callsOf(OPERATOR_CLI).length).toBeGreaterThan(callsOf(BACKUP_FUNCTION).length);
+  });
+
+  it('refuses a role name longer than IAM allows in some Region, naming the function', () => {
+    expect(() =>
+      buildDeployment(input([policy({ name: 'a' })], { stage: 'a-very-long-feature-branch-stage-name-x' })),
+    ).toThrow(/role of function "backup" would be named .* at most 64/);
+  });
+});
+
+describe('resource kinds for copies: destination snapshots, keys, roles', () => {
+  const copying = { ...nightly, retention: { keepLast: 7 } };
+  const destinations: Record<string, CopyDestination[]> = {
+    'nightly-prod': [
+      { region: 'us-west-2' },
+      {
+        region: 'eu-central-1',
+        account: '210987654321',
+        kmsKey: '1234abcd-12ab-34cd-56ef-1234567890ab',
+        role: 'docdb-backup-copier',
+      },
+    ],
+  };
+  const copy: DeclaredCall = {
+    command: CopyDBClusterSnapshotCommand,
+    actions: ['rds:CopyDBClusterSnapshot'],
+    resources: ['cluster-snapshot', { kind: 'cluster-snapshot', at: 'destination' }],
+    why: 'copy to a disaster-recovery Region',
+  };
+  const useKey: DeclaredCall = {
+    command: CopyDBClusterSnapshotCommand,
+    actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+    resources: ['kms-key'],
+    why: 'encrypt the copy with the destination’s key',
+  };
+  const assume: DeclaredCall = {
+    command: CopyDBClusterSnapshotCommand,
+    actions: ['sts:AssumeRole'],
+    resources: ['role'],
+    why: 'copy in the destination account',
+  };
+  const deleteCopies: DeclaredCall = {
+    command: DeleteDBClusterSnapshotCommand,
+    actions: ['rds:DeleteDBClusterSnapshot'],
+    resources: ['cluster-snapshot', { kind: 'cluster-snapshot', at: 'destination' }],
+    why: 'retention of copies',
+  };
+
+  it('renders destination snapshots in each destination Region and account, under the policy’s prefix', () => {
+    const out = iamStatements([copy], [copying], destinations);
+    const bySid = Object.fromEntries(out.map((s) => [s.Sid, s]));
+
+    expect(arns(bySid.OwnClusterSnapshots!.Resource)).toEqual([
+      'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
+    ]);
+    expect(arns(bySid.OwnDestinationClusterSnapshots!.Resource)).toEqual([
+      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:eu-central-1:210987654321:cluster-snapshot:nightly-*',
+    ]);
+    expect(
+      arns(
+        resourcesFor(
+          { kind: 'cluster-snapshot', at: 'destination' },
+          'rds:DescribeDBClusterSnapshots',
+          [copying],
+          destinations,
+        ),
+      ),
+    ).toEqual([
+      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:*',
+      'arn:aws:rds:eu-central-1:210987654321:cluster-snapshot:*',
+    ]);
+  });
+
+  it('lets a destination key be used only through RDS in the destination’s Region', () => {
+    const keys = iamStatements([useKey], [copying], destinations).find((s) => s.Sid === 'DestinationKeys')!;
+
+    expect(keys.Action).toEqual(['kms:CreateGrant', 'kms:DescribeKey']);
+    expect(arns(keys.Resource)).toEqual([
+      'arn:aws:kms:eu-central-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ]);
+    expect(keys.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': ['rds.eu-central-1.amazonaws.com'] },
+    });
+  });
+
+  it('takes a key ARN as given, and refuses an alias IAM could not scope a grant to', () => {
+    const arn = 'arn:aws:kms:eu-central-1:210987654321:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const byArn = { 'nightly-prod': [{ region: 'eu-central-1', account: '210987654321', kmsKey: arn }] };
+
+    expect(resourcesFor('kms-key', 'kms:CreateGrant', [copying], byArn)).toEqual([arn]);
+    expect(() =>
+      iamStatements([useKey], [copying], {
+        'nightly-prod': [{ region: 'eu-central-1', kmsKey: 'alias/dr' }],
+      }),
+    ).toThrow(
+      /copy destination eu-central-1 of policy "nightly-prod": name the KMS key by key id or key ARN/,
+    );
+  });
+
+  it('renders the role to assume in the destination account, and refuses one without an account', () => {
+    const roles = iamStatements([assume], [copying], destinations).find((s) => s.Sid === 'DestinationRoles')!;
+
+    expect(roles.Action).toEqual(['sts:AssumeRole']);
+    expect(arns(roles.Resource)).toEqual(['arn:aws:iam::210987654321:role/docdb-backup-copier']);
+    expect(roles.Condition).toBeUndefined();
+    expect(() =>
+      iamStatements([assume], [copying], { 'nightly-prod': [{ region: 'eu-central-1', role: 'copier' }] }),
+    ).toThrow(/a role to assume needs the destination account/);
+    expect(() =>
+      iamStatements([assume], [copying], { 'nightly-prod': [{ region: 'eu-central-1', account: '42' }] }),
+    ).toThrow(/expected a 12-digit account id, found "42"/);
+  });
+
+  it('grants nothing for a key or role no destination names', () => {
+    const out = iamStatements([copy, useKey, assume], [copying], {
+      'nightly-prod': [{ region: 'us-west-2' }],
+    });
+
+    expect(out.map((s) => s.Sid)).not.toContain('DestinationKeys');
+    expect(out.map((s) => s.Sid)).not.toContain('DestinationRoles');
+  });
+
+  it('deletes copies only under the policy’s prefix, in its Regions and destinations, with both tags', () => {
+    const deletes = iamStatements([deleteCopies], [copying, weekly], destinations);
+
+    expect(deletes).toEqual([
+      {
+        Sid: 'DeleteOwnClusterSnapshotsNightlyProd',
+        Effect: 'Allow',
+        Action: ['rds:DeleteDBClusterSnapshot'],
+        Resource: expect.any(Array),
+        Condition: {
+          StringEquals: {
+            'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup',
+            'aws:ResourceTag/docdb-backup:policy': 'nightly-prod',
+          },
+        },
+      },
+    ]);
+    expect(arns(deletes[0]!.Resource)).toEqual([
+      'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly-*',
+      'arn:aws:rds:eu-central-1:210987654321:cluster-snapshot:nightly-*',
+    ]);
+  });
+
+  it('scopes a query of the results table’s indexes to that table', () => {
+    expect(arns(resourcesFor('results-table-index', 'dynamodb:Query', [nightly]))).toEqual([
+      `\${ResultsTable.Arn}/index/*`,
+    ]);
   });
 });
 

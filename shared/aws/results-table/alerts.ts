@@ -12,6 +12,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Alert, AlertClaim, AlertLedger, HeldAlertClaim } from '../../backup/ports.js';
+import type { CallDeclarations } from '../permissions.js';
 import { alertKey } from './codec.js';
 import { retentionMs, type TableOptions } from './runs.js';
 
@@ -30,6 +31,27 @@ async function unlessSomeoneElses(
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
 }
+
+const UPDATE_CLAIM = {
+  command: UpdateItemCommand,
+  actions: ['dynamodb:UpdateItem'],
+  resources: ['results-table'],
+} as const;
+
+/** The AWS calls of `DynamoAlertLedger`, per method (shared/aws/permissions.ts). */
+export const ALERT_LEDGER_CALLS = {
+  claimAlert: [
+    { ...UPDATE_CLAIM, why: 'claim the page of a slot (conditional update)' },
+    {
+      command: GetItemCommand,
+      actions: ['dynamodb:GetItem'],
+      resources: ['results-table'],
+      why: 'tell a sent page from one another run is sending',
+    },
+  ],
+  confirmAlert: { ...UPDATE_CLAIM, why: 'confirm a page SNS accepted (conditional update)' },
+  releaseAlert: { ...UPDATE_CLAIM, why: 'release a claim whose page was not sent (conditional update)' },
+} as const satisfies CallDeclarations;
 
 export class DynamoAlertLedger implements AlertLedger {
   private readonly keepMs: number;

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type BackupJob, canMove, type JobChange, OPEN_JOB_STATES } from '../../backup/jobs.js';
 import type { JobStore } from '../../backup/ports.js';
+import type { CallDeclarations } from '../permissions.js';
 import { type Item, jobFromItem, jobItem, jobKey, OPEN_JOBS_INDEX } from './codec.js';
 import { retentionMs, type TableOptions } from './runs.js';
 
@@ -34,6 +35,28 @@ function transitionUpdate(change: JobChange): { update: string; values: Item } {
   const closes = !OPEN_JOB_STATES.includes(change.state);
   return { update: `SET ${set.join(', ')}${closes ? ' REMOVE openPolicy, openSk' : ''}`, values };
 }
+
+/** The AWS calls of `DynamoJobStore`, per method (shared/aws/permissions.ts). */
+export const JOB_STORE_CALLS = {
+  put: {
+    command: PutItemCommand,
+    actions: ['dynamodb:PutItem'],
+    resources: ['results-table'],
+    why: 'open a backup job (conditional put: one per cluster and slot)',
+  },
+  listOpen: {
+    command: QueryCommand,
+    actions: ['dynamodb:Query'],
+    resources: ['results-table-index'],
+    why: 'the open jobs of a policy, from the open-jobs index (never a Scan)',
+  },
+  transition: {
+    command: UpdateItemCommand,
+    actions: ['dynamodb:UpdateItem'],
+    resources: ['results-table'],
+    why: 'move a job to its next state (conditional update)',
+  },
+} as const satisfies CallDeclarations;
 
 export class DynamoJobStore implements JobStore {
   private readonly keepMs: number;

@@ -14,6 +14,7 @@ import type { Clock } from '../../backup/clock.js';
 import { inPool } from '../../backup/pool.js';
 import type { RunRecorder } from '../../backup/ports.js';
 import type { DeletionRecord, RunSummary } from '../../backup/results.js';
+import type { CallDeclarations } from '../permissions.js';
 import {
   deletionItem,
   type Item,
@@ -39,6 +40,22 @@ export interface TableOptions {
 export function retentionMs(options: TableOptions): number {
   return (options.retentionDays ?? 400) * 86_400_000;
 }
+
+/** The AWS calls of `DynamoRunRecorder`, per method (shared/aws/permissions.ts). */
+export const RUN_RECORDER_CALLS = {
+  record: {
+    command: BatchWriteItemCommand,
+    actions: ['dynamodb:BatchWriteItem'],
+    resources: ['results-table'],
+    why: 'record one result per cluster and each notice of a run',
+  },
+  recordDeletion: {
+    command: PutItemCommand,
+    actions: ['dynamodb:PutItem'],
+    resources: ['results-table'],
+    why: 'record each retention deletion as it happens (conditional put)',
+  },
+} as const satisfies CallDeclarations;
 
 export class DynamoRunRecorder implements RunRecorder {
   private readonly keepMs: number;
@@ -125,6 +142,16 @@ export interface ResultsReader {
 const PAGE_LIMIT = 25;
 /** Pages read before giving up: a cluster shared by several policies still finds its result. */
 const MAX_PAGES = 8;
+
+/** The AWS calls of `DynamoResultsReader`, per method (shared/aws/permissions.ts). */
+export const RESULTS_READER_CALLS = {
+  latest: {
+    command: QueryCommand,
+    actions: ['dynamodb:Query'],
+    resources: ['results-table'],
+    why: 'status: the latest recorded result of a cluster',
+  },
+} as const satisfies CallDeclarations;
 
 export class DynamoResultsReader implements ResultsReader {
   constructor(

@@ -1,9 +1,18 @@
-// Seam: the declared AWS calls (shared/aws/permissions.ts) against the source that makes them: a command
-// sent anywhere in product code without a declared IAM permission fails this test.
+// Seam: the calls each adapter declares beside its methods (shared/aws/**, `…_CALLS`) against the source
+// that sends them, and the caller registry (deploy/functions.ts) against the wiring that creates the
+// adapters: a command sent without a declared IAM permission, or an adapter wired without its calls in the
+// registry, fails this test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AWS_CALLS } from '../../../shared/aws/permissions.js';
+import { BACKUP_FUNCTION, type Caller, callsOf, FUNCTIONS, OPERATOR_CLI } from '../../../deploy/functions.js';
+import {
+  type CallDeclarations,
+  commandName,
+  declaredCalls,
+  isCallDeclarations,
+} from '../../../shared/aws/permissions.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -15,30 +24,166 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function commandsSent(): Set<string> {
+/** The service-relative POSIX path of a file. */
+function rel(path: string): string {
+  return relative(ROOT, path).split(sep).join('/');
+}
+
+/** The commands a file sends: `new XCommand(` and the SDK paginators `paginateX(`. */
+function commandsSentBy(file: string): Set<string> {
+  const text = readFileSync(file, 'utf8');
   const sent = new Set<string>();
-  for (const file of [...sourceFiles(join(ROOT, 'shared')), ...sourceFiles(join(ROOT, 'functions'))]) {
-    const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/new (\w+Command)\(/g)) sent.add(match[1]!);
-    for (const match of text.matchAll(/\bpaginate(\w+)\(/g)) sent.add(`${match[1]}Command`);
-  }
+  for (const match of text.matchAll(/new (\w+Command)\(/g)) sent.add(match[1]!);
+  for (const match of text.matchAll(/\bpaginate(\w+)\(/g)) sent.add(`${match[1]}Command`);
   return sent;
 }
 
-describe('declared permissions', () => {
-  it('declares every command the product code sends', () => {
-    const declared = new Set(AWS_CALLS.map((call) => call.command));
-    const undeclared = [...commandsSent()].filter((command) => !declared.has(command));
+const ADAPTER_FILES = sourceFiles(join(ROOT, 'shared', 'aws')).filter(
+  (file) => !file.endsWith(`${sep}permissions.ts`),
+);
+
+/** Each adapter module's declarations, by export name. */
+async function declarationsOf(file: string): Promise<Record<string, CallDeclarations>> {
+  const module: Record<string, unknown> = await import(pathToFileURL(file).href);
+  return Object.fromEntries(
+    Object.entries(module).filter((entry): entry is [string, CallDeclarations] =>
+      isCallDeclarations(entry[1]),
+    ),
+  );
+}
+
+describe('calls declared beside the adapters’ methods', () => {
+  it('declares, in the same module, every command an adapter sends', async () => {
+    const undeclared: string[] = [];
+    for (const file of ADAPTER_FILES) {
+      const declared = new Set(
+        Object.values(await declarationsOf(file))
+          .flatMap(declaredCalls)
+          .map(commandName),
+      );
+      for (const command of commandsSentBy(file))
+        if (!declared.has(command)) undeclared.push(`${rel(file)}: ${command}`);
+    }
     expect(undeclared).toEqual([]);
   });
 
-  it('declares nothing the code does not send', () => {
-    const sent = commandsSent();
-    expect(AWS_CALLS.map((call) => call.command).filter((command) => !sent.has(command))).toEqual([]);
+  it('declares nothing the module does not send', async () => {
+    const unsent: string[] = [];
+    for (const file of ADAPTER_FILES) {
+      const sent = commandsSentBy(file);
+      for (const [name, declarations] of Object.entries(await declarationsOf(file)))
+        for (const call of declaredCalls(declarations))
+          if (!sent.has(commandName(call))) unsent.push(`${rel(file)}: ${name} ${commandName(call)}`);
+    }
+    expect(unsent).toEqual([]);
   });
 
-  it('uses no wildcard actions', () => {
-    for (const call of AWS_CALLS)
-      for (const action of call.actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+  it('names a method of the module’s adapter classes with each declaration', async () => {
+    const strays: string[] = [];
+    for (const file of ADAPTER_FILES) {
+      const module: Record<string, unknown> = await import(pathToFileURL(file).href);
+      const methods = new Set(
+        Object.values(module)
+          .filter(
+            (value): value is { prototype: object } => typeof value === 'function' && 'prototype' in value,
+          )
+          .flatMap((cls) => Object.getOwnPropertyNames(cls.prototype)),
+      );
+      for (const [name, declarations] of Object.entries(await declarationsOf(file)))
+        for (const method of Object.keys(declarations))
+          if (!methods.has(method)) strays.push(`${rel(file)}: ${name}.${method}`);
+    }
+    expect(strays).toEqual([]);
+  });
+
+  it('sends commands only from the adapters in shared/aws', () => {
+    const elsewhere = [...sourceFiles(join(ROOT, 'shared')), ...sourceFiles(join(ROOT, 'functions'))]
+      .filter((file) => !ADAPTER_FILES.includes(file))
+      .flatMap((file) => [...commandsSentBy(file)].map((command) => `${rel(file)}: ${command}`));
+
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('uses no wildcard actions', async () => {
+    for (const file of ADAPTER_FILES)
+      for (const declarations of Object.values(await declarationsOf(file)))
+        for (const call of declaredCalls(declarations))
+          for (const action of call.actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+  });
+});
+
+describe('the callers’ registry (deploy/functions.ts)', () => {
+  const callers: Caller[] = [...FUNCTIONS, OPERATOR_CLI];
+
+  /** The modules a module imports or re-exports for their values (not `import type`), service-relative. */
+  function valueImports(module: string): string[] {
+    const text = readFileSync(join(ROOT, module), 'utf8');
+    const dir = module.split('/').slice(0, -1).join('/');
+    return [...text.matchAll(/^(?:import|export)(\s+type\b)?[^;]*?from '(\.[^']+)\.js';/gms)]
+      .filter((match) => !match[1])
+      .map((match) => rel(join(ROOT, dir, `${match[2]}.ts`)));
+  }
+
+  /** The shared/aws modules a wiring module reaches, directly or through other shared/aws modules. */
+  function adaptersReachedBy(wiring: string): string[] {
+    const reached = new Set<string>();
+    const queue = [wiring];
+    while (queue.length > 0) {
+      for (const module of valueImports(queue.shift()!)) {
+        if (!module.startsWith('shared/aws/') || reached.has(module)) continue;
+        reached.add(module);
+        queue.push(module);
+      }
+    }
+    return [...reached].filter((module) => ADAPTER_FILES.map(rel).includes(module));
+  }
+
+  it.each(callers.map((c) => [c.name, c] as const))(
+    '%s: lists every adapter module its wiring reaches that declares calls',
+    async (_name, caller) => {
+      const listed = new Set(caller.uses.map((use) => use.module));
+      const missing: string[] = [];
+      const reached = adaptersReachedBy(caller.wiring);
+      expect(reached).toContain('shared/aws/docdb.ts');
+      for (const module of reached) {
+        if (Object.keys(await declarationsOf(join(ROOT, module))).length === 0) continue;
+        if (!listed.has(module)) missing.push(module);
+      }
+      expect(missing).toEqual([]);
+    },
+  );
+
+  it.each(callers.map((c) => [c.name, c] as const))(
+    '%s: takes each adapter’s declarations from the module it names, and excepts only real methods',
+    async (_name, caller) => {
+      for (const use of caller.uses) {
+        const exported = Object.values(await declarationsOf(join(ROOT, use.module)));
+        expect(exported, use.module).toContain(use.declarations);
+        for (const method of Object.keys(use.except ?? {}))
+          expect(Object.keys(use.declarations), use.module).toContain(method);
+      }
+    },
+  );
+
+  it('documents every action the operator CLI needs in shared/cli/README.md', () => {
+    const readme = readFileSync(join(ROOT, 'shared', 'cli', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## AWS permissions of the operator'));
+    const documented = section.slice(0, section.indexOf('\n## ', 1));
+
+    const missing = [...new Set(callsOf(OPERATOR_CLI).flatMap((call) => call.actions))].filter(
+      (action) => !documented.includes(`\`${action}\``),
+    );
+
+    expect(missing).toEqual([]);
+  });
+
+  it('grants the backup function exactly its adapters’ calls but the excepted methods’', () => {
+    const calls = callsOf(BACKUP_FUNCTION);
+    const docdb = BACKUP_FUNCTION.uses.find((use) => use.module === 'shared/aws/docdb.ts')!;
+
+    for (const method of Object.keys(docdb.except ?? {}))
+      for (const call of declaredCalls({ [method]: docdb.declarations[method]! }))
+        expect(calls).not.toContain(call);
+    expect(new Set(calls).size).toBe(calls.length);
   });
 });
