@@ -10,7 +10,9 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import {
   type ClusterResult,
+  countOutcomes,
   type DeletionResult,
+  type Outcome,
   type RunLog,
   type RunNotice,
   type RunReport,
@@ -29,7 +31,7 @@ export interface BackupResult {
   deletions: DeletionResult[];
   /** Run-level warnings: Regions (or `*`, the whole policy) whose selection matched no cluster. */
   notices: RunNotice[];
-  counts: Record<ClusterResult['outcome'], number>;
+  counts: Record<Outcome, number>;
   alert: { subject: string; severity: string; sent: boolean; note?: string } | null;
   eventsFailed: number;
 }
@@ -44,12 +46,6 @@ export function loggerAsRunLog(target: Logger): RunLog {
     warn: (message, fields) => target.warn(message, fields ?? {}),
     error: (message, fields) => target.error(message, fields ?? {}),
   };
-}
-
-function countOutcomes(results: readonly ClusterResult[]): BackupResult['counts'] {
-  const counts = { created: 0, 'already-exists': 0, failed: 0, skipped: 0 };
-  for (const r of results) counts[r.outcome]++;
-  return counts;
 }
 
 function emitMetrics(target: Metrics, report: RunReport): void {

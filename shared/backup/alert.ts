@@ -5,7 +5,15 @@
 import { hasSnapshotIdShape } from '../planning/naming.js';
 import { NEXT_STEP } from './failures.js';
 import type { Alert, ManualSnapshot } from './ports.js';
-import type { ClusterResult, FailureCode, QuotaWarning, RunSummary } from './results.js';
+import {
+  type ClusterResult,
+  type FailureCode,
+  NO_REGION,
+  type QuotaWarning,
+  type RunNotice,
+  type RunSummary,
+  scopeOf,
+} from './results.js';
 
 /** Who holds the manual snapshot slots of a Region (where the quota was hit or nearly so). */
 export interface QuotaReport {
@@ -69,9 +77,9 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 /** `2 of 5 clusters not backed up; Region eu-west-1 unreadable`: clusters and Regions counted apart. */
 function failureText(summary: RunSummary, failed: ClusterResult[]): string {
-  const clusters = summary.results.filter((r) => r.clusterId !== '*');
-  const failedClusters = failed.filter((r) => r.clusterId !== '*');
-  const regions = failed.filter((r) => r.clusterId === '*').map((r) => r.region);
+  const clusters = summary.results.filter((r) => scopeOf(r) !== 'region');
+  const failedClusters = failed.filter((r) => scopeOf(r) !== 'region');
+  const regions = failed.filter((r) => scopeOf(r) === 'region').map((r) => r.region);
   const parts: string[] = [];
   if (failedClusters.length)
     parts.push(`${failedClusters.length} of ${plural(clusters.length, 'cluster')} not backed up`);
@@ -95,7 +103,7 @@ function subjectFor(
       .map((w) => `${percent(w.used, w.quota)}% used in ${w.region}`)
       .join(', ')}`;
   else {
-    const where = (summary.notices ?? []).map((n) => (n.region === '*' ? 'any Region' : n.region));
+    const where = (summary.notices ?? []).map((n) => (n.region === NO_REGION ? 'any Region' : n.region));
     text = `WARNING ${summary.policy}: selection matched no cluster in ${where.join(', ')}`;
   }
   return truncate(`[docdb-backup] ${text}`, MAX_SUBJECT);
@@ -147,6 +155,73 @@ export interface AlertContext {
   hasRetention: boolean;
 }
 
+/** Where a result is, as a page names it. */
+function whereOf(r: ClusterResult): string {
+  const region = scopeOf(r) === 'policy' ? 'any Region' : r.region;
+  return `${region} ${scopeOf(r) === 'region' ? '(whole Region)' : r.clusterId}`;
+}
+
+/** The opening lines: what failed, or that a quota is nearly used up. */
+function openingLines(summary: RunSummary, failed: ClusterResult[], warned: boolean): string[] {
+  if (failed.length) {
+    return [
+      `docdb-backup policy "${summary.policy}", scheduled at ${summary.scheduledAt}: ${failureText(summary, failed)}.`,
+      '',
+      'What happened:',
+      ...failed.map(
+        (r) =>
+          `- ${whereOf(r)}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
+      ),
+      '',
+    ];
+  }
+  if (!warned) return [];
+  return [
+    `docdb-backup backed up every cluster of policy "${summary.policy}" (slot ${summary.scheduledAt}), but a snapshot quota is nearly used up.`,
+    '',
+  ];
+}
+
+function noticeLines(summary: RunSummary, notices: readonly RunNotice[]): string[] {
+  if (!notices.length) return [];
+  return [
+    `The selection of policy "${summary.policy}" matched no cluster (slot ${summary.scheduledAt}), so nothing was backed up there:`,
+    ...notices.map((n) => `- ${n.region === NO_REGION ? 'every Region' : n.region}: ${n.message}`),
+    '',
+  ];
+}
+
+function nextStepLines(summary: RunSummary, failed: ClusterResult[]): string[] {
+  const codes = [...new Set(failed.map((r) => r.error?.code ?? ('aws-error' as FailureCode)))];
+  if (!codes.length) return [];
+  return [
+    'What to do next:',
+    ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
+    `- Then take the missed backups of this slot: ${rerunCommand(summary.policy, summary.scheduledAt)}`,
+    '',
+  ];
+}
+
+/** The machine-readable end of the page. */
+function detailLines(summary: RunSummary, failed: ClusterResult[], context: AlertContext): string[] {
+  const details = {
+    policy: summary.policy,
+    scheduledAt: summary.scheduledAt,
+    failed: failed.map(({ region, clusterId, outcome, snapshotId, attempts, error }) => ({
+      region,
+      clusterId,
+      outcome,
+      snapshotId,
+      attempts,
+      error,
+    })),
+    quota: context.quotaReports,
+    warnings: context.warnings,
+    notices: summary.notices ?? [],
+  };
+  return ['Details (JSON):', JSON.stringify(details, null, 2)];
+}
+
 /**
  * The alert for a finished run, or undefined when nobody needs to act.
  * @example composeAlert(summary, { quotaReports: [], warnings: [], hasRetention: false }) // undefined when all went well
@@ -158,69 +233,15 @@ export function composeAlert(summary: RunSummary, context: AlertContext): Alert 
   if (failed.length === 0 && warnings.length === 0 && notices.length === 0) return undefined;
   const quotaFailed = failed.filter((r) => r.error?.code === 'quota-exceeded');
   const quotaRegions = [...new Set(quotaFailed.map((r) => r.region))];
-  const codes = [...new Set(failed.map((r) => r.error?.code ?? ('aws-error' as FailureCode)))];
   const reportFor = (region: string) => quotaReports.find((r) => r.region === region);
-  const lines: string[] = [];
-  if (failed.length) {
-    lines.push(
-      `docdb-backup policy "${summary.policy}", scheduled at ${summary.scheduledAt}: ${failureText(summary, failed)}.`,
-      '',
-      'What happened:',
-      ...failed.map(
-        (r) =>
-          `- ${r.region === '*' ? 'any Region' : r.region} ${r.clusterId === '*' ? '(whole Region)' : r.clusterId}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
-      ),
-      '',
-    );
-  } else if (warnings.length) {
-    lines.push(
-      `docdb-backup backed up every cluster of policy "${summary.policy}" (slot ${summary.scheduledAt}), but a snapshot quota is nearly used up.`,
-      '',
-    );
-  }
-  if (notices.length) {
-    lines.push(
-      `The selection of policy "${summary.policy}" matched no cluster (slot ${summary.scheduledAt}), so nothing was backed up there:`,
-      ...notices.map((n) => `- ${n.region === '*' ? 'every Region' : n.region}: ${n.message}`),
-      '',
-    );
-  }
+  const lines = [...openingLines(summary, failed, warnings.length > 0), ...noticeLines(summary, notices)];
   for (const region of quotaRegions) {
     const report = reportFor(region);
     const missed = quotaFailed.filter((r) => r.region === region).length;
     if (report) lines.push(...quotaHitLines(report, missed, summary, context.hasRetention), '');
   }
   for (const warning of warnings) lines.push(...warningLines(warning, reportFor(warning.region)), '');
-  if (codes.length) {
-    lines.push(
-      'What to do next:',
-      ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
-      `- Then take the missed backups of this slot: ${rerunCommand(summary.policy, summary.scheduledAt)}`,
-      '',
-    );
-  }
-  lines.push(
-    'Details (JSON):',
-    JSON.stringify(
-      {
-        policy: summary.policy,
-        scheduledAt: summary.scheduledAt,
-        failed: failed.map(({ region, clusterId, outcome, snapshotId, attempts, error }) => ({
-          region,
-          clusterId,
-          outcome,
-          snapshotId,
-          attempts,
-          error,
-        })),
-        quota: quotaReports,
-        warnings,
-        notices,
-      },
-      null,
-      2,
-    ),
-  );
+  lines.push(...nextStepLines(summary, failed), ...detailLines(summary, failed, context));
   return {
     policy: summary.policy,
     severity: quotaRegions.length ? 'critical' : failed.length ? 'error' : 'warning',

@@ -145,3 +145,18 @@ export interface JobStore {
    */
   transition(job: BackupJob, change: JobChange, signal?: AbortSignal): Promise<boolean>;
 }
+
+/** Everything a run reaches the outside world through: wired once (shared/aws/engine-deps.ts), faked in tests. */
+export interface EngineDeps {
+  docdb: DocdbPort;
+  /** Where the run's results are recorded. */
+  results: RunRecorder;
+  /** One page per slot. */
+  alerts: AlertLedger;
+  events: ResultEvents;
+  alerter: Alerter;
+  clock: Clock;
+  log: RunLog;
+  /** Jitter's source; Math.random unless a test fixes it. */
+  random?: () => number;
+}

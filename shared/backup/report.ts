@@ -6,31 +6,14 @@
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
-import type { Clock } from './clock.js';
 import { describeFailure } from './failures.js';
 import { inOwnAccount } from './location.js';
-import type {
-  Alert,
-  AlertClaim,
-  Alerter,
-  AlertLedger,
-  DocdbPort,
-  ResultEvents,
-  RunLog,
-  RunRecorder,
-} from './ports.js';
+import type { Alert, AlertClaim, EngineDeps } from './ports.js';
 import type { QuotaUsage } from './quota-usage.js';
 import type { DeletionResult, QuotaWarning, RunSummary } from './results.js';
 
-export interface ReportDeps {
-  docdb: DocdbPort;
-  results: RunRecorder;
-  alerts: AlertLedger;
-  events: ResultEvents;
-  alerter: Alerter;
-  clock: Clock;
-  log: RunLog;
-}
+/** What reporting uses of the run's dependencies. */
+export type ReportDeps = Omit<EngineDeps, 'random'>;
 
 export interface ReportRequest {
   policy: ResolvedPolicy;

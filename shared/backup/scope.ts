@@ -9,7 +9,10 @@ import { type Location, locationKey } from './location.js';
 import { PacedDocdb } from './paced.js';
 import type { SnapshotTask } from './plan-region.js';
 import { Limiter } from './pool.js';
-import type { Alerter, AlertLedger, DocdbPort, ResultEvents, RunLog, RunRecorder } from './ports.js';
+import type { DocdbPort, EngineDeps } from './ports.js';
+
+export type { EngineDeps } from './ports.js';
+
 import { QuotaLedger } from './quota-ledger.js';
 import { RatePool } from './rate.js';
 import type { ClusterResult } from './results.js';
@@ -24,19 +27,6 @@ export const START_RATE_PER_SECOND = 200;
 const MIN_RATE_PER_SECOND = 0.2;
 /** Calls that may go back to back after a quiet spell before the rate spaces them. */
 const RATE_BURST = 20;
-
-export interface EngineDeps {
-  docdb: DocdbPort;
-  /** Where the run's results are recorded. */
-  results: RunRecorder;
-  /** One page per slot. */
-  alerts: AlertLedger;
-  events: ResultEvents;
-  alerter: Alerter;
-  clock: Clock;
-  log: RunLog;
-  random?: () => number;
-}
 
 export interface RunRequest {
   policy: ResolvedPolicy;
