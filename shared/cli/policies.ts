@@ -1,6 +1,7 @@
 /**
- * The policy file as `plan`, `run` and `status` read it: which file, loaded and validated (an invalid file
- * is an unusable invocation: exit 2, every error listed), and which policies `--policy` names.
+ * The policy file as `plan`, `run` and `status` read it: their common flags, which file, loaded and
+ * validated (an invalid file is an unusable invocation: exit 2, every error listed), and which policies
+ * `--policy` names.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_POLICIES_FILE, POLICIES_FILE_VARIABLE } from '../files.js';
@@ -11,8 +12,45 @@ import {
   type ResolvedPolicy,
 } from '../policy/index.js';
 import { clip, closest } from '../policy/text.js';
+import { nonEmpty } from './args.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { parseTimeFlag } from './time.js';
+
+/** The flags of every command that reads the policy file: `--policy`, `--at`, `--file` and `--json`. */
+export const POLICY_FLAGS = {
+  policy: { type: 'string' },
+  at: { type: 'string' },
+  file: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** What those flags say, checked. */
+export interface PolicyFlags {
+  /** The clock when the command started. */
+  now: Date;
+  /** `--at`, else `now`. */
+  at: Date;
+  /** The policy file, as given (see `policyFileOf`). */
+  file: string;
+  /** `--policy`, when given. */
+  named: string | undefined;
+}
+
+/**
+ * Checks `--policy`, `--at` and `--file` in that order, or throws a `UsageError` naming the flag.
+ * Example: `readPolicyFlags({ at: '2026-11-28T03:00Z' }, io, 'plan').file` → `'config/policies.yml'`
+ */
+export function readPolicyFlags(
+  values: { policy?: string; at?: string; file?: string },
+  io: CliIo,
+  command: string,
+): PolicyFlags {
+  const named = nonEmpty(values.policy, '--policy', command);
+  const now = io.now();
+  const at = values.at === undefined ? now : parseTimeFlag(values.at, '--at', now, command);
+  return { now, at, file: policyFileOf(nonEmpty(values.file, '--file', command), io), named };
+}
 
 /**
  * The policy file to read: `--file`, else `DOCDB_BACKUP_POLICIES`, else `config/policies.yml`. (The

@@ -14,15 +14,14 @@ import {
   type Schedule,
   scheduleOf,
 } from '../../policy/index.js';
-import { nonEmpty, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
-import { EXIT } from '../errors.js';
 import { countActions, inspectPolicy, type PlanAction, type PlannedCluster } from '../inspect.js';
-import { counted, writeJson } from '../output.js';
-import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
+import { counted, printOutcome } from '../output.js';
+import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
-import { formatUtc, parseTimeFlag } from '../time.js';
+import { formatUtc } from '../time.js';
 
 const HELP = `Usage: docdb-backup plan [--policy P] [--at TIME] [--file F] [--offline] [--json]
 
@@ -227,27 +226,9 @@ export function renderPolicyPlan(plan: PolicyPlan, style: Style, awsNote: string
 }
 
 async function run(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs(
-    'plan',
-    args,
-    {
-      policy: { type: 'string' },
-      at: { type: 'string' },
-      file: { type: 'string' },
-      offline: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-    0,
-  );
-  const now = ctx.io.now();
-  const at = values.at === undefined ? now : parseTimeFlag(values.at, '--at', now, 'plan');
-  const file = policyFileOf(nonEmpty(values.file, '--file', 'plan'), ctx.io);
-  const policies = pickPolicies(
-    await loadPolicies(file, ctx.io, 'plan'),
-    nonEmpty(values.policy, '--policy', 'plan'),
-    'plan',
-    file,
-  );
+  const { values } = parseCommandArgs('plan', args, { ...POLICY_FLAGS, offline: { type: 'boolean' } }, 0);
+  const { at, file, named } = readPolicyFlags(values, ctx.io, 'plan');
+  const policies = pickPolicies(await loadPolicies(file, ctx.io, 'plan'), named, 'plan', file);
 
   let awsNote: string | undefined;
   if (values.offline) {
@@ -261,25 +242,24 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   for (const policy of policies) plans.push(await planPolicy(policy, at, ctx, awsNote === undefined));
 
   const failing = plans.some((p) => (p.counts?.fail ?? 0) > 0);
-  if (values.json) {
-    writeJson(ctx.io, {
-      version: 1,
-      command: 'plan',
+  return printOutcome(ctx.io, 'plan', values.json, !failing, {
+    json: () => ({
       file,
       at: at.toISOString(),
       aws: awsNote === undefined,
       awsNote: awsNote ?? null,
       policies: plans,
-    });
-  } else {
-    const blocks = plans.map((plan) => renderPolicyPlan(plan, ctx.out, awsNote).join('\n'));
-    ctx.io.stdout.write(`${blocks.join('\n\n')}\n`);
-    if (awsNote === undefined && plans.length > 1) {
-      const totals = countActions(plans.flatMap((p) => p.clusters ?? []));
-      ctx.io.stdout.write(`\n${counted(plans.length, 'policy', 'policies')}: ${countsLine(totals)}\n`);
-    }
-  }
-  return failing ? EXIT.attention : EXIT.ok;
+    }),
+    text: () => planText(plans, ctx.out, awsNote),
+  });
+}
+
+/** Every policy's plan as text, and the totals when AWS was read for more than one policy. */
+function planText(plans: readonly PolicyPlan[], style: Style, awsNote: string | undefined): string {
+  const blocks = plans.map((plan) => renderPolicyPlan(plan, style, awsNote).join('\n'));
+  if (awsNote !== undefined || plans.length <= 1) return `${blocks.join('\n\n')}\n`;
+  const totals = countActions(plans.flatMap((p) => p.clusters ?? []));
+  return `${blocks.join('\n\n')}\n\n${counted(plans.length, 'policy', 'policies')}: ${countsLine(totals)}\n`;
 }
 
 async function planPolicy(

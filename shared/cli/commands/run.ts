@@ -21,16 +21,16 @@ import { slotOf } from '../../planning/naming.js';
 import { slotProblem } from '../../planning/slot.js';
 import type { ResolvedPolicy } from '../../policy/index.js';
 import { clip } from '../../policy/text.js';
-import { nonEmpty, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { countActions, inspectPolicy } from '../inspect.js';
-import { counted, writeJson } from '../output.js';
-import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
+import { counted, printOutcome } from '../output.js';
+import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import { RunProgress } from '../progress.js';
 import { renderTable } from '../table.js';
-import { formatDuration, formatUtc, parseDurationFlag, parseTimeFlag } from '../time.js';
+import { formatDuration, formatUtc, parseDurationFlag } from '../time.js';
 import { countsLine, planTable } from './plan.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 900;
@@ -159,30 +159,28 @@ async function dryRun(
   const rows = await inspectPolicy({ docdb: ctx.aws().docdb, log: ctx.log, concurrency: 10 }, policy, slot);
   const counts = countActions(rows);
   const ok = counts.fail === 0 && counts.snapshot > 0;
-  if (json) {
-    writeJson(ctx.io, {
-      version: 1,
-      command: 'run',
+  return printOutcome(ctx.io, 'run', json, ok, {
+    json: () => ({
       dryRun: true,
       policy: policy.name,
       scheduledAt: slot.toISOString(),
       ok,
       clusters: rows,
       counts,
-    });
-  } else {
-    const { out } = ctx;
-    const lines = [
-      `${out.bold('dry run')} of ${out.bold(policy.name)} for slot ${formatUtc(slot)} UTC: nothing is changed`,
-      ...(rows.length ? planTable(rows, out, '  ') : ['  the policy selects no cluster']),
-      countsLine(
-        counts,
-        rows.reduce((n, r) => n + r.wouldDelete.length, 0),
-      ),
-    ];
-    ctx.io.stdout.write(`${lines.join('\n')}\n`);
-  }
-  return ok ? EXIT.ok : EXIT.attention;
+    }),
+    text: () => {
+      const { out } = ctx;
+      const lines = [
+        `${out.bold('dry run')} of ${out.bold(policy.name)} for slot ${formatUtc(slot)} UTC: nothing is changed`,
+        ...(rows.length ? planTable(rows, out, '  ') : ['  the policy selects no cluster']),
+        countsLine(
+          counts,
+          rows.reduce((n, r) => n + r.wouldDelete.length, 0),
+        ),
+      ];
+      return `${lines.join('\n')}\n`;
+    },
+  });
 }
 
 function readEnvironment(ctx: CommandContext) {
@@ -223,21 +221,14 @@ async function runOptions(args: string[], ctx: CommandContext): Promise<RunOptio
   const { values } = parseCommandArgs(
     'run',
     args,
-    {
-      policy: { type: 'string' },
-      at: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      timeout: { type: 'string' },
-      file: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+    { ...POLICY_FLAGS, 'dry-run': { type: 'boolean' }, timeout: { type: 'string' } },
     0,
   );
-  const name = nonEmpty(values.policy, '--policy', 'run');
-  if (name === undefined)
+  if (values.policy === undefined)
     throw new UsageError('--policy is required: which policy to run', { command: 'run' });
-  const now = ctx.io.now();
-  const slot = slotOf(values.at === undefined ? now : parseTimeFlag(values.at, '--at', now, 'run'));
+  const { now, at, file } = readPolicyFlags(values, ctx.io, 'run');
+  const name = values.policy;
+  const slot = slotOf(at);
   // The same rule as the function's event: a slot ahead of the clock names future snapshots.
   const ahead = slotProblem(slot, now);
   if (ahead) throw new UsageError(`--at: ${ahead}`, { command: 'run' });
@@ -245,7 +236,6 @@ async function runOptions(args: string[], ctx: CommandContext): Promise<RunOptio
     values.timeout === undefined
       ? DEFAULT_TIMEOUT_SECONDS
       : parseDurationFlag(values.timeout, '--timeout', 'run');
-  const file = policyFileOf(nonEmpty(values.file, '--file', 'run'), ctx.io);
   const policies = await loadPolicies(file, ctx.io, 'run');
   const [policy] = pickPolicies(policies, name, 'run', file);
   if (!policy) throw new UsageError(`unknown policy "${clip(name)}"`, { command: 'run' });
@@ -329,11 +319,8 @@ function finish(ctx: CommandContext, options: RunOptions, end: RunEnd, took: num
   const { report, failure } = end;
   const results = report?.summary.results ?? [...end.seen];
   const ok = failure === undefined && results.length > 0 && results.every(isSnapshotTaken);
-  const { out } = ctx;
-  if (options.json) {
-    writeJson(ctx.io, {
-      version: 1,
-      command: 'run',
+  return printOutcome(ctx.io, 'run', options.json, ok, {
+    json: () => ({
       dryRun: false,
       policy: options.policy.name,
       scheduledAt: options.slot.toISOString(),
@@ -346,15 +333,15 @@ function finish(ctx: CommandContext, options: RunOptions, end: RunEnd, took: num
       recorded: report?.recorded ?? false,
       eventsFailed: report?.eventsFailed ?? null,
       error: failure ? { name: failure.name, message: failure.message } : null,
-    });
-  } else if (report) {
-    const [first, ...rest] = summaryLines(report, took, env.resultsTable);
-    ctx.io.stdout.write(`${ok ? out.green('done') : out.red('not all backed up')}: ${first}\n`);
-    for (const line of rest) ctx.io.stdout.write(`${line}\n`);
-  } else {
-    ctx.io.stdout.write(`${out.red('run failed')}: ${failure?.message}\n`);
-  }
-  return ok ? EXIT.ok : EXIT.attention;
+    }),
+    text: () => {
+      const { out } = ctx;
+      if (!report) return `${out.red('run failed')}: ${failure?.message}\n`;
+      const [first, ...rest] = summaryLines(report, took, env.resultsTable);
+      const verdict = ok ? out.green('done') : out.red('not all backed up');
+      return [`${verdict}: ${first}`, ...rest].map((line) => `${line}\n`).join('');
+    },
+  });
 }
 
 async function run(args: string[], ctx: CommandContext): Promise<number> {

@@ -1,7 +1,8 @@
 /**
  * `docdb-backup status [--policy P] [--json]`: is every cluster protected? Per cluster a policy selects
  * now: its newest available snapshot from that policy and its age, the last recorded result, and whether
- * it is overdue (see overdue.ts). Exit 1 when any cluster is overdue, missing or could not be checked.
+ * it is overdue (the rule: shared/planning/protection.ts). Exit 1 when any cluster is overdue, missing or
+ * could not be checked.
  */
 
 import { regionOfArn } from '../../aws/engine-deps.js';
@@ -14,17 +15,17 @@ import { NO_REGION } from '../../backup/results.js';
 import { missingEverywhere, notFoundMessage } from '../../planning/missing.js';
 import { hasSnapshotIdShape } from '../../planning/naming.js';
 import { ownershipOf } from '../../planning/ownership.js';
+import { assessProtection, overdueAfterSeconds, type ProtectionState } from '../../planning/protection.js';
 import { longestIntervalSeconds, type ResolvedPolicy, scheduleOf } from '../../policy/index.js';
-import { nonEmpty, parseCommandArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
-import { EXIT } from '../errors.js';
-import { counted, writeJson } from '../output.js';
-import { assessProtection, overdueAfterSeconds, type ProtectionState } from '../overdue.js';
-import { loadPolicies, pickPolicies, policyFileOf } from '../policies.js';
+import { counted, printOutcome } from '../output.js';
+import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
+import { protectionReason } from '../protection.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
-import { formatSpan, formatUtc, parseTimeFlag } from '../time.js';
+import { formatSpan, formatUtc } from '../time.js';
 
 const HELP = `Usage: docdb-backup status [--policy P] [--at TIME] [--file F] [--json]
 
@@ -164,7 +165,7 @@ async function clusterStatus(
   return {
     ...base,
     state: protection.state,
-    reason: protection.state === 'ok' ? null : (protection.reason ?? null),
+    reason: protection.state === 'ok' ? null : (protectionReason(protection) ?? null),
     newestSnapshot: newest
       ? {
           snapshotId: newest.snapshot.snapshotId,
@@ -316,22 +317,29 @@ export function summaryText(rows: readonly ClusterStatus[]): string {
   return `${counted(rows.length, 'cluster')}: ${parts.join(', ')}`;
 }
 
-async function run(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs(
-    'status',
-    args,
-    {
-      policy: { type: 'string' },
-      at: { type: 'string' },
-      file: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    0,
+/** The status as text: one block per policy, the results-table note, and the verdict. */
+function statusText(
+  statuses: readonly PolicyStatus[],
+  rows: readonly ClusterStatus[],
+  sc: StatusContext,
+  ok: boolean,
+): string {
+  const { out } = sc.ctx;
+  const blocks = statuses.map((status) =>
+    statusLines(
+      status,
+      rows.filter((r) => r.policy === status.name),
+      out,
+    ).join('\n'),
   );
-  const now =
-    values.at === undefined ? ctx.io.now() : parseTimeFlag(values.at, '--at', ctx.io.now(), 'status');
-  const file = policyFileOf(nonEmpty(values.file, '--file', 'status'), ctx.io);
-  const named = nonEmpty(values.policy, '--policy', 'status');
+  const note = sc.resultsNote ? `${out.dim(`note: ${sc.resultsNote}`)}\n` : '';
+  const verdict = ok ? out.green('all protected') : out.red('not all protected');
+  return `${blocks.join('\n\n')}\n\n${note}${verdict}: ${summaryText(rows)} (as of ${formatUtc(sc.now)} UTC)\n`;
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs('status', args, POLICY_FLAGS, 0);
+  const { at: now, file, named } = readPolicyFlags(values, ctx.io, 'status');
   const policies = pickPolicies(await loadPolicies(file, ctx.io, 'status'), named, 'status', file);
   await requireCredentials(ctx.aws(), 'status');
 
@@ -359,35 +367,19 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     });
     if (checked) rows.push(...(await policyClusters(sc, policy, limit)));
   }
-  const counts = countStates(rows);
   const ok = rows.every((r) => r.state === 'ok');
-
-  if (values.json) {
-    writeJson(ctx.io, {
-      version: 1,
-      command: 'status',
+  return printOutcome(ctx.io, 'status', values.json, ok, {
+    json: () => ({
       file,
       at: now.toISOString(),
       ok,
       policies: statuses,
       clusters: rows.map(ordered),
-      counts,
+      counts: countStates(rows),
       notes: sc.resultsNote ? [sc.resultsNote] : [],
-    });
-  } else {
-    const blocks = statuses.map((status) =>
-      statusLines(
-        status,
-        rows.filter((r) => r.policy === status.name),
-        ctx.out,
-      ).join('\n'),
-    );
-    ctx.io.stdout.write(`${blocks.join('\n\n')}\n\n`);
-    if (sc.resultsNote) ctx.io.stdout.write(`${ctx.out.dim(`note: ${sc.resultsNote}`)}\n`);
-    const verdict = ok ? ctx.out.green('all protected') : ctx.out.red('not all protected');
-    ctx.io.stdout.write(`${verdict}: ${summaryText(rows)} (as of ${formatUtc(now)} UTC)\n`);
-  }
-  return ok ? EXIT.ok : EXIT.attention;
+    }),
+    text: () => statusText(statuses, rows, sc, ok),
+  });
 }
 
 export const statusCommand: Command = {

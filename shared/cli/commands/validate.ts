@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
+import { type QuotaUseCache, regionSteadyStates } from '../../planning/quota-use.js';
 import {
   formatProblem,
   type PolicyProblem,
@@ -14,10 +15,10 @@ import {
 import { PolicySource } from '../../policy/source.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
-import { EXIT, UsageError } from '../errors.js';
-import { counted, writeJson } from '../output.js';
+import { UsageError } from '../errors.js';
+import { counted, printOutcome } from '../output.js';
 import { absolutePath, policyFileOf } from '../policies.js';
-import { type QuotaUseCache, quotaWarning, regionQuotaWarning, regionSteadyStates } from '../quota.js';
+import { quotaWarning, regionQuotaWarning } from '../quota.js';
 import type { Style } from '../style.js';
 
 const HELP = `Usage: docdb-backup validate [file] [--json]
@@ -97,44 +98,57 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   const problems = [...result.problems];
   if (result.policies) problems.push(...quotaProblems(text, file, result.policies, now));
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const validation = {
+    file,
+    valid: result.policies !== undefined,
+    names: result.policies?.map((p) => p.name) ?? [],
+    problems,
+  };
+  return printOutcome(ctx.io, 'validate', values.json, validation.valid, {
+    json: () => validationJson(validation),
+    text: () => validationText(validation, ctx.out),
+  });
+}
+
+/** One file's validation: whether it is valid, its policies' names, and every problem in line order. */
+interface Validation {
+  file: string;
+  valid: boolean;
+  names: string[];
+  problems: PolicyProblem[];
+}
+
+function countSeverities(problems: readonly PolicyProblem[]): { errors: number; warnings: number } {
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
-  const valid = result.policies !== undefined;
-  if (values.json) {
-    writeJson(ctx.io, {
-      version: 1,
-      command: 'validate',
-      file,
-      valid,
-      policies: result.policies?.map((p) => p.name) ?? [],
-      errors,
-      warnings,
-      problems: problems.map((p) => ({
-        file: p.file,
-        line: p.line,
-        column: p.column,
-        policy: p.policy ?? null,
-        path: p.path,
-        severity: p.severity,
-        message: p.message,
-      })),
-    });
-  } else {
-    const { out } = ctx;
-    for (const problem of problems) ctx.io.stdout.write(`${problemLine(problem, out)}\n`);
-    if (valid) {
-      const names = result.policies?.map((p) => p.name) ?? [];
-      const warned = warnings ? `, ${counted(warnings, 'warning')}` : '';
-      ctx.io.stdout.write(
-        `${out.green('valid')}: ${file}, ${counted(names.length, 'policy', 'policies')} (${names.join(', ')})${warned}\n`,
-      );
-    } else {
-      ctx.io.stdout.write(
-        `${out.red('invalid')}: ${file}, ${counted(errors, 'error')}${warnings ? `, ${counted(warnings, 'warning')}` : ''}\n`,
-      );
-    }
-  }
-  return valid ? EXIT.ok : EXIT.attention;
+  return { errors, warnings: problems.length - errors };
+}
+
+function validationJson({ file, valid, names, problems }: Validation): Record<string, unknown> {
+  return {
+    file,
+    valid,
+    policies: names,
+    ...countSeverities(problems),
+    problems: problems.map((p) => ({
+      file: p.file,
+      line: p.line,
+      column: p.column,
+      policy: p.policy ?? null,
+      path: p.path,
+      severity: p.severity,
+      message: p.message,
+    })),
+  };
+}
+
+/** Every problem line, then `valid: …` or `invalid: …` with the counts. */
+function validationText({ file, valid, names, problems }: Validation, out: Style): string {
+  const { errors, warnings } = countSeverities(problems);
+  const warned = warnings ? `, ${counted(warnings, 'warning')}` : '';
+  const verdict = valid
+    ? `${out.green('valid')}: ${file}, ${counted(names.length, 'policy', 'policies')} (${names.join(', ')})${warned}`
+    : `${out.red('invalid')}: ${file}, ${counted(errors, 'error')}${warned}`;
+  return [...problems.map((problem) => problemLine(problem, out)), verdict].map((l) => `${l}\n`).join('');
 }
 
 export const validateCommand: Command = {

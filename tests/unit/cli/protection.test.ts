@@ -1,68 +1,38 @@
-// Seam: shared/cli/overdue.ts with plain data: when a cluster counts as overdue for its schedule.
+// Seam: shared/cli/protection.ts over shared/planning/protection.ts with plain data: the words status
+// prints for why a cluster is overdue (or ok without a snapshot).
 import { describe, expect, it } from 'vitest';
-import { assessProtection, overdueAfterSeconds } from '../../../shared/cli/overdue.js';
-import { longestIntervalSeconds } from '../../../shared/policy/index.js';
+import { protectionReason } from '../../../shared/cli/protection.js';
+import { assessProtection, overdueAfterSeconds } from '../../../shared/planning/protection.js';
 
 const HOUR = 3_600;
 const NOW = new Date('2026-11-28T09:00:00Z');
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * HOUR * 1000);
 
-describe('overdueAfterSeconds', () => {
-  it('adds 25% of the longest gap, and at least an hour', () => {
-    expect(overdueAfterSeconds(24 * HOUR)).toBe(30 * HOUR);
-    expect(overdueAfterSeconds(HOUR)).toBe(2 * HOUR);
-    expect(overdueAfterSeconds(6 * HOUR)).toBe(7.5 * HOUR);
-  });
-
-  it('follows the longest gap of uneven schedules: weekdays only allow a whole weekend', () => {
-    const longest = longestIntervalSeconds('cron(0 3 ? * MON-FRI *)', NOW);
-    expect(overdueAfterSeconds(longest)).toBe(72 * HOUR * 1.25);
-  });
-
-  it('is never overdue for a schedule that fires fewer than twice from now on', () => {
-    expect(overdueAfterSeconds(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
-  });
-});
-
-describe('assessProtection', () => {
+describe('protectionReason', () => {
   const limit = overdueAfterSeconds(24 * HOUR);
 
-  it('is ok while the newest snapshot is younger than the limit, the limit itself included', () => {
-    expect(assessProtection({ now: NOW, newestSnapshotAt: hoursAgo(6), overdueAfterSeconds: limit })).toEqual(
-      {
-        state: 'ok',
-        ageSeconds: 6 * HOUR,
-      },
+  it('says nothing while the newest snapshot is young enough', () => {
+    expect(
+      protectionReason(
+        assessProtection({ now: NOW, newestSnapshotAt: hoursAgo(6), overdueAfterSeconds: limit }),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('says how old against what, past the limit', () => {
+    expect(
+      protectionReason(
+        assessProtection({ now: NOW, newestSnapshotAt: hoursAgo(31), overdueAfterSeconds: limit }),
+      ),
+    ).toBe('newest snapshot is 1d 7h old; expected one within 1d 6h');
+  });
+
+  it('says there is no snapshot, or that none is due yet when the schedule never comes round again', () => {
+    expect(protectionReason(assessProtection({ now: NOW, overdueAfterSeconds: limit }))).toBe(
+      'no available snapshot from this policy',
     );
     expect(
-      assessProtection({ now: NOW, newestSnapshotAt: hoursAgo(30), overdueAfterSeconds: limit }).state,
-    ).toBe('ok');
-  });
-
-  it('is overdue past the limit, and says how old against what', () => {
-    expect(
-      assessProtection({ now: NOW, newestSnapshotAt: hoursAgo(31), overdueAfterSeconds: limit }),
-    ).toEqual({
-      state: 'overdue',
-      ageSeconds: 31 * HOUR,
-      reason: 'newest snapshot is 1d 7h old; expected one within 1d 6h',
-    });
-  });
-
-  it('is overdue without any snapshot, unless the schedule never comes round again', () => {
-    expect(assessProtection({ now: NOW, overdueAfterSeconds: limit })).toEqual({
-      state: 'overdue',
-      reason: 'no available snapshot from this policy',
-    });
-    expect(assessProtection({ now: NOW, overdueAfterSeconds: Number.POSITIVE_INFINITY }).state).toBe('ok');
-  });
-
-  it('counts a snapshot from the future (clock skew) as brand new', () => {
-    expect(
-      assessProtection({ now: NOW, newestSnapshotAt: hoursAgo(-1), overdueAfterSeconds: limit }),
-    ).toEqual({
-      state: 'ok',
-      ageSeconds: 0,
-    });
+      protectionReason(assessProtection({ now: NOW, overdueAfterSeconds: Number.POSITIVE_INFINITY })),
+    ).toBe('no snapshot yet; the schedule fires fewer than twice from now on');
   });
 });

@@ -1,15 +1,15 @@
-// Seam: shared/cli/quota.ts with plain policies: how a schedule and its retention use each Region's
-// manual snapshot quota, and the validate warning that follows.
+// Seam: shared/planning/quota-use.ts with plain policies: how a schedule and its retention use each
+// Region's manual snapshot quota, and when a policy or a Region does not fit it.
 import { describe, expect, it } from 'vitest';
 import {
   daysToReach,
   type QuotaUseCache,
   quotaGroups,
+  quotaShortfall,
   quotaUse,
-  quotaWarning,
-  regionQuotaWarning,
+  regionQuotaPressure,
   regionSteadyStates,
-} from '../../../shared/cli/quota.js';
+} from '../../../shared/planning/quota-use.js';
 import { policy } from '../../support/fakes.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -86,8 +86,12 @@ describe('quota estimates in a time zone', () => {
   });
 
   it('says when the quota fills by the real fire times: a day later after the skipped night', () => {
-    expect(quotaWarning(utc, NOW)).toMatch(/fills the 100-snapshot quota of us-east-1 in 99 days/);
-    expect(quotaWarning(berlin, NOW)).toMatch(/fills the 100-snapshot quota of us-east-1 in 100 days/);
+    const days = (p: typeof utc) => {
+      const shortfall = quotaShortfall(p, NOW);
+      return shortfall?.kind === 'filling' ? shortfall.filling.map((g) => Math.floor(g.days)) : [];
+    };
+    expect(days(utc)).toEqual([99]);
+    expect(days(berlin)).toEqual([100]);
   });
 
   it('holds the same steady state with retention as the rules keep it', () => {
@@ -111,40 +115,48 @@ describe('quotaGroups', () => {
   });
 });
 
-describe('quotaWarning', () => {
-  it('warns when one cluster without retention fills a quota within a year, per quota', () => {
+describe('quotaShortfall', () => {
+  it('finds where one cluster without retention fills a quota within a year, per quota', () => {
     const p = policy({ regions: ['us-east-1', 'eu-west-1'], quota: quota({ 'eu-west-1': 300 }) });
-    expect(quotaWarning(p, NOW)).toBe(
-      'without retention this policy fills the 100-snapshot quota of us-east-1 in 99 days and the 300-snapshot ' +
-        'quota of eu-west-1 in 299 days with one selected cluster (365 snapshots a year per cluster; the quota is ' +
-        'shared with RDS, Neptune and other policies): add retention, or delete old snapshots in time',
-    );
+    expect(quotaShortfall(p, NOW)).toEqual({
+      kind: 'filling',
+      filling: [
+        { quota: 100, regions: ['us-east-1'], days: 99.125 },
+        { quota: 300, regions: ['eu-west-1'], days: 299.125 },
+      ],
+      halfDays: undefined,
+      perYear: 365,
+      capped: false,
+    });
   });
 
-  it('shows hours and minutes when the quota fills within two days', () => {
-    expect(quotaWarning(policy({ schedule: 'rate(10 minutes)' }), NOW)).toMatch(
-      /fills the 100-snapshot quota of us-east-1 in 16h 40m with one selected cluster \(8h 20m with two; 52560 snapshots a year/,
-    );
+  it('says how soon two clusters fill the only quota that fills', () => {
+    expect(quotaShortfall(policy({ schedule: 'rate(10 minutes)' }), NOW)).toMatchObject({
+      kind: 'filling',
+      filling: [{ quota: 100, days: 1000 / 1440 }],
+      halfDays: 500 / 1440,
+      perYear: 52_560,
+    });
   });
 
-  it('says nothing when a year of snapshots fits, when retention keeps few, or for a disabled policy', () => {
-    expect(quotaWarning(policy({ schedule: 'cron(0 3 ? * SUN *)' }), NOW)).toBeUndefined();
-    expect(quotaWarning(policy({ quota: quota({}, 400) }), NOW)).toBeUndefined();
-    expect(quotaWarning(policy({ retention: { daily: 7, weekly: 4, monthly: 12 } }), NOW)).toBeUndefined();
-    expect(quotaWarning(policy({ enabled: false }), NOW)).toBeUndefined();
+  it('finds none when a year of snapshots fits, when retention keeps few, or for a disabled policy', () => {
+    expect(quotaShortfall(policy({ schedule: 'cron(0 3 ? * SUN *)' }), NOW)).toBeUndefined();
+    expect(quotaShortfall(policy({ quota: quota({}, 400) }), NOW)).toBeUndefined();
+    expect(quotaShortfall(policy({ retention: { daily: 7, weekly: 4, monthly: 12 } }), NOW)).toBeUndefined();
+    expect(quotaShortfall(policy({ enabled: false }), NOW)).toBeUndefined();
   });
 
-  it("warns when retention holds more of one cluster than a Region's quota", () => {
+  it("finds where retention holds more of one cluster than a Region's quota", () => {
     const p = policy({
       regions: ['us-east-1', 'eu-west-1'],
       retention: { keepLast: 120 },
       quota: quota({ 'eu-west-1': 150 }),
     });
-    expect(quotaWarning(p, NOW)).toBe(
-      'its retention holds about 120 snapshots of each cluster once it has pruned: more than the 100-snapshot ' +
-        'quota of us-east-1 can hold for one cluster (the quota is shared with RDS, Neptune and other policies): ' +
-        'keep fewer, or raise the quota',
-    );
+    expect(quotaShortfall(p, NOW)).toEqual({
+      kind: 'steady',
+      perCluster: 120,
+      tooSmall: [{ quota: 100, regions: ['us-east-1'] }],
+    });
   });
 });
 
@@ -175,20 +187,18 @@ describe('Region steady state over all policies', () => {
       ['eu-west-1', 72, true],
       ['us-east-1', 72, true],
     ]);
-    expect(regionQuotaWarning(states[0]!)).toBeUndefined();
+    expect(regionQuotaPressure(states[0]!)).toBeUndefined();
   });
 
-  it('warns at the threshold and says by how much, naming each policy', () => {
+  it('reaches the warning threshold and says by how much', () => {
     const [state] = regionSteadyStates([withRetention('nightly', ['a', 'b', 'c', 'd', 'e', 'f'], 14)], NOW);
-    expect(regionQuotaWarning(state!)).toBe(
-      'in eu-west-1 the policies hold about 84 snapshots once retention has pruned (nightly 14 × 6 clusters): ' +
-        '84% of the 100-snapshot quota, at or above the 80% warning threshold (the quota is shared with RDS, ' +
-        'Neptune and other policies): keep fewer, or raise the quota',
-    );
+    expect(state).toMatchObject({ region: 'eu-west-1', total: 84, atLeast: false });
+    expect(state?.parts).toEqual([{ policy: 'nightly', perCluster: 14, clusters: 6 }]);
+    expect(regionQuotaPressure(state!)).toEqual({ percent: 84, overQuota: false });
   });
 
   it('says when the steady state is more than the quota', () => {
     const [state] = regionSteadyStates([withRetention('hourly', ['a', 'b'], 60)], NOW);
-    expect(regionQuotaWarning(state!)).toContain('120% of the 100-snapshot quota, more than the quota');
+    expect(regionQuotaPressure(state!)).toEqual({ percent: 120, overQuota: true });
   });
 });
