@@ -9,7 +9,7 @@ import { list, wrap } from '../xml.js';
 import { clusterAlreadyExists, clusterNotFound } from './errors.js';
 import { buildCluster } from './records.js';
 import { renderCluster } from './render.js';
-import { checkIdentifier, checkTags, MAX_TAGS_PER_RESOURCE } from './rules.js';
+import { checkIdentifier, checkResourceTags } from './rules.js';
 import { clusterStatusIn } from './status.js';
 
 /** An identifier or cluster ARN, as the identifier lowercase. */
@@ -64,10 +64,7 @@ export function createDBCluster(ctx: CallContext, params: QueryParams): string {
   const id = checkIdentifier('DBClusterIdentifier', params.required('DBClusterIdentifier'));
   const engine = params.required('Engine');
   const tags = readTags(params, 'Tag');
-  checkTags(tags);
-  if (new Map(tags).size > MAX_TAGS_PER_RESOURCE) {
-    throw invalidParameterValue(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
-  }
+  checkResourceTags(tags);
   if (ctx.store.clusters.has(id)) throw clusterAlreadyExists(id);
   const cluster = buildCluster(ctx.store, {
     id,

@@ -49,6 +49,21 @@ export function checkTags(tags: ReadonlyArray<readonly [string, string]>): void 
   }
 }
 
+/**
+ * Checks the tags a request puts on a resource that already carries `existing`: each tag as `checkTags`
+ * does, then at most 50 tags in all (a key given again overwrites, it does not add). Throws
+ * InvalidParameterValue. Example: `checkResourceTags(readTags(params, 'Tag'))`
+ */
+export function checkResourceTags(
+  added: ReadonlyArray<readonly [string, string]>,
+  existing: Iterable<readonly [string, string]> = [],
+): void {
+  checkTags(added);
+  if (new Map([...existing, ...added]).size > MAX_TAGS_PER_RESOURCE) {
+    throw invalidParameterValue(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
+  }
+}
+
 /** Per-engine defaults for the fields a made-up cluster needs. */
 export interface EngineDefaults {
   version: string;

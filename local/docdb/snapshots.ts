@@ -16,7 +16,7 @@ import {
 } from './errors.js';
 import { buildSnapshot } from './records.js';
 import { renderSnapshot } from './render.js';
-import { checkIdentifier, checkTags, MAX_TAGS_PER_RESOURCE } from './rules.js';
+import { checkIdentifier, checkResourceTags } from './rules.js';
 import { snapshotProgress, snapshotStatus } from './status.js';
 
 const SNAPSHOT_TYPES = ['automated', 'manual', 'shared', 'public', 'awsbackup'];
@@ -29,10 +29,7 @@ export function createDBClusterSnapshot(ctx: CallContext, params: QueryParams): 
   const id = checkIdentifier('DBClusterSnapshotIdentifier', params.required('DBClusterSnapshotIdentifier'));
   const clusterParam = params.required('DBClusterIdentifier');
   const tags = readTags(params, 'Tag');
-  checkTags(tags);
-  if (new Map(tags).size > MAX_TAGS_PER_RESOURCE) {
-    throw invalidParameterValue(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
-  }
+  checkResourceTags(tags);
   const cluster = ctx.store.clusters.get(clusterParam.toLowerCase());
   if (!cluster) throw clusterNotFound(clusterParam);
   if (ctx.store.snapshots.has(id)) throw snapshotAlreadyExists(id);

@@ -5,7 +5,7 @@ import { invalidParameterValue } from '../errors.js';
 import { type QueryParams, readTags } from '../query.js';
 import { clusterNotFound, snapshotNotFound } from './errors.js';
 import { renderTagList } from './render.js';
-import { checkTags, MAX_TAGS_PER_RESOURCE } from './rules.js';
+import { checkResourceTags } from './rules.js';
 
 /** The tag map of the cluster or cluster snapshot an ARN names in the caller's account and Region. */
 function tagsOf(ctx: CallContext, resourceName: string): Map<string, string> {
@@ -40,11 +40,7 @@ export function listTagsForResource(ctx: CallContext, params: QueryParams): stri
 export function addTagsToResource(ctx: CallContext, params: QueryParams): undefined {
   const tags = tagsOf(ctx, params.required('ResourceName'));
   const added = readTags(params, 'Tag');
-  checkTags(added);
-  const merged = new Map([...tags, ...added]);
-  if (merged.size > MAX_TAGS_PER_RESOURCE) {
-    throw invalidParameterValue(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`);
-  }
+  checkResourceTags(added, tags);
   for (const [key, value] of added) tags.set(key, value);
   return undefined;
 }

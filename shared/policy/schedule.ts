@@ -469,6 +469,18 @@ export function nextScheduledTimes(
   return result;
 }
 
+/** Shortest and longest gap, in minutes, between consecutive times of one day (`Infinity` and 0 for one time). */
+function gapsWithinDay(times: readonly number[]): { shortest: number; longest: number } {
+  let shortest = Number.POSITIVE_INFINITY;
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) {
+    const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
+    shortest = Math.min(shortest, gap);
+    longest = Math.max(longest, gap);
+  }
+  return { shortest, longest };
+}
+
 /** Shortest and longest gap between consecutive fires, in seconds (`Infinity` when it fires fewer than twice). */
 function intervalStats(schedule: Schedule, from: Date): { shortest: number; longest: number } {
   if (schedule.kind === 'rate')
@@ -480,13 +492,7 @@ function intervalStats(schedule: Schedule, from: Date): { shortest: number; long
   const times = timesOfDay(schedule);
   const firstTime = times[0] ?? 0;
   const lastTime = times.at(-1) ?? 0;
-  let shortest = Number.POSITIVE_INFINITY;
-  let longest = 0;
-  for (let i = 1; i < times.length; i++) {
-    const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
-    shortest = Math.min(shortest, gap);
-    longest = Math.max(longest, gap);
-  }
+  let { shortest, longest } = gapsWithinDay(times);
   const fromDay = Math.floor(from.getTime() / 86_400_000);
   let previous: number | undefined;
   let fires = 0;
@@ -524,13 +530,7 @@ function zonedIntervalStats(
   from: Date,
 ): { shortest: number; longest: number } {
   const times = timesOfDay(schedule);
-  let withinShortest = Number.POSITIVE_INFINITY;
-  let withinLongest = 0;
-  for (let i = 1; i < times.length; i++) {
-    const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
-    withinShortest = Math.min(withinShortest, gap);
-    withinLongest = Math.max(withinLongest, gap);
-  }
+  const { shortest: withinShortest, longest: withinLongest } = gapsWithinDay(times);
   let shortest = Number.POSITIVE_INFINITY;
   let longest = 0;
   let plainDays = 0;
