@@ -6,20 +6,23 @@
  * is refused with a clear message instead of being trusted. Writing the file is compile.ts.
  */
 import { readFile } from 'node:fs/promises';
-import type { ResolvedPolicy } from './resolved.js';
+import type { ReconcileSettings, ResolvedPolicy, ResolvedPolicyFile } from './resolved.js';
 
 export const COMPILED_POLICIES_FORMAT = 'docdb-backup/compiled-policies';
 /**
- * Version of the compiled format. Bump it whenever `ResolvedPolicySchema` changes shape, so a file
- * compiled before the change is refused rather than misread (tests/unit/policy/resolved.test.ts pins it).
+ * Version of the compiled format. Bump it whenever `ResolvedPolicySchema`, `ResolvedReconcileSchema` or
+ * this file's layout changes, so a file compiled before the change is refused rather than misread
+ * (tests/unit/policy/resolved.test.ts pins it). 2: `windows` on every policy, `reconcile` beside them.
  */
-export const COMPILED_POLICIES_VERSION = 1;
+export const COMPILED_POLICIES_VERSION = 2;
 
 export interface CompiledPolicies {
   format: typeof COMPILED_POLICIES_FORMAT;
   version: typeof COMPILED_POLICIES_VERSION;
   /** The policy file it was compiled from, as given to the compiler. */
   source: string;
+  /** The file's reconcile settings (file-level, not per policy). */
+  reconcile: ReconcileSettings;
   policies: ResolvedPolicy[];
 }
 
@@ -29,15 +32,20 @@ export class CompiledPoliciesError extends Error {
 }
 
 /**
- * The compiled form of policies already checked against the resolved shape, as text. Use
- * `compilePolicies` of compile.ts, which checks them first; this one only formats.
- * @example formatCompiledPolicies(checkResolvedPolicies(policies, 'config/policies.yml'), 'config/policies.yml')
+ * The compiled form of policies and reconcile settings already checked against the resolved shapes, as
+ * text. Use `compilePolicies` of compile.ts, which checks them first; this one only formats.
+ * @example formatCompiledPolicies(checkResolvedPolicies(policies, 'config/policies.yml'), 'config/policies.yml', { schedule: 'rate(10 minutes)' })
  */
-export function formatCompiledPolicies(policies: readonly ResolvedPolicy[], source: string): string {
+export function formatCompiledPolicies(
+  policies: readonly ResolvedPolicy[],
+  source: string,
+  reconcile: ReconcileSettings,
+): string {
   const compiled: CompiledPolicies = {
     format: COMPILED_POLICIES_FORMAT,
     version: COMPILED_POLICIES_VERSION,
     source,
+    reconcile: { ...reconcile },
     policies: [...policies],
   };
   return `${JSON.stringify(compiled, null, 2)}\n`;
@@ -48,10 +56,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Reads policies compiled at build time. Throws CompiledPoliciesError naming the file and the fix.
- * @example await readCompiledPolicies('/var/task/.build/policies.json')
+ * Reads a policy file compiled at build time: its policies and its reconcile settings. Throws
+ * CompiledPoliciesError naming the file and the fix.
+ * @example const { policies, reconcile } = await readCompiledFile('/var/task/.build/policies.compiled.json')
  */
-export async function readCompiledPolicies(path: string): Promise<ResolvedPolicy[]> {
+export async function readCompiledFile(path: string): Promise<ResolvedPolicyFile> {
   const fix =
     'the backup function reads policies compiled at build time: `serverless package`/`deploy` compiles ' +
     'config/policies.yml, and compilePolicyFile() does it for local runs';
@@ -87,5 +96,18 @@ export async function readCompiledPolicies(path: string): Promise<ResolvedPolicy
   if (!Array.isArray(policies) || !policies.every((p) => isRecord(p) && typeof p.name === 'string')) {
     throw new CompiledPoliciesError(`${path} has no list of policies; ${fix}`);
   }
-  return policies as ResolvedPolicy[];
+  const reconcile = data.reconcile;
+  if (!isRecord(reconcile) || typeof reconcile.schedule !== 'string' || reconcile.schedule === '') {
+    throw new CompiledPoliciesError(`${path} has no reconcile settings (reconcile.schedule); ${fix}`);
+  }
+  return { policies: policies as ResolvedPolicy[], reconcile: reconcile as ReconcileSettings };
+}
+
+/**
+ * Reads the policies of a policy file compiled at build time (`readCompiledFile` without the reconcile
+ * settings). Throws CompiledPoliciesError naming the file and the fix.
+ * @example await readCompiledPolicies('/var/task/.build/policies.compiled.json')
+ */
+export async function readCompiledPolicies(path: string): Promise<ResolvedPolicy[]> {
+  return (await readCompiledFile(path)).policies;
 }

@@ -9,6 +9,7 @@ export {
   COMPILED_POLICIES_VERSION,
   type CompiledPolicies,
   CompiledPoliciesError,
+  readCompiledFile,
   readCompiledPolicies,
 } from './compiled.js';
 export {
@@ -28,14 +29,22 @@ export {
   validatePolicyFile,
 } from './load.js';
 export { isKnownRegion, KNOWN_REGIONS, type RegionCode, suggestRegion } from './regions.js';
-export { resolvePolicies } from './resolve.js';
+export { type ResolveOptions, resolvePolicies, resolveReconcile } from './resolve.js';
 export {
   type ClusterSelection,
   checkResolvedPolicies,
+  checkResolvedReconcile,
   type QuotaSettings,
+  type ReconcileSettings,
+  type ResolvedPolicies,
+  type ResolvedPolicyFile,
   ResolvedPolicySchema,
+  ResolvedReconcileSchema,
+  ResolvedWindowsSchema,
   type RetentionRules,
   type SnapshotSettings,
+  type WindowSettings,
+  withReconcile,
 } from './resolved.js';
 export {
   type CronSchedule,
@@ -52,12 +61,16 @@ export {
   shortestIntervalSeconds,
 } from './schedule.js';
 export {
+  DEFAULT_RECONCILE,
   DEFAULT_RETRY,
+  DEFAULT_WINDOWS,
   DefaultsSchema,
+  MAX_WINDOW_MINUTES,
   type PolicyFile,
   PolicyFileSchema,
   type PolicyInput,
   PolicySchema,
+  ReconcileSchema,
   type ResolvedPolicy,
   type RetrySettings,
 } from './schema.js';

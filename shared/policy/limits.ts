@@ -4,7 +4,7 @@
  * not pay for the validator in its cold start. schema.ts and tags.ts re-export these. Its only import is
  * of types from resolved.ts (erased at build), which imports none of the policy modules back: no cycle.
  */
-import type { QuotaSettings, RetrySettings } from './resolved.js';
+import type { QuotaSettings, ReconcileSettings, RetrySettings, WindowSettings } from './resolved.js';
 
 /** Lowercase letters, digits and single hyphens, a letter first, no trailing hyphen: policy names, prefixes. */
 export const LOWERCASE_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -36,6 +36,32 @@ export const DEFAULT_RETRY: Readonly<RetrySettings> = {
 };
 
 export const DEFAULT_QUOTA: Readonly<QuotaSettings> = { default: 100, regions: {}, warnAtPercent: 80 };
+
+/** Longest start or completion window a policy may set, in minutes: 7 days. */
+export const MAX_WINDOW_MINUTES = 10_080;
+
+/**
+ * Built-in windows, used for any window neither the policy nor `defaults` sets. The start window's
+ * built-in value is this or the shortest interval between the policy's runs, whichever is shorter (see
+ * `defaultStartWindowMinutes`).
+ */
+export const DEFAULT_WINDOWS: Readonly<WindowSettings> = { startMinutes: 480, completionMinutes: 1440 };
+
+/** Built-in reconcile settings, used when the file has no `reconcile` block (or no `reconcile.schedule`). */
+export const DEFAULT_RECONCILE: Readonly<ReconcileSettings> = { schedule: 'rate(10 minutes)' };
+
+/**
+ * The built-in start window of a policy whose runs are at least `shortestIntervalSeconds` apart: 480
+ * minutes, or that interval in whole minutes (at least 1) when it is shorter. `Infinity` (a schedule
+ * that fires fewer than twice from now on) gives 480.
+ * @example defaultStartWindowMinutes(3600) // 60
+ */
+export function defaultStartWindowMinutes(shortestIntervalSeconds: number): number {
+  const minutes = Math.max(1, Math.floor(shortestIntervalSeconds / 60));
+  return Number.isFinite(minutes)
+    ? Math.min(DEFAULT_WINDOWS.startMinutes, minutes)
+    : DEFAULT_WINDOWS.startMinutes;
+}
 
 /**
  * The quota of one Region.

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { PolicyFileReadError, type PolicyProblem, PolicyValidationError } from './errors.js';
 import { resolvePolicies } from './resolve.js';
-import type { ResolvedPolicy } from './schema.js';
+import type { ReconcileSettings, ResolvedPolicies } from './resolved.js';
 import { type PathSegment, PolicySource } from './source.js';
 import { checkStructure } from './structure.js';
 import { clip, describeValue, quote } from './text.js';
@@ -15,8 +15,13 @@ import { checkSemantics, type SemanticOptions } from './validate.js';
 export type ValidateOptions = SemanticOptions;
 
 export interface ValidationResult {
-  /** The resolved policies, or `undefined` when there is at least one error. */
-  policies: ResolvedPolicy[] | undefined;
+  /**
+   * The resolved policies (carrying the file's reconcile settings as `.reconcile`), or `undefined` when
+   * there is at least one error.
+   */
+  policies: ResolvedPolicies | undefined;
+  /** The file's resolved reconcile settings, or `undefined` when there is at least one error. */
+  reconcile?: ReconcileSettings | undefined;
   /** Every error and warning, in file order. */
   problems: PolicyProblem[];
 }
@@ -33,14 +38,15 @@ export function validatePolicyFile(
   const problems = collectProblems(text, file, options);
   const sorted = problems.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const failed = sorted.some((p) => p.severity === 'error');
-  return { policies: failed ? undefined : problems.policies, problems: sorted };
+  const policies = failed ? undefined : problems.policies;
+  return { policies, reconcile: policies?.reconcile, problems: sorted };
 }
 
 function collectProblems(
   text: string,
   file: string,
   options: ValidateOptions,
-): { policies?: ResolvedPolicy[]; problems: PolicyProblem[] } {
+): { policies?: ResolvedPolicies; problems: PolicyProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let data: unknown;
@@ -74,7 +80,10 @@ function collectProblems(
   const structure = checkStructure(source);
   const problems = [...structure.problems, ...checkSemantics(source, structure.brokenPaths, options)];
   const failed = problems.some((p) => p.severity === 'error');
-  return { policies: !failed && structure.file ? resolvePolicies(structure.file) : undefined, problems };
+  return {
+    policies: !failed && structure.file ? resolvePolicies(structure.file, { now: options.now }) : undefined,
+    problems,
+  };
 }
 
 /** The YAML parser's own messages can quote the source: long enough to say what is wrong, no more. */
@@ -97,10 +106,11 @@ function yamlMessage(code: string, path: PathSegment[], text: string, message: s
 }
 
 /**
- * Parses, validates and resolves a policy file; throws `PolicyValidationError` listing every error.
+ * Parses, validates and resolves a policy file; throws `PolicyValidationError` listing every error. The
+ * list carries the file's reconcile settings as `.reconcile` (see `ResolvedPolicies`).
  * Example: `parsePolicyFile(await readFile(p, 'utf8'), p).map((policy) => policy.name)` → `['nightly-prod']`
  */
-export function parsePolicyFile(text: string, file: string, options: ValidateOptions = {}): ResolvedPolicy[] {
+export function parsePolicyFile(text: string, file: string, options: ValidateOptions = {}): ResolvedPolicies {
   const { policies, problems } = validatePolicyFile(text, file, options);
   if (policies === undefined) {
     throw new PolicyValidationError(
@@ -120,10 +130,11 @@ const READ_REASONS: Record<string, string> = {
 
 /**
  * Reads and parses a policy file. A file that cannot be read throws `PolicyFileReadError` (a
- * `PolicyValidationError`) naming the path.
- * Example: `const policies = await loadPolicyFile('config/policies.yml')`
+ * `PolicyValidationError`) naming the path. The list carries the file's reconcile settings as
+ * `.reconcile` (see `ResolvedPolicies`).
+ * Example: `const policies = await loadPolicyFile('config/policies.yml'); policies.reconcile.schedule`
  */
-export async function loadPolicyFile(path: string, options: ValidateOptions = {}): Promise<ResolvedPolicy[]> {
+export async function loadPolicyFile(path: string, options: ValidateOptions = {}): Promise<ResolvedPolicies> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

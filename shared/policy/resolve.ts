@@ -1,12 +1,66 @@
 /**
  * Resolution: applies the file's defaults and the built-in defaults to each policy of a valid file.
  */
-import { DEFAULT_QUOTA, DEFAULT_RETRY } from './limits.js';
-import type { QuotaSettings, ResolvedPolicy } from './resolved.js';
+import {
+  DEFAULT_QUOTA,
+  DEFAULT_RECONCILE,
+  DEFAULT_RETRY,
+  DEFAULT_WINDOWS,
+  defaultStartWindowMinutes,
+} from './limits.js';
+import {
+  type QuotaSettings,
+  type ReconcileSettings,
+  type ResolvedPolicies,
+  type ResolvedPolicy,
+  withReconcile,
+} from './resolved.js';
+import { parseSchedule, shortestIntervalSeconds } from './schedule.js';
 import type { PolicyFile } from './schema.js';
+
+export interface ResolveOptions {
+  /**
+   * Reference time for the shortest interval between a policy's runs (the built-in start window).
+   * Default: now.
+   */
+  now?: Date;
+}
 
 function lowercaseUnique(ids: readonly string[] | undefined): string[] {
   return [...new Set((ids ?? []).map((id) => id.toLowerCase()))];
+}
+
+/**
+ * The file's reconcile settings: `reconcile.schedule`, else `DEFAULT_RECONCILE.schedule`.
+ * Example: `resolveReconcile({ version: 1, policies: [...] })` → `{ schedule: 'rate(10 minutes)' }`
+ */
+export function resolveReconcile(file: Pick<PolicyFile, 'reconcile'>): ReconcileSettings {
+  return { schedule: file.reconcile?.schedule ?? DEFAULT_RECONCILE.schedule };
+}
+
+/**
+ * The built-in start window of a schedule (in its zone): `defaultStartWindowMinutes` of its shortest
+ * interval from `now`, memoised per expression and zone for one resolution.
+ */
+function startWindowOf(
+  cache: Map<string, number>,
+  expression: string,
+  zone: string | undefined,
+  now: Date,
+): number {
+  const key = `${zone ?? ''}\n${expression}`;
+  let minutes = cache.get(key);
+  if (minutes === undefined) {
+    let shortest = Number.POSITIVE_INFINITY;
+    try {
+      shortest = shortestIntervalSeconds(parseSchedule(expression, zone), now);
+    } catch {
+      // Not reached for a validated file; an unparsable schedule keeps the plain built-in window.
+    }
+    minutes = defaultStartWindowMinutes(shortest);
+    cache.set(key, minutes);
+  }
+  return minutes;
 }
 
 /**
@@ -15,45 +69,66 @@ function lowercaseUnique(ids: readonly string[] | undefined): string[] {
  * `allowEmpty` from the policy, else `defaults.allowEmpty`, else false; cluster ids lowercase; Regions from
  * the policy, else `defaults.regions`; snapshot tags are
  * `defaults.snapshot.tags` overridden per key by the policy's; prefix defaults to the name; retry per field
- * from the policy, then `defaults.retry`, then `DEFAULT_RETRY`. Run the semantic checks first: this
- * function does not validate.
+ * from the policy, then `defaults.retry`, then `DEFAULT_RETRY`; `windows.startMinutes` from the policy's
+ * `startWindowMinutes`, then `defaults.startWindowMinutes`, then 480 or the shortest interval between the
+ * policy's runs (whole minutes, at least 1) when that is shorter; `windows.completionMinutes` likewise,
+ * built-in 1440. The list carries the file's reconcile settings as `.reconcile` (see `ResolvedPolicies`).
+ * Run the semantic checks first: this function does not validate.
  * Example: `resolvePolicies({ version: 1, policies: [{ name: 'a', schedule: 'rate(1 day)', regions: ['us-east-1'], clusters: { identifiers: ['Db1'] } }] })[0].clusters.identifiers` → `['db1']`
  */
-export function resolvePolicies(file: PolicyFile): ResolvedPolicy[] {
+export function resolvePolicies(file: PolicyFile, options: ResolveOptions = {}): ResolvedPolicies {
   const defaults = file.defaults ?? {};
+  const now = options.now ?? new Date();
+  const startWindows = new Map<string, number>();
   const quota: QuotaSettings = {
     default: file.quota?.default ?? DEFAULT_QUOTA.default,
     regions: { ...file.quota?.regions },
     warnAtPercent: file.quota?.warnAtPercent ?? DEFAULT_QUOTA.warnAtPercent,
   };
-  return file.policies.map((policy) => ({
-    name: policy.name,
-    description: policy.description ?? '',
-    enabled: policy.enabled ?? true,
-    schedule: policy.schedule,
-    ...((policy.timezone ?? defaults.timezone) ? { timezone: policy.timezone ?? defaults.timezone } : {}),
-    regions: [...(policy.regions ?? defaults.regions ?? [])],
-    clusters: {
-      identifiers: lowercaseUnique(policy.clusters.identifiers),
-      tags: { ...policy.clusters.tags },
-      exclude: lowercaseUnique(policy.clusters.exclude),
-    },
-    allowEmpty: policy.allowEmpty ?? defaults.allowEmpty ?? false,
-    snapshot: {
-      prefix: policy.snapshot?.prefix ?? policy.name,
-      tags: { ...defaults.snapshot?.tags, ...policy.snapshot?.tags },
-      copyClusterTags: policy.snapshot?.copyClusterTags ?? false,
-    },
-    retry: {
-      maxAttempts: policy.retry?.maxAttempts ?? defaults.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
-      baseDelaySeconds:
-        policy.retry?.baseDelaySeconds ?? defaults.retry?.baseDelaySeconds ?? DEFAULT_RETRY.baseDelaySeconds,
-      maxDelaySeconds:
-        policy.retry?.maxDelaySeconds ?? defaults.retry?.maxDelaySeconds ?? DEFAULT_RETRY.maxDelaySeconds,
-    },
-    ...((policy.retention ?? defaults.retention)
-      ? { retention: { ...(policy.retention ?? defaults.retention) } }
-      : {}),
-    quota: { ...quota, regions: { ...quota.regions } },
-  }));
+  const policies = file.policies.map((policy): ResolvedPolicy => {
+    const timezone = policy.timezone ?? defaults.timezone;
+    return {
+      name: policy.name,
+      description: policy.description ?? '',
+      enabled: policy.enabled ?? true,
+      schedule: policy.schedule,
+      ...(timezone ? { timezone } : {}),
+      regions: [...(policy.regions ?? defaults.regions ?? [])],
+      clusters: {
+        identifiers: lowercaseUnique(policy.clusters.identifiers),
+        tags: { ...policy.clusters.tags },
+        exclude: lowercaseUnique(policy.clusters.exclude),
+      },
+      allowEmpty: policy.allowEmpty ?? defaults.allowEmpty ?? false,
+      snapshot: {
+        prefix: policy.snapshot?.prefix ?? policy.name,
+        tags: { ...defaults.snapshot?.tags, ...policy.snapshot?.tags },
+        copyClusterTags: policy.snapshot?.copyClusterTags ?? false,
+      },
+      retry: {
+        maxAttempts: policy.retry?.maxAttempts ?? defaults.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+        baseDelaySeconds:
+          policy.retry?.baseDelaySeconds ??
+          defaults.retry?.baseDelaySeconds ??
+          DEFAULT_RETRY.baseDelaySeconds,
+        maxDelaySeconds:
+          policy.retry?.maxDelaySeconds ?? defaults.retry?.maxDelaySeconds ?? DEFAULT_RETRY.maxDelaySeconds,
+      },
+      windows: {
+        startMinutes:
+          policy.startWindowMinutes ??
+          defaults.startWindowMinutes ??
+          startWindowOf(startWindows, policy.schedule, timezone, now),
+        completionMinutes:
+          policy.completionWindowMinutes ??
+          defaults.completionWindowMinutes ??
+          DEFAULT_WINDOWS.completionMinutes,
+      },
+      ...((policy.retention ?? defaults.retention)
+        ? { retention: { ...(policy.retention ?? defaults.retention) } }
+        : {}),
+      quota: { ...quota, regions: { ...quota.regions } },
+    };
+  });
+  return withReconcile(policies, resolveReconcile(file));
 }

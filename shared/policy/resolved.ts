@@ -77,6 +77,31 @@ export const ResolvedSnapshotSchema = z
   .strict();
 
 /**
+ * How long the reconciler follows a backup job, in minutes from the job's slot: a `pending` job (the
+ * cluster was busy all through the backup invocation) is retried until the start window closes; a
+ * `creating` snapshot that is not `available` when the completion window closes fails.
+ */
+export const ResolvedWindowsSchema = z
+  .object({
+    /** Minutes after the slot during which a `pending` job is still retried. */
+    startMinutes: count,
+    /** Minutes after the slot by which the snapshot must be `available`, else it fails. */
+    completionMinutes: count,
+  })
+  .strict();
+
+/**
+ * The file's reconcile settings, resolved: file-level, not per policy (the compiled file carries them
+ * beside the policies).
+ */
+export const ResolvedReconcileSchema = z
+  .object({
+    /** EventBridge rate() or cron() expression of the reconciler's passes, in UTC. */
+    schedule: z.string().min(1),
+  })
+  .strict();
+
+/**
  * A resolved policy. `snapshot.tags` are the user's tags; the service adds its own `docdb-backup:*` tags
  * when it creates a snapshot. Only `timezone` (absent: UTC) and `retention` (absent: never delete) may be
  * missing.
@@ -96,6 +121,8 @@ export const ResolvedPolicySchema = z
     allowEmpty: z.boolean(),
     snapshot: ResolvedSnapshotSchema,
     retry: ResolvedRetrySchema,
+    /** The start and completion windows the reconciler applies to the policy's jobs. */
+    windows: ResolvedWindowsSchema,
     /** Absent: the policy never deletes anything. */
     retention: ResolvedRetentionSchema.optional(),
     /** The file's quota settings (the same for every policy of the file). */
@@ -118,6 +145,42 @@ export type QuotaSettings = z.output<typeof ResolvedQuotaSchema>;
 export type ClusterSelection = z.output<typeof ResolvedClusterSelectionSchema>;
 /** How a policy's snapshots are named and tagged, resolved. */
 export type SnapshotSettings = z.output<typeof ResolvedSnapshotSchema>;
+/** A policy's start and completion windows, in minutes. */
+export type WindowSettings = z.output<typeof ResolvedWindowsSchema>;
+/** The file's reconcile settings, resolved. */
+export type ReconcileSettings = z.output<typeof ResolvedReconcileSchema>;
+
+/**
+ * Resolved policies as the loader and the compiler return them: a plain list, carrying the file's
+ * reconcile settings as a non-enumerable `reconcile` property (so JSON, spreading and equality see only
+ * the policies, and callers that want a list need no change). `.filter()`, `.map()` and copies drop it.
+ * Example: `(await loadPolicyFile('config/policies.yml')).reconcile.schedule` → `'rate(10 minutes)'`
+ */
+export type ResolvedPolicies = ResolvedPolicy[] & { readonly reconcile: ReconcileSettings };
+
+/**
+ * A policy file's resolved content as one object: what `readCompiledFile` returns.
+ * Example: `{ policies: [{ name: 'nightly-prod', ... }], reconcile: { schedule: 'rate(10 minutes)' } }`
+ */
+export interface ResolvedPolicyFile {
+  policies: ResolvedPolicy[];
+  reconcile: ReconcileSettings;
+}
+
+/**
+ * `policies` with `reconcile` attached as the non-enumerable property `ResolvedPolicies` describes; the
+ * list itself is returned, not a copy.
+ * Example: `withReconcile(policies, { schedule: 'rate(10 minutes)' }).reconcile.schedule`
+ */
+export function withReconcile(policies: ResolvedPolicy[], reconcile: ReconcileSettings): ResolvedPolicies {
+  Object.defineProperty(policies, 'reconcile', {
+    value: reconcile,
+    enumerable: false,
+    writable: false,
+    configurable: true,
+  });
+  return policies as ResolvedPolicies;
+}
 
 /** `['regions', 0]` → `regions[0]`; `['retry', 'maxAttempts']` → `retry.maxAttempts`. */
 function dotted(path: readonly PropertyKey[]): string {
@@ -125,6 +188,27 @@ function dotted(path: readonly PropertyKey[]): string {
     (text, key) =>
       typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
     '',
+  );
+}
+
+/**
+ * Checks resolved reconcile settings against `ResolvedReconcileSchema` and returns them typed. Throws
+ * ResolvedPolicyError (policy `''`) naming the file and the path of the bad field.
+ * Example: `checkResolvedReconcile({ schedule: '' }, 'config/policies.yml')` throws
+ * `config/policies.yml: reconcile resolved to a wrong shape at schedule: …`
+ */
+export function checkResolvedReconcile(reconcile: unknown, source: string): ReconcileSettings {
+  const result = ResolvedReconcileSchema.safeParse(reconcile);
+  if (result.success) return reconcile as ReconcileSettings;
+  const issue = result.error.issues[0];
+  const keys = issue?.code === 'unrecognized_keys' ? issue.keys : [];
+  const path = dotted([...(issue?.path ?? []), ...(keys.length === 1 ? keys : [])]);
+  throw new ResolvedPolicyError(
+    '',
+    path,
+    `${source}: reconcile resolved to a wrong shape at ${path || 'the top level'}: ` +
+      `${issue?.message ?? 'invalid'} (a bug in docdb-backup's resolver, not in the policy file)`,
+    { cause: result.error },
   );
 }
 

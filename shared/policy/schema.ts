@@ -11,20 +11,26 @@ import { z } from 'zod';
 export {
   CLUSTER_ID_PATTERN,
   DEFAULT_QUOTA,
+  DEFAULT_RECONCILE,
   DEFAULT_RETRY,
+  DEFAULT_WINDOWS,
   LOWERCASE_NAME_PATTERN,
   MAX_CLUSTER_ID_LENGTH,
   MAX_POLICY_NAME_LENGTH,
   MAX_PREFIX_LENGTH,
+  MAX_WINDOW_MINUTES,
   quotaOf,
 } from './limits.js';
 
 import {
   CLUSTER_ID_PATTERN,
+  DEFAULT_RECONCILE,
+  DEFAULT_WINDOWS,
   LOWERCASE_NAME_PATTERN,
   MAX_CLUSTER_ID_LENGTH,
   MAX_POLICY_NAME_LENGTH,
   MAX_PREFIX_LENGTH,
+  MAX_WINDOW_MINUTES,
 } from './limits.js';
 import { KNOWN_REGIONS } from './regions.js';
 import { SnapshotTagKeySchema, TagKeySchema, TagValueSchema } from './tags.js';
@@ -225,6 +231,30 @@ export const SnapshotSchema = z
   .strict()
   .describe('How snapshots are named and tagged.');
 
+const WINDOW_RANGE = `expected 1 to ${MAX_WINDOW_MINUTES} minutes (7 days)`;
+
+/** A start or completion window: whole minutes, 1 to 7 days. */
+const windowMinutes = () =>
+  z
+    .number()
+    .int('expected a whole number of minutes')
+    .min(1, WINDOW_RANGE)
+    .max(MAX_WINDOW_MINUTES, WINDOW_RANGE)
+    .optional();
+
+const START_WINDOW_TEXT =
+  'Start window, in minutes after the scheduled time: a cluster still busy at the end of the backup run ' +
+  'leaves a pending job that the reconciler retries until this window closes, then the job fails. At most ' +
+  `the shortest interval between the policy's runs (so a run never overlaps the previous one's retries); ` +
+  `1 to ${MAX_WINDOW_MINUTES} (7 days).`;
+const START_WINDOW_DEFAULT =
+  `${DEFAULT_WINDOWS.startMinutes}, or the shortest interval between the policy's runs in whole minutes ` +
+  'when that is shorter';
+const COMPLETION_WINDOW_TEXT =
+  'Completion window, in minutes after the scheduled time: a snapshot still creating when this window ' +
+  'closes is recorded as failed. The reconcile schedule must run at least once within it. ' +
+  `1 to ${MAX_WINDOW_MINUTES} (7 days).`;
+
 /** Longest `description`: free text for people, not a place for documents. */
 export const MAX_DESCRIPTION_LENGTH = 1024;
 
@@ -255,10 +285,17 @@ export const PolicySchema = z
     snapshot: SnapshotSchema.optional(),
     retry: RetrySchema.optional(),
     retention: RetentionSchema.optional(),
+    startWindowMinutes: windowMinutes().describe(
+      `${START_WINDOW_TEXT} Default: defaults.startWindowMinutes, else ${START_WINDOW_DEFAULT}.`,
+    ),
+    completionWindowMinutes: windowMinutes().describe(
+      `${COMPLETION_WINDOW_TEXT} Default: defaults.completionWindowMinutes, else ${DEFAULT_WINDOWS.completionMinutes}.`,
+    ),
   })
   .strict()
   .describe(
-    'One backup policy: when (schedule), where (regions), what (clusters), how (snapshot, retry) and how long (retention).',
+    'One backup policy: when (schedule), where (regions), what (clusters), how (snapshot, retry), how long ' +
+      '(retention) and how long its jobs are followed (startWindowMinutes, completionWindowMinutes).',
   );
 
 export const DefaultsSchema = z
@@ -280,9 +317,29 @@ export const DefaultsSchema = z
     retention: RetentionSchema.optional().describe(
       'Retention for policies without their own retention block (the block is taken whole, not per field).',
     ),
+    startWindowMinutes: windowMinutes().describe(
+      `${START_WINDOW_TEXT} For policies that do not set their own. Default: ${START_WINDOW_DEFAULT}.`,
+    ),
+    completionWindowMinutes: windowMinutes().describe(
+      `${COMPLETION_WINDOW_TEXT} For policies that do not set their own. Default ${DEFAULT_WINDOWS.completionMinutes} (24 hours).`,
+    ),
   })
   .strict()
   .describe('Settings every policy inherits unless it sets its own.');
+
+export const ReconcileSchema = z
+  .object({
+    schedule: ScheduleExpressionSchema.optional().describe(
+      'EventBridge schedule of the reconciler, always in UTC: rate(10 minutes), rate(1 hour), or cron(...) ' +
+        'as for policies. Its longest interval must not exceed the completion window of any enabled ' +
+        `policy. Default ${DEFAULT_RECONCILE.schedule}.`,
+    ),
+  })
+  .strict()
+  .describe(
+    'The reconciler: the function that follows each backup job until its snapshot is available (retries ' +
+      'pending jobs within the start window, fails snapshots not available within the completion window).',
+  );
 
 export const PolicyFileSchema = z
   .object({
@@ -291,6 +348,7 @@ export const PolicyFileSchema = z
       .describe('File format version: 1.'),
     defaults: DefaultsSchema.optional(),
     quota: QuotaSchema.optional(),
+    reconcile: ReconcileSchema.optional(),
     policies: z
       .array(PolicySchema)
       .min(1, 'expected at least one policy')
@@ -307,8 +365,12 @@ export type PolicyInput = z.infer<typeof PolicySchema>;
 export type {
   ClusterSelection,
   QuotaSettings,
+  ReconcileSettings,
+  ResolvedPolicies,
   ResolvedPolicy,
+  ResolvedPolicyFile,
   RetentionRules,
   RetrySettings,
   SnapshotSettings,
+  WindowSettings,
 } from './resolved.js';

@@ -1,14 +1,17 @@
 /**
  * The semantic pass: rules across fields and policies that JSON Schema cannot say (unique names and
- * prefixes, schedules, selections, tag counts, Regions, retry delays) plus warnings. It reads the plain
+ * prefixes, schedules, selections, tag counts, Regions, retry delays, start windows against the
+ * schedule, the reconcile schedule against the completion windows) plus warnings. It reads the plain
  * data and checks every value that is well-formed, so a file with a structural problem still gets all
  * its other problems reported at once.
  */
 import type { PolicyProblem } from './errors.js';
 import { ScheduleError } from './errors.js';
+import { DEFAULT_RECONCILE, DEFAULT_WINDOWS, defaultStartWindowMinutes } from './limits.js';
 import { isKnownRegion, suggestRegion } from './regions.js';
 import {
   daylightSavingChanges,
+  longestIntervalSeconds,
   nextScheduledTimes,
   parseSchedule,
   type Schedule,
@@ -120,6 +123,8 @@ export function checkSemantics(
   if (!check.ok(['policies']) || !Array.isArray(policies)) return check.problems;
   const names = new Map<string, PathSegment[]>();
   const prefixes = new PrefixIndex();
+  const inheritedStart: StartWindowUser[] = [];
+  const completions: CompletionWindow[] = [];
   for (const [index, policy] of policies.entries()) {
     const at: PathSegment[] = ['policies', index];
     if (!check.ok(at) || !isRecord(policy)) continue;
@@ -127,7 +132,11 @@ export function checkSemantics(
     checkEnabled(check, at);
     const ownZone = checkTimeZone(check, [...at, 'timezone']);
     const zone = check.source.valueAt([...at, 'timezone']) === undefined ? defaultZone : ownZone;
-    checkSchedule(check, at, now, zone);
+    const shortest = checkSchedule(check, at, now, zone);
+    const inherits = checkStartWindow(check, at, shortest, zone);
+    if (inherits) inheritedStart.push(inherits);
+    const completion = completionWindowOf(check, at);
+    if (completion) completions.push(completion);
     checkRegions(check, at);
     checkClusters(check, at);
     checkProtoKey(check, [...at, 'clusters', 'tags']);
@@ -137,7 +146,197 @@ export function checkSemantics(
     checkRetry(check, at);
     checkRetention(check, [...at, 'retention']);
   }
+  checkInheritedStartWindow(check, inheritedStart);
+  checkReconcile(check, now, completions);
   return check.problems;
+}
+
+const DEFAULT_START_WINDOW: PathSegment[] = ['defaults', 'startWindowMinutes'];
+const DEFAULT_COMPLETION_WINDOW: PathSegment[] = ['defaults', 'completionWindowMinutes'];
+const RECONCILE_SCHEDULE: PathSegment[] = ['reconcile', 'schedule'];
+
+/** `60 minutes`, `1 minute`. */
+function minutesText(minutes: number): string {
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** The policy's name for messages: its name, else its place in the list. */
+function policyLabel(check: Checker, at: PathSegment[]): string {
+  const name = check.source.valueAt([...at, 'name']);
+  return typeof name === 'string' ? name : formatPath(at);
+}
+
+/** A policy that takes its start window from `defaults.startWindowMinutes`, longer than its shortest interval. */
+interface StartWindowUser {
+  policy: string;
+  shortestMinutes: number;
+  schedule: string;
+}
+
+/**
+ * A start window set in the policy that is longer than the shortest interval between its runs: a pending
+ * job would still be retried when the next run starts. Returns the policy when it inherits a
+ * `defaults.startWindowMinutes` that is too long for it (reported once, at defaults).
+ */
+function checkStartWindow(
+  check: Checker,
+  at: PathSegment[],
+  shortestSeconds: number | undefined,
+  zone: string | undefined,
+): StartWindowUser | undefined {
+  if (shortestSeconds === undefined || !Number.isFinite(shortestSeconds)) return undefined;
+  const shortestMinutes = Math.max(1, Math.floor(shortestSeconds / 60));
+  const expression = check.string([...at, 'schedule']) ?? '';
+  const schedule = zone === undefined ? expression : `${expression} in ${zone}`;
+  const own: PathSegment[] = [...at, 'startWindowMinutes'];
+  if (check.source.valueAt(own) !== undefined) {
+    const minutes = check.number(own);
+    if (minutes === undefined || minutes * 60 <= shortestSeconds) return undefined;
+    const inherited = check.source.valueAt(DEFAULT_START_WINDOW) !== undefined;
+    const builtIn = inherited
+      ? ''
+      : ` (or remove it: the built-in default is then ${defaultStartWindowMinutes(shortestSeconds)})`;
+    check.error(
+      own,
+      `expected a start window no longer than the shortest interval between the policy's runs ` +
+        `(${minutesText(shortestMinutes)}, ${schedule}), found ${minutesText(minutes)}: a pending job would ` +
+        `still be retried when the next run starts; set startWindowMinutes to ${shortestMinutes} or less${builtIn}`,
+    );
+    return undefined;
+  }
+  const inherited = check.number(DEFAULT_START_WINDOW);
+  if (inherited === undefined || inherited * 60 <= shortestSeconds) return undefined;
+  return { policy: policyLabel(check, at), shortestMinutes, schedule };
+}
+
+/** The most policies a `defaults.startWindowMinutes` error names before "and N more". */
+const MAX_NAMED_POLICIES = 3;
+
+function checkInheritedStartWindow(check: Checker, users: readonly StartWindowUser[]): void {
+  const minutes = check.number(DEFAULT_START_WINDOW);
+  if (minutes === undefined || users.length === 0) return;
+  const named = users
+    .slice(0, MAX_NAMED_POLICIES)
+    .map((u) => `${quote(u.policy)} (${minutesText(u.shortestMinutes)}, ${u.schedule})`);
+  const more = users.length > MAX_NAMED_POLICIES ? ` and ${users.length - MAX_NAMED_POLICIES} more` : '';
+  const tightest = Math.min(...users.map((u) => u.shortestMinutes));
+  const those = users.length === 1 ? 'that policy' : 'those policies';
+  check.error(
+    DEFAULT_START_WINDOW,
+    `expected a start window no longer than the shortest interval between the runs of each policy that ` +
+      `inherits it, found ${minutesText(minutes)}, longer than that of policy ${named.join(', ')}${more}: a ` +
+      `pending job would still be retried when the policy's next run starts; set defaults.startWindowMinutes ` +
+      `to ${tightest} or less, or set startWindowMinutes in ${those}`,
+  );
+}
+
+/** An enabled policy's completion window and the value that set it (`undefined`: the built-in default). */
+interface CompletionWindow {
+  policy: string;
+  minutes: number;
+  path: PathSegment[] | undefined;
+}
+
+function completionWindowOf(check: Checker, at: PathSegment[]): CompletionWindow | undefined {
+  if (check.source.valueAt([...at, 'enabled']) === false) return undefined;
+  const policy = policyLabel(check, at);
+  const own: PathSegment[] = [...at, 'completionWindowMinutes'];
+  if (check.source.valueAt(own) !== undefined) {
+    const minutes = check.number(own);
+    return minutes === undefined ? undefined : { policy, minutes, path: own };
+  }
+  if (check.source.valueAt(DEFAULT_COMPLETION_WINDOW) !== undefined) {
+    const minutes = check.number(DEFAULT_COMPLETION_WINDOW);
+    return minutes === undefined ? undefined : { policy, minutes, path: DEFAULT_COMPLETION_WINDOW };
+  }
+  return { policy, minutes: DEFAULT_WINDOWS.completionMinutes, path: undefined };
+}
+
+/** Where a completion window comes from, for messages. */
+function completionOrigin(check: Checker, window: CompletionWindow): string {
+  if (window.path === undefined) return 'the built-in default';
+  return window.path[0] === 'defaults'
+    ? `from defaults.completionWindowMinutes, line ${check.line(window.path)}`
+    : `line ${check.line(window.path)}`;
+}
+
+/**
+ * The reconcile schedule (UTC, default `rate(10 minutes)`) must parse like a policy's, and its passes must
+ * come at least once within the shortest completion window of any enabled policy: otherwise a snapshot
+ * can reach the end of its window without a pass seeing it. An explicit schedule is blamed at
+ * `reconcile.schedule`; with the default schedule, each completion window that is too short is.
+ */
+function checkReconcile(check: Checker, now: Date, completions: readonly CompletionWindow[]): void {
+  const explicit = check.source.valueAt(RECONCILE_SCHEDULE) !== undefined;
+  const expression = explicit ? check.string(RECONCILE_SCHEDULE) : DEFAULT_RECONCILE.schedule;
+  if (expression === undefined) return;
+  let schedule: Schedule;
+  try {
+    schedule = parseSchedule(expression);
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    check.error(RECONCILE_SCHEDULE, error.message);
+    return;
+  }
+  if (nextScheduledTimes(schedule, now, 1).length === 0) {
+    check.error(
+      RECONCILE_SCHEDULE,
+      `expected a reconcile schedule that keeps firing, found ${quote(expression)}, which never fires after ` +
+        `${now.toISOString()} (all its years are over): no job would be followed to the end; use a rate(), ` +
+        `e.g. ${DEFAULT_RECONCILE.schedule}`,
+    );
+    return;
+  }
+  const longest = longestIntervalSeconds(schedule, now);
+  const tooShort = completions.filter((c) => c.minutes * 60 < longest);
+  const tightest = tooShort.reduce<CompletionWindow | undefined>(
+    (best, c) => (best === undefined || c.minutes < best.minutes ? c : best),
+    undefined,
+  );
+  if (tightest === undefined) return;
+  const gap = Number.isFinite(longest)
+    ? `up to ${minutesText(Math.ceil(longest / 60))} between passes`
+    : 'at most one more pass after now';
+  if (explicit) {
+    const others = tooShort.length - 1;
+    const also = others > 0 ? ` and of ${others} more polic${others === 1 ? 'y' : 'ies'}` : '';
+    check.error(
+      RECONCILE_SCHEDULE,
+      `expected a reconcile schedule that runs at least once within every enabled policy's completion ` +
+        `window, found ${expression}, ${gap}, longer than the completion window of policy ` +
+        `${quote(tightest.policy)} (${minutesText(tightest.minutes)}, ${completionOrigin(check, tightest)})${also}: ` +
+        `a snapshot could reach the end of its completion window without a pass seeing it; run the reconciler ` +
+        `at least every ${minutesText(tightest.minutes)}, or lengthen completionWindowMinutes`,
+    );
+    return;
+  }
+  const reported = new Set<string>();
+  for (const window of tooShort) {
+    if (window.path === undefined) continue;
+    const key = formatPath(window.path);
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const where =
+      window.path[0] === 'defaults'
+        ? `, inherited by policy ${quote(window.policy)}${inheritors(tooShort, key, window.policy)}`
+        : '';
+    const setting =
+      window.path[0] === 'defaults' ? 'defaults.completionWindowMinutes' : 'completionWindowMinutes';
+    check.error(
+      window.path,
+      `expected a completion window at least as long as the longest interval between reconcile passes ` +
+        `(${DEFAULT_RECONCILE.schedule}, the default reconcile.schedule: ${gap}), found ` +
+        `${minutesText(window.minutes)}${where}: a snapshot could reach the end of its completion window ` +
+        `without a pass seeing it; set ${setting} to ${Math.ceil(longest / 60)} or more, or set ` +
+        'reconcile.schedule to run more often',
+    );
+  }
+}
+
+/** ` and N more` for the other enabled policies that inherit the same too-short completion window. */
+function inheritors(windows: readonly CompletionWindow[], key: string, first: string): string {
+  const others = windows.filter((w) => w.path && formatPath(w.path) === key && w.policy !== first).length;
+  return others > 0 ? ` and ${others} more` : '';
 }
 
 /** A retention block must say what to keep: an empty one would keep only the newest snapshot. */
@@ -248,17 +447,26 @@ function checkTimeZone(check: Checker, path: PathSegment[]): string | undefined 
   return undefined;
 }
 
-function checkSchedule(check: Checker, at: PathSegment[], now: Date, zone: string | undefined): void {
+/**
+ * Checks a policy's schedule (parsed in `zone`) and returns the shortest interval between its runs in
+ * seconds, or `undefined` when it is unusable or never fires again.
+ */
+function checkSchedule(
+  check: Checker,
+  at: PathSegment[],
+  now: Date,
+  zone: string | undefined,
+): number | undefined {
   const path = [...at, 'schedule'];
   const expression = check.string(path);
-  if (expression === undefined) return;
+  if (expression === undefined) return undefined;
   let schedule: Schedule;
   try {
     schedule = parseSchedule(expression, zone);
   } catch (error) {
     if (!(error instanceof ScheduleError)) throw error;
     check.error(path, error.message);
-    return;
+    return undefined;
   }
   const ownZone = [...at, 'timezone'];
   if (schedule.kind === 'rate' && zone !== undefined && check.string(ownZone) !== undefined) {
@@ -270,7 +478,7 @@ function checkSchedule(check: Checker, at: PathSegment[], now: Date, zone: strin
   }
   if (nextScheduledTimes(schedule, now, 1).length === 0) {
     check.warn(path, `the schedule never fires after ${now.toISOString()}: all its years are over`);
-    return;
+    return undefined;
   }
   const shortest = shortestIntervalSeconds(schedule, now);
   if (shortest < HOUR_SECONDS) {
@@ -281,6 +489,7 @@ function checkSchedule(check: Checker, at: PathSegment[], now: Date, zone: strin
     );
   }
   if (zone !== undefined) checkSkippedRuns(check, path, schedule, zone, now);
+  return shortest;
 }
 
 /**

@@ -66,9 +66,10 @@ export function policy(overrides: Partial<ResolvedPolicy> = {}): ResolvedPolicy 
     allowEmpty: false,
     snapshot: { prefix: 'nightly', tags: {}, copyClusterTags: false, ...overrides.snapshot },
     retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300, ...overrides.retry },
+    windows: { startMinutes: 480, completionMinutes: 1440, ...overrides.windows },
     quota: { default: 100, regions: {}, warnAtPercent: 80 },
     ...Object.fromEntries(
-      Object.entries(overrides).filter(([k]) => !['clusters', 'snapshot', 'retry'].includes(k)),
+      Object.entries(overrides).filter(([k]) => !['clusters', 'snapshot', 'retry', 'windows'].includes(k)),
     ),
   };
 }

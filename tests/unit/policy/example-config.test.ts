@@ -53,9 +53,16 @@ describe('example config/policies.yml', () => {
         copyClusterTags: true,
       },
       retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300 },
+      windows: { startMinutes: 480, completionMinutes: 1440 },
       retention: { daily: 7, weekly: 4, monthly: 12 },
       quota: { default: 100, regions: { 'eu-west-1': 150 }, warnAtPercent: 80 },
     });
+    expect(policies.reconcile).toEqual({ schedule: 'rate(10 minutes)' });
+  });
+
+  it('gives ledger-6h a start window no longer than its six hours between runs', async () => {
+    const ledger = (await loadPolicyFile(EXAMPLE)).find((p) => p.name === 'ledger-6h');
+    expect(ledger?.windows).toEqual({ startMinutes: 360, completionMinutes: 1440 });
   });
 
   it('inherits defaults where a policy sets nothing', async () => {

@@ -10,13 +10,16 @@ import {
   COMPILED_POLICIES_FORMAT,
   COMPILED_POLICIES_VERSION,
   CompiledPoliciesError,
+  readCompiledFile,
   readCompiledPolicies,
 } from '../../../shared/policy/compiled.js';
 import { ResolvedPolicyError } from '../../../shared/policy/errors.js';
 import { parsePolicyFile } from '../../../shared/policy/load.js';
 import {
   checkResolvedPolicies,
+  checkResolvedReconcile,
   ResolvedPolicySchema,
+  ResolvedReconcileSchema,
   ResolvedRetentionSchema,
   ResolvedRetrySchema,
 } from '../../../shared/policy/resolved.js';
@@ -24,7 +27,7 @@ import { RetentionSchema, RetrySchema } from '../../../shared/policy/schema.js';
 
 const FILE = 'config/policies.yml';
 
-/** Every optional part of a policy set somewhere: timezone, retention, tags, quota, retry. */
+/** Every optional part of a policy set somewhere: timezone, retention, tags, quota, retry, windows, reconcile. */
 const TEXT = `version: 1
 defaults:
   regions: [us-east-1]
@@ -33,8 +36,11 @@ defaults:
     tags: { team: data }
   retry: { maxAttempts: 4 }
   retention: { keepLast: 7 }
+  startWindowMinutes: 45
 quota:
   regions: { eu-west-1: 200 }
+reconcile:
+  schedule: rate(15 minutes)
 policies:
   - name: nightly-prod
     schedule: cron(0 3 * * ? *)
@@ -48,6 +54,7 @@ policies:
       tags: { cost-center: "42" }
       copyClusterTags: true
     retention: { daily: 7, weekly: 4, monthly: 12 }
+    completionWindowMinutes: 720
   - name: hourly
     schedule: rate(1 hour)
     clusters:
@@ -101,6 +108,8 @@ describe('resolved policy: the strict shape', () => {
 
   it('rejects a missing key the resolver always sets', () => {
     expect(issuePath(broken((p) => delete p.allowEmpty))).toBe('allowEmpty');
+    expect(issuePath(broken((p) => delete p.windows))).toBe('windows');
+    expect(issuePath(broken((p) => delete p.windows?.completionMinutes))).toBe('windows.completionMinutes');
     expect(issuePath(broken((p) => delete p.snapshot?.prefix))).toBe('snapshot.prefix');
     expect(issuePath(broken((p) => delete p.quota?.regions))).toBe('quota.regions');
   });
@@ -123,9 +132,11 @@ describe('resolved policy: the strict shape', () => {
 
   it(`is the shape of compiled format version ${COMPILED_POLICIES_VERSION} (change one, bump the other)`, () => {
     const paths = keyPaths(z.toJSONSchema(ResolvedPolicySchema, { io: 'output' }) as JsonSchema);
+    const reconcile = keyPaths(z.toJSONSchema(ResolvedReconcileSchema, { io: 'output' }) as JsonSchema);
 
-    expect({ version: COMPILED_POLICIES_VERSION, paths }).toEqual({
-      version: 1,
+    expect({ version: COMPILED_POLICIES_VERSION, paths, reconcile }).toEqual({
+      version: 2,
+      reconcile: ['schedule'],
       paths: [
         'name',
         'description',
@@ -146,6 +157,9 @@ describe('resolved policy: the strict shape', () => {
         'retry.maxAttempts',
         'retry.baseDelaySeconds',
         'retry.maxDelaySeconds',
+        'windows',
+        'windows.startMinutes',
+        'windows.completionMinutes',
         'retention?',
         'retention?.keepLast?',
         'retention?.maxAgeDays?',
@@ -202,6 +216,42 @@ describe('resolved policy: checked when compiling', () => {
     expect(JSON.stringify(compiled.policies)).toBe(JSON.stringify(policies));
     expect(await readCompiledPolicies(target)).toEqual(resolved());
   });
+
+  it('carries the windows of every policy and the file’s reconcile settings through the compiled file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-resolved-'));
+    await writeFile(join(dir, 'policies.yml'), TEXT);
+    const target = join(dir, 'policies.compiled.json');
+
+    const policies = await compilePolicyFile(join(dir, 'policies.yml'), target);
+    const read = await readCompiledFile(target);
+
+    expect(policies.reconcile).toEqual({ schedule: 'rate(15 minutes)' });
+    expect(read.reconcile).toEqual({ schedule: 'rate(15 minutes)' });
+    expect(read.policies.map((p) => [p.name, p.windows])).toEqual([
+      ['nightly-prod', { startMinutes: 45, completionMinutes: 720 }],
+      ['hourly', { startMinutes: 45, completionMinutes: 1440 }],
+    ]);
+    expect(read.policies).toEqual(resolved());
+    expect(JSON.parse(await readFile(target, 'utf8')).reconcile).toEqual({ schedule: 'rate(15 minutes)' });
+  });
+
+  it('writes the default reconcile settings for a plain list, and an explicit one over the list’s own', () => {
+    const plain = JSON.parse(compilePolicies([...resolved()], FILE));
+    const explicit = JSON.parse(compilePolicies(resolved(), FILE, { schedule: 'rate(1 hour)' }));
+
+    expect(plain.reconcile).toEqual({ schedule: 'rate(10 minutes)' });
+    expect(JSON.parse(compilePolicies(resolved(), FILE)).reconcile).toEqual({ schedule: 'rate(15 minutes)' });
+    expect(explicit.reconcile).toEqual({ schedule: 'rate(1 hour)' });
+  });
+
+  it('checks the reconcile settings’ shape too, naming the file and the field', () => {
+    expect(() => checkResolvedReconcile({ schedule: '' }, FILE)).toThrow(
+      /^config\/policies\.yml: reconcile resolved to a wrong shape at schedule: /,
+    );
+    expect(() => compilePolicies(resolved(), FILE, { schedule: 'rate(1 hour)', every: 1 } as never)).toThrow(
+      ResolvedPolicyError,
+    );
+  });
 });
 
 describe('compiled policies: the format version', () => {
@@ -217,6 +267,18 @@ describe('compiled policies: the format version', () => {
     await expect(read).rejects.toThrow(
       `${path} was compiled by another version of docdb-backup (compiled format version ${COMPILED_POLICIES_VERSION + 1}, this one reads version ${COMPILED_POLICIES_VERSION})`,
     );
+  });
+
+  it('refuses a file without reconcile settings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-compiled-'));
+    const path = join(dir, 'policies.compiled.json');
+    const { reconcile: _, ...compiled } = JSON.parse(compilePolicies(resolved(), FILE));
+    await writeFile(path, JSON.stringify(compiled));
+
+    await expect(readCompiledFile(path)).rejects.toThrow(
+      `${path} has no reconcile settings (reconcile.schedule); `,
+    );
+    await expect(readCompiledPolicies(path)).rejects.toThrow(CompiledPoliciesError);
   });
 
   it('refuses a file without the format marker as not compiled', async () => {
