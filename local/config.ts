@@ -32,6 +32,11 @@ export const ClusterSeedSchema = z
     kmsKeyId: z.string().min(1).optional(),
     /** ClusterCreateTime; the emulator's current time by default. */
     createdAt: IsoTimeSchema.optional(),
+    /**
+     * How long a new manual snapshot of this cluster stays `creating` (emulator milliseconds); the
+     * emulator's `snapshotAvailableAfterMs` by default. A cluster fault's own value wins over it.
+     */
+    snapshotAvailableAfterMs: CountSchema.optional(),
   })
   .strict();
 
@@ -124,20 +129,46 @@ export const CallFaultsSchema = z
   })
   .strict();
 
-/** A cluster that is busy or stuck; keyed by cluster id, optionally limited to one account/Region. */
+/**
+ * How the snapshots of a cluster end once their creation time is over: `available` (as usual),
+ * `failed` (DescribeDBClusterSnapshots shows Status `failed`; the snapshot stays, counts against the
+ * manual snapshot quota, and DeleteDBClusterSnapshot refuses it, as the API reference only deletes
+ * `available` snapshots), or `vanished` (gone, as if someone else deleted it: describing it by id answers
+ * DBClusterSnapshotNotFoundFault).
+ */
+export const SnapshotOutcomeSchema = z.enum(['available', 'failed', 'vanished']);
+
+/**
+ * A cluster that is busy, stuck or whose snapshots go wrong; keyed by cluster id, optionally limited to
+ * one account/Region. While busy (attempts left, or before the busy time is over), DescribeDBClusters
+ * shows `busyStatus` and CreateDBClusterSnapshot fails with InvalidDBClusterStateFault; afterwards the
+ * cluster shows `status`, or its own status (`available`). Times are the emulator's clock, which
+ * `advanceClock` moves. Snapshot settings apply to the snapshots created while the fault is set.
+ */
 export const ClusterFaultSchema = z
   .object({
-    /**
-     * The next N CreateDBClusterSnapshot calls for the cluster fail with InvalidDBClusterStateFault
-     * while DescribeDBClusters shows `backing-up`; afterwards the cluster is `available` again.
-     */
+    /** The next N CreateDBClusterSnapshot calls for the cluster fail; the cluster is busy until then. */
     busyForAttempts: CountSchema.optional(),
+    /** Busy for this long from when the faults are set (emulator milliseconds). */
+    busyForMs: CountSchema.optional(),
+    /** Busy until this emulator time (ISO 8601). */
+    busyUntil: IsoTimeSchema.optional(),
+    /** The status shown while busy: `backing-up` by default, or `modifying`, `maintenance`, … */
+    busyStatus: z.string().min(1).optional(),
     /** A permanent status such as `stopped`: shown by DescribeDBClusters, refused by snapshots. */
     status: z.string().min(1).optional(),
+    /** How long each new snapshot of the cluster stays `creating` (emulator milliseconds). */
+    snapshotAvailableAfterMs: CountSchema.optional(),
+    /** How each new snapshot of the cluster ends once its creation time is over (`available`). */
+    snapshotOutcome: SnapshotOutcomeSchema.optional(),
     region: RegionSchema.optional(),
     accountId: AccountIdSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((fault) => fault.busyForMs === undefined || fault.busyUntil === undefined, {
+    message: 'give busyForMs or busyUntil, not both',
+    path: ['busyUntil'],
+  });
 
 /** Failed PutEvents entries (`ErrorCode: InternalFailure`), per call. */
 export const PutEventsFailuresSchema = z
@@ -171,7 +202,9 @@ export const TokenBucketSchema = z
  * adds token buckets per account, Region and key: an action's own key, or `rds:*` (`sns:*`, …) for one
  * bucket shared by every other action of that service; it applies before the other call faults. Example:
  * `{ "seed": 7, "throttleRate": 0.1, "actions": { "rds:CreateDBClusterSnapshot": { "throttleEvery": 3 } },
- *    "clusters": { "orders": { "busyForAttempts": 2 } }, "putEventsFailEntries": { "count": 1 },
+ *    "clusters": { "orders": { "busyForAttempts": 2 }, "billing": { "busyForMs": 1800000, "busyStatus": "modifying" },
+ *                  "audit": { "snapshotAvailableAfterMs": 600000, "snapshotOutcome": "failed" } },
+ *    "putEventsFailEntries": { "count": 1 },
  *    "throttle": { "rds:CreateDBClusterSnapshot": { "rate": 5, "burst": 5 }, "rds:*": { "rate": 10, "burst": 10 } } }`
  */
 export const FaultConfigSchema = CallFaultsSchema.extend({
@@ -198,6 +231,19 @@ export const FaultConfigSchema = CallFaultsSchema.extend({
   putEventsFailEntries: PutEventsFailuresSchema.optional(),
 }).strict();
 
+/**
+ * What `POST /_emulator/delete-snapshot` accepts: a snapshot to remove at once, whatever its state, as if
+ * someone else had deleted it. `accountId` is the default account when left out. Example:
+ * `{ "region": "us-east-1", "id": "nightly-orders-2026-11-27" }`
+ */
+export const DeleteSnapshotRequestSchema = z
+  .object({
+    accountId: AccountIdSchema.optional(),
+    region: RegionSchema,
+    id: z.string().min(1),
+  })
+  .strict();
+
 /** Settings a `reset()` may change for the next test; the rest return to the start options. */
 export const ResetOptionsSchema = z
   .object({
@@ -214,6 +260,8 @@ export type AccountSeed = z.infer<typeof AccountSeedSchema>;
 export type FleetSeed = z.infer<typeof FleetSeedSchema>;
 export type CallFaults = z.infer<typeof CallFaultsSchema>;
 export type ClusterFault = z.infer<typeof ClusterFaultSchema>;
+export type SnapshotOutcome = z.infer<typeof SnapshotOutcomeSchema>;
+export type DeleteSnapshotRequest = z.infer<typeof DeleteSnapshotRequestSchema>;
 export type PutEventsFailures = z.infer<typeof PutEventsFailuresSchema>;
 export type TokenBucketSettings = z.infer<typeof TokenBucketSchema>;
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;

@@ -1,10 +1,18 @@
 /**
  * The control endpoints under `/_emulator/`, for tests and tools in other processes:
  * `GET state`, `GET health`, `POST reset` (optional ResetOptions), `POST seed` (FleetSeed),
- * `POST faults` (FaultConfig), `POST clock` (`{ "advanceMs": 60000 }`). Errors answer `{ "error": "…" }`.
+ * `POST faults` (FaultConfig), `POST clock` (`{ "advanceMs": 60000 }`), `POST delete-snapshot`
+ * (DeleteSnapshotRequest: `{ "region": "us-east-1", "id": "s1" }`, optional `accountId`).
+ * Errors answer `{ "error": "…" }`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultConfig, FleetSeed, ResetOptions } from './config.js';
+import {
+  DeleteSnapshotRequestSchema,
+  type FaultConfig,
+  type FleetSeed,
+  parseConfig,
+  type ResetOptions,
+} from './config.js';
 import { EmulatorConfigError } from './errors.js';
 import type { EmulatorState } from './state.js';
 import { readBody, sendControl } from './wire.js';
@@ -16,6 +24,7 @@ export interface ControlTarget {
   reset(options?: ResetOptions): Promise<void>;
   seed(fleet: FleetSeed): void;
   setFaults(faults: FaultConfig): void;
+  deleteSnapshot(accountId: string, region: string, id: string): void;
   advanceClock(ms: number): void;
 }
 
@@ -41,6 +50,11 @@ export async function handleControl(
       case 'POST /_emulator/faults':
         target.setFaults((await readJson(req, {})) as FaultConfig);
         return sendControl(res, 200, { ok: true });
+      case 'POST /_emulator/delete-snapshot': {
+        const body = parseConfig(DeleteSnapshotRequestSchema, await readJson(req, {}), 'delete-snapshot');
+        target.deleteSnapshot(body.accountId ?? target.state().settings.accountId, body.region, body.id);
+        return sendControl(res, 200, { ok: true });
+      }
       case 'POST /_emulator/clock': {
         const body = (await readJson(req, {})) as { advanceMs?: unknown };
         if (typeof body.advanceMs !== 'number' || !Number.isFinite(body.advanceMs) || body.advanceMs < 0) {

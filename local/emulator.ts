@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  DeleteSnapshotRequestSchema,
   type FaultConfig,
   FaultConfigSchema,
   type FleetSeed,
@@ -24,7 +25,14 @@ import { buildState, type EmulatorState } from './state.js';
 import { sendJsonError } from './wire.js';
 import { type PublishedMessage, type RecordedEvent, World, type WorldSettings } from './world.js';
 
-export type { FaultConfig, FleetSeed, ResetOptions } from './config.js';
+export type {
+  ClusterFault,
+  DeleteSnapshotRequest,
+  FaultConfig,
+  FleetSeed,
+  ResetOptions,
+  SnapshotOutcome,
+} from './config.js';
 export { EmulatorConfigError } from './errors.js';
 export type { EmulatorState } from './state.js';
 export type { PublishedMessage, RecordedEvent } from './world.js';
@@ -36,7 +44,10 @@ export const DEFAULT_ACCOUNT_ID = '123456789012';
 export interface EmulatorOptions {
   /** 4566 by default; 0 picks a free port. The emulator only ever listens on 127.0.0.1. */
   port?: number;
-  /** How long a new snapshot stays `creating` before `available` (0 by default: `available` on the next read). */
+  /**
+   * How long a new snapshot stays `creating` before `available` (0 by default: `available` on the next
+   * read), unless its cluster (seed or cluster fault) sets its own `snapshotAvailableAfterMs`.
+   */
   snapshotAvailableAfterMs?: number;
   /** The same for clusters made with CreateDBCluster (0 by default). */
   clusterAvailableAfterMs?: number;
@@ -62,11 +73,23 @@ export interface Emulator {
   reset(options?: ResetOptions): Promise<void>;
   /** Adds a fleet (see FleetSeedSchema); throws EmulatorConfigError and changes nothing when invalid. */
   seed(fleet: FleetSeed): void;
-  /** Replaces the fault configuration and restarts its counters and PRNG. */
+  /**
+   * Replaces the fault configuration and restarts its counters and PRNG; `busyForMs` periods start now
+   * (emulator time).
+   */
   setFaults(faults: FaultConfig): void;
+  /**
+   * Removes a snapshot at once, whatever its state, as if someone else had deleted it: DescribeDBClusterSnapshots
+   * by its id then answers DBClusterSnapshotNotFoundFault. Throws EmulatorConfigError when there is none.
+   * Example: `emu.deleteSnapshot('123456789012', 'us-east-1', 'nightly-orders-2026-11-27')`
+   */
+  deleteSnapshot(accountId: string, region: string, id: string): void;
   /** A plain JSON copy of all state. */
   state(): EmulatorState;
-  /** Moves the emulator's clock forward, e.g. past `snapshotAvailableAfterMs`. */
+  /**
+   * Moves the emulator's clock forward, e.g. past `snapshotAvailableAfterMs` or a cluster's `busyForMs`:
+   * snapshot creation, busy periods and throttle buckets all follow this clock.
+   */
   advanceClock(ms: number): void;
   /** SNS messages published so far, optionally for one topic ARN. */
   publishedMessages(topicArn?: string): PublishedMessage[];
@@ -93,7 +116,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const startFaults = options.faults ? parseConfig(FaultConfigSchema, options.faults, 'faults') : {};
 
   const applyStart = (): void => {
-    faults.set(startFaults);
+    faults.set(startFaults, world.now());
     if (options.seed) applySeed(world, options.seed);
   };
   applyStart();
@@ -125,7 +148,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       applySeed(world, fleet);
     },
     setFaults(config) {
-      faults.set(parseConfig(FaultConfigSchema, config, 'faults'));
+      faults.set(parseConfig(FaultConfigSchema, config, 'faults'), world.now());
+    },
+    deleteSnapshot(accountId, region, id) {
+      const request = parseConfig(DeleteSnapshotRequestSchema, { accountId, region, id }, 'delete-snapshot');
+      const store = world.store(request.accountId ?? world.settings.accountId, request.region);
+      store.settle(world.now());
+      if (!store.removeSnapshot(request.id.toLowerCase())) {
+        throw new EmulatorConfigError(
+          `delete-snapshot: no snapshot ${request.id} in account ${store.accountId}, Region ${store.region}`,
+        );
+      }
     },
     state: () => buildState(world, faults),
     advanceClock(ms) {

@@ -1,9 +1,9 @@
 /**
  * Decides, call by call, which injected faults apply: latency, token-bucket throttling (throttle.ts),
- * random or counted throttling, server errors, busy or stuck clusters and failed PutEvents entries.
- * Deterministic for a given configuration, seed and sequence of call times.
+ * random or counted throttling, server errors, busy or stuck clusters, how a cluster's snapshots go
+ * and failed PutEvents entries. Deterministic for a given configuration, seed and sequence of call times.
  */
-import type { CallFaults, ClusterFault, FaultConfig } from './config.js';
+import type { CallFaults, ClusterFault, FaultConfig, SnapshotOutcome } from './config.js';
 import { mulberry32 } from './prng.js';
 import { type CallOrigin, ThrottleBuckets } from './throttle.js';
 
@@ -18,6 +18,8 @@ export interface FaultState {
   config: FaultConfig;
   /** Remaining busy attempts per `clusters` key. */
   busyRemaining: Record<string, number>;
+  /** The emulator time (ISO) each `clusters` key with `busyForMs` or `busyUntil` is busy until. */
+  busyUntil: Record<string, string>;
   /** Tokens left per `throttle` bucket created so far, keyed `account/Region/key`. */
   throttleBuckets: Record<string, number>;
 }
@@ -26,10 +28,17 @@ export interface FaultState {
 export interface ClusterOverride {
   /** The status DescribeDBClusters shows instead of the real one. */
   status: string;
-  /** True while the override refuses CreateDBClusterSnapshot because of busyForAttempts. */
+  /** True while the override refuses CreateDBClusterSnapshot as busy (attempts left or busy time). */
   busy: boolean;
   /** Key in the `clusters` configuration, used to consume a busy attempt. */
   key: string;
+}
+
+/** How the next snapshot of a cluster goes, from its cluster fault. */
+export interface SnapshotPlan {
+  /** How long it stays `creating`; the cluster's or the emulator's setting when undefined. */
+  availableAfterMs?: number;
+  outcome: SnapshotOutcome;
 }
 
 type Kind = 'throttle' | 'serverError';
@@ -41,19 +50,26 @@ export class FaultEngine {
   private readonly actionCalls = new Map<string, number>();
   private putEventsCalls = 0;
   private readonly busyRemaining = new Map<string, number>();
+  private readonly busyUntilMs = new Map<string, number>();
   private buckets = new ThrottleBuckets();
 
-  /** Replaces the configuration and restarts every counter and the PRNG. */
-  set(config: FaultConfig): void {
+  /**
+   * Replaces the configuration and restarts every counter and the PRNG; `nowMs`, the emulator's time,
+   * starts the `busyForMs` periods.
+   */
+  set(config: FaultConfig, nowMs: number): void {
     this.config = structuredClone(config);
     this.random = mulberry32(config.seed ?? 1);
     this.allCalls = 0;
     this.actionCalls.clear();
     this.putEventsCalls = 0;
     this.busyRemaining.clear();
+    this.busyUntilMs.clear();
     this.buckets = new ThrottleBuckets(config.throttle);
     for (const [key, fault] of Object.entries(config.clusters ?? {})) {
       if (fault.busyForAttempts) this.busyRemaining.set(key.toLowerCase(), fault.busyForAttempts);
+      if (fault.busyForMs !== undefined) this.busyUntilMs.set(key.toLowerCase(), nowMs + fault.busyForMs);
+      if (fault.busyUntil !== undefined) this.busyUntilMs.set(key.toLowerCase(), Date.parse(fault.busyUntil));
     }
   }
 
@@ -80,14 +96,32 @@ export class FaultEngine {
     return { latencyMs };
   }
 
-  /** The override for a cluster, when a cluster fault applies to it. */
-  clusterOverride(accountId: string, region: string, clusterId: string): ClusterOverride | undefined {
+  /**
+   * The override for a cluster at the emulator's time `nowMs`, when a cluster fault applies to it:
+   * busy (attempts left, or before its busy time is over) shows `busyStatus`, then `status` if any.
+   */
+  clusterOverride(
+    accountId: string,
+    region: string,
+    clusterId: string,
+    nowMs: number,
+  ): ClusterOverride | undefined {
     const match = this.clusterFault(accountId, region, clusterId);
     if (!match) return undefined;
     const [key, fault] = match;
-    if ((this.busyRemaining.get(key) ?? 0) > 0) return { status: 'backing-up', busy: true, key };
+    const busyByAttempts = (this.busyRemaining.get(key) ?? 0) > 0;
+    const busyByTime = nowMs < (this.busyUntilMs.get(key) ?? Number.NEGATIVE_INFINITY);
+    if (busyByAttempts || busyByTime) return { status: fault.busyStatus ?? 'backing-up', busy: true, key };
     if (fault.status) return { status: fault.status, busy: false, key };
     return undefined;
+  }
+
+  /** How a snapshot of the cluster created now goes: its creation time and its end. */
+  snapshotPlan(accountId: string, region: string, clusterId: string): SnapshotPlan {
+    const fault = this.clusterFault(accountId, region, clusterId)?.[1];
+    const plan: SnapshotPlan = { outcome: fault?.snapshotOutcome ?? 'available' };
+    if (fault?.snapshotAvailableAfterMs !== undefined) plan.availableAfterMs = fault.snapshotAvailableAfterMs;
+    return plan;
   }
 
   /** Uses up one busy attempt of the cluster fault `key`. */
@@ -115,6 +149,9 @@ export class FaultEngine {
     return {
       config: structuredClone(this.config),
       busyRemaining: Object.fromEntries(this.busyRemaining),
+      busyUntil: Object.fromEntries(
+        [...this.busyUntilMs].map(([key, ms]) => [key, new Date(ms).toISOString()]),
+      ),
       throttleBuckets: this.buckets.levels(nowMs),
     };
   }

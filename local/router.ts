@@ -96,7 +96,9 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
 
   function context(accountId: string, region: string, requestId: string): CallContext {
     const store = world.store(accountId, region);
-    return { world, faults, accountId, region, store, nowMs: world.now(), requestId };
+    const nowMs = world.now();
+    store.settle(nowMs);
+    return { world, faults, accountId, region, store, nowMs, requestId };
   }
 
   async function answerQuery(

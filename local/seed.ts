@@ -54,6 +54,7 @@ function planAccount(
           encrypted: cluster.encrypted ?? false,
           kmsKeyId: cluster.kmsKeyId,
           tags: Object.entries(cluster.tags ?? {}),
+          snapshotAvailableAfterMs: cluster.snapshotAvailableAfterMs,
         });
         store().clusters.set(record.id, record);
       });
@@ -83,7 +84,7 @@ function planAccount(
           engine: snapshot.engine,
           encrypted: snapshot.encrypted,
         });
-        store().snapshots.set(record.id, record);
+        store().putSnapshot(record);
       });
     });
   }

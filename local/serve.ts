@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     ['', ...exports, 'export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true', ''].join('\n'),
   );
   console.log(
-    `Control: GET ${emulator.url}/_emulator/state, POST /_emulator/{reset,seed,faults,clock}. Ctrl-C stops.`,
+    `Control: GET ${emulator.url}/_emulator/state, POST /_emulator/{reset,seed,faults,clock,delete-snapshot}. Ctrl-C stops.`,
   );
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

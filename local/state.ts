@@ -63,6 +63,7 @@ export function buildState(world: World, faults: FaultEngine): EmulatorState {
   const nowMs = world.now();
   const accounts: EmulatorState['accounts'] = {};
   for (const store of world.allStores()) {
+    store.settle(nowMs);
     const account = accounts[store.accountId] ?? { regions: {} };
     accounts[store.accountId] = account;
     account.regions[store.region] = {

@@ -21,6 +21,8 @@ export interface ClusterRecord {
   port: number;
   parameterGroup: string;
   tags: Map<string, string>;
+  /** How long its new manual snapshots stay `creating`; the emulator's setting when undefined. */
+  snapshotAvailableAfterMs?: number;
 }
 
 export interface SnapshotRecord {
@@ -30,8 +32,11 @@ export interface SnapshotRecord {
   type: SnapshotType;
   engine: string;
   engineVersion: string;
+  /** The status once created (`available` or `failed`); `creating` is shown instead until `availableAtMs`. */
   status: string;
   availableAtMs?: number;
+  /** When set, the snapshot is removed from its store at this time instead of becoming `status`. */
+  vanishAtMs?: number;
   createdAtMs: number;
   clusterCreatedAtMs: number;
   encrypted: boolean;
@@ -53,11 +58,41 @@ export class RegionStore {
   readonly snapshots = new Map<string, SnapshotRecord>();
   readonly topics = new Map<string, TopicRecord>();
   readonly eventBuses = new Set<string>(['default']);
+  /** Snapshots due to vanish (`vanishAtMs`), removed by `settle`. */
+  private readonly vanishing = new Set<SnapshotRecord>();
 
   constructor(
     readonly accountId: string,
     readonly region: string,
   ) {}
+
+  /** Stores a snapshot (replacing one with its id); one with `vanishAtMs` vanishes at that time. */
+  putSnapshot(snapshot: SnapshotRecord): void {
+    const previous = this.snapshots.get(snapshot.id);
+    if (previous) this.vanishing.delete(previous);
+    this.snapshots.set(snapshot.id, snapshot);
+    if (snapshot.vanishAtMs !== undefined) this.vanishing.add(snapshot);
+  }
+
+  /** Removes a snapshot; false when there is none with that id. */
+  removeSnapshot(id: string): boolean {
+    const snapshot = this.snapshots.get(id);
+    if (!snapshot) return false;
+    this.vanishing.delete(snapshot);
+    return this.snapshots.delete(id);
+  }
+
+  /**
+   * Applies what time has done by `nowMs`: the snapshots due to vanish by then are gone. Called before
+   * the store is read (each API call, `state()`), since no timers run.
+   */
+  settle(nowMs: number): void {
+    for (const snapshot of this.vanishing) {
+      if (snapshot.vanishAtMs === undefined || snapshot.vanishAtMs > nowMs) continue;
+      this.vanishing.delete(snapshot);
+      if (this.snapshots.get(snapshot.id) === snapshot) this.snapshots.delete(snapshot.id);
+    }
+  }
 
   manualSnapshotCount(): number {
     let count = 0;

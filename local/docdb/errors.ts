@@ -11,9 +11,13 @@ export function clusterAlreadyExists(id: string): AwsApiError {
   return new AwsApiError('DBClusterAlreadyExistsFault', `DB Cluster ${id} already exists`, 400);
 }
 
-/** → `DBClusterSnapshotNotFoundFault` */
+/**
+ * → `DBClusterSnapshotNotFoundFault` (HTTP 404, as the API reference lists it for Describe- and
+ * DeleteDBClusterSnapshot(s)), with the message the service answers: `DBClusterSnapshot not found: <id>`
+ * (as quoted from real responses, e.g. github.com/aws-cloudformation/aws-cloudformation-templates/issues/226).
+ */
 export function snapshotNotFound(id: string): AwsApiError {
-  return new AwsApiError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404);
+  return new AwsApiError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot not found: ${id}`, 404);
 }
 
 /** → `DBClusterSnapshotAlreadyExistsFault` */

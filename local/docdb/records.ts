@@ -13,6 +13,7 @@ export interface NewCluster {
   encrypted: boolean;
   kmsKeyId?: string;
   tags: Iterable<readonly [string, string]>;
+  snapshotAvailableAfterMs?: number;
 }
 
 /** A cluster record in `store`'s account and Region (not yet stored). */
@@ -32,6 +33,8 @@ export function buildCluster(store: RegionStore, input: NewCluster): ClusterReco
     tags: new Map(input.tags),
   };
   if (input.availableAtMs !== undefined) record.availableAtMs = input.availableAtMs;
+  if (input.snapshotAvailableAfterMs !== undefined)
+    record.snapshotAvailableAfterMs = input.snapshotAvailableAfterMs;
   const kmsKeyId =
     input.kmsKeyId ?? (input.encrypted ? defaultKmsKeyArn(store.region, store.accountId) : undefined);
   if (kmsKeyId !== undefined) record.kmsKeyId = kmsKeyId;
@@ -44,6 +47,8 @@ export interface NewSnapshot {
   type: SnapshotType;
   status: string;
   availableAtMs?: number;
+  /** Removed from the store at this time instead of ending `status` (see RegionStore.settle). */
+  vanishAtMs?: number;
   createdAtMs: number;
   tags: Iterable<readonly [string, string]>;
   /** The source cluster, when it exists: engine, encryption and creation time are copied from it. */
@@ -71,6 +76,7 @@ export function buildSnapshot(store: RegionStore, input: NewSnapshot): SnapshotR
     tags: new Map(input.tags),
   };
   if (input.availableAtMs !== undefined) record.availableAtMs = input.availableAtMs;
+  if (input.vanishAtMs !== undefined) record.vanishAtMs = input.vanishAtMs;
   const kmsKeyId =
     input.cluster?.kmsKeyId ?? (encrypted ? defaultKmsKeyArn(store.region, store.accountId) : undefined);
   if (kmsKeyId !== undefined) record.kmsKeyId = kmsKeyId;

@@ -24,6 +24,8 @@ const SNAPSHOT_TYPES = ['automated', 'manual', 'shared', 'public', 'awsbackup'];
 /**
  * A manual snapshot, checked as AWS does: identifier rules, tags, cluster exists, identifier unused in
  * the account and Region (any engine), cluster `available`, manual snapshots below the Region's quota.
+ * It is `creating` for its cluster fault's `snapshotAvailableAfterMs`, else the cluster's, else the
+ * emulator's, then ends as the cluster fault's `snapshotOutcome` says: `available`, `failed`, or gone.
  */
 export function createDBClusterSnapshot(ctx: CallContext, params: QueryParams): string {
   const id = checkIdentifier('DBClusterSnapshotIdentifier', params.required('DBClusterSnapshotIdentifier'));
@@ -34,7 +36,7 @@ export function createDBClusterSnapshot(ctx: CallContext, params: QueryParams): 
   if (!cluster) throw clusterNotFound(clusterParam);
   if (ctx.store.snapshots.has(id)) throw snapshotAlreadyExists(id);
 
-  const override = ctx.faults.clusterOverride(ctx.accountId, ctx.region, cluster.id);
+  const override = ctx.faults.clusterOverride(ctx.accountId, ctx.region, cluster.id, ctx.nowMs);
   if (override?.busy) {
     ctx.faults.consumeBusyAttempt(override.key);
     throw invalidClusterState(cluster.id, override.status);
@@ -45,17 +47,22 @@ export function createDBClusterSnapshot(ctx: CallContext, params: QueryParams): 
   const quota = ctx.world.quotaOf(ctx.store);
   if (ctx.store.manualSnapshotCount() >= quota) throw snapshotQuotaExceeded(quota);
 
+  const plan = ctx.faults.snapshotPlan(ctx.accountId, ctx.region, cluster.id);
+  const durationMs =
+    plan.availableAfterMs ?? cluster.snapshotAvailableAfterMs ?? ctx.world.settings.snapshotAvailableAfterMs;
+  const availableAtMs = ctx.nowMs + durationMs;
   const snapshot = buildSnapshot(ctx.store, {
     id,
     clusterId: cluster.id,
     type: 'manual',
-    status: 'available',
-    availableAtMs: ctx.nowMs + ctx.world.settings.snapshotAvailableAfterMs,
+    status: plan.outcome === 'failed' ? 'failed' : 'available',
+    availableAtMs,
+    ...(plan.outcome === 'vanished' ? { vanishAtMs: availableAtMs } : {}),
     createdAtMs: ctx.nowMs,
     tags,
     cluster,
   });
-  ctx.store.snapshots.set(id, snapshot);
+  ctx.store.putSnapshot(snapshot);
   return wrap('DBClusterSnapshot', renderSnapshot(snapshot, ctx.region, ctx.accountId, 'creating', 0));
 }
 
@@ -124,7 +131,11 @@ export function describeDBClusterSnapshots(ctx: CallContext, params: QueryParams
   );
 }
 
-/** Deletes an `available` manual snapshot; automated and AWS Backup ones are refused. */
+/**
+ * Deletes an `available` manual snapshot; automated and AWS Backup ones are refused, and so is any other
+ * state (`creating`, `failed`): "The cluster snapshot must be in the available state to be deleted"
+ * (DeleteDBClusterSnapshot, DocumentDB API reference).
+ */
 export function deleteDBClusterSnapshot(ctx: CallContext, params: QueryParams): string {
   const requested = params.required('DBClusterSnapshotIdentifier');
   const snapshot = ctx.store.snapshots.get(snapshotIdOf(requested));
@@ -145,6 +156,6 @@ export function deleteDBClusterSnapshot(ctx: CallContext, params: QueryParams): 
       `Cannot delete the snapshot ${snapshot.id} because it is in state ${status}, not available.`,
     );
   }
-  ctx.store.snapshots.delete(snapshot.id);
+  ctx.store.removeSnapshot(snapshot.id);
   return wrap('DBClusterSnapshot', renderSnapshot(snapshot, ctx.region, ctx.accountId, status, 100));
 }

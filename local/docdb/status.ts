@@ -11,7 +11,7 @@ export function clusterStatus(
   cluster: ClusterRecord,
   nowMs: number,
 ): string {
-  return faults.clusterOverride(accountId, region, cluster.id)?.status ?? timedStatus(cluster, nowMs);
+  return faults.clusterOverride(accountId, region, cluster.id, nowMs)?.status ?? timedStatus(cluster, nowMs);
 }
 
 /** Shorthand for `clusterStatus` within one call. */
@@ -19,15 +19,20 @@ export function clusterStatusIn(ctx: CallContext, cluster: ClusterRecord): strin
   return clusterStatus(ctx.faults, ctx.accountId, ctx.region, cluster, ctx.nowMs);
 }
 
-/** The snapshot status now. */
+/** The snapshot status now: `creating` until its creation time is over, then `available` or `failed`. */
 export function snapshotStatus(snapshot: SnapshotRecord, nowMs: number): string {
   return timedStatus(snapshot, nowMs);
 }
 
-/** PercentProgress: grows while `creating`, 100 once done. */
+/**
+ * PercentProgress ("the percentage of the estimated data that has been transferred", DBClusterSnapshot
+ * in the DocumentDB API reference): grows with the emulator's clock over the snapshot's own creation
+ * time while `creating`, 100 once `available`. A `failed` snapshot (and a seeded `creating` one, which
+ * never ends) shows 0: the API documents no value for it, and nothing usable was transferred.
+ */
 export function snapshotProgress(snapshot: SnapshotRecord, nowMs: number): number {
   if (snapshot.availableAtMs === undefined || nowMs >= snapshot.availableAtMs) {
-    return snapshot.status === 'creating' ? 0 : 100;
+    return snapshot.status === 'creating' || snapshot.status === 'failed' ? 0 : 100;
   }
   const total = snapshot.availableAtMs - snapshot.createdAtMs;
   return total <= 0 ? 0 : Math.min(99, Math.floor(((nowMs - snapshot.createdAtMs) / total) * 100));
