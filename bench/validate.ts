@@ -7,7 +7,7 @@
  *
  * - `validatePolicyFile`: YAML, the zod structure pass, the semantic pass and resolution: what the deploy,
  *   `serverless package`, `plan`, `run` and `validate` all do. Target: 1,000 policies in under 2 s.
- * - `docdb-backup validate`'s own quota estimates on top (shared/cli `quotaProblems`), with the file's
+ * - `docdb-backup validate`'s own quota estimates on top (cli/ `quotaProblems`), with the file's
  *   schedules as generated, and again with every policy on a schedule of its own (the estimate is made
  *   once per distinct schedule and retention, so that is its worst case).
  *
@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { quotaProblems } from '../shared/cli/commands/validate.js';
+import { quotaProblems } from '../cli/commands/validate.js';
 import { validatePolicyFile } from '../shared/policy/index.js';
 
 const TARGET_POLICIES = 1000;

@@ -2,9 +2,9 @@
  * The registry of what runs with AWS permissions: each deployed function (serverless.yml's `functions:`)
  * and the operator CLI, with the adapters it wires and so the calls it makes. The deploy gives each
  * function a role with exactly its calls (deploy/template.ts, `functionRole`); the CLI's calls are the
- * operator's required permissions (shared/cli/README.md), never granted to a function.
+ * operator's required permissions (cli/README.md), never granted to a function.
  * tests/unit/aws/permissions.test.ts checks every entry against the adapter modules its wiring module
- * reaches through shared/aws (e.g. functions/backup/wiring.ts → shared/aws/engine-deps.ts → …).
+ * reaches through shared/aws (e.g. functions/common/wiring.ts → shared/aws/engine-deps.ts → …).
  */
 import { DOCDB_CALLS } from '../shared/aws/docdb.js';
 import { EVENTBRIDGE_CALLS } from '../shared/aws/eventbridge.js';
@@ -62,7 +62,7 @@ export function callsOf(caller: Caller): DeclaredCall[] {
 /** The scheduled backup run (functions/backup). */
 export const BACKUP_FUNCTION: FunctionEntry = {
   name: 'backup',
-  wiring: 'functions/backup/wiring.ts',
+  wiring: 'functions/common/wiring.ts',
   deadLetterQueue: true,
   uses: [
     {
@@ -80,11 +80,11 @@ export const BACKUP_FUNCTION: FunctionEntry = {
 
 /**
  * The operator CLI: `plan` and `status` read, `run` records and pages like the function. Documented as the
- * operator's permissions (shared/cli/README.md); nothing is deployed for it.
+ * operator's permissions (cli/README.md); nothing is deployed for it.
  */
 export const OPERATOR_CLI: Caller = {
   name: 'cli',
-  wiring: 'shared/cli/aws.ts',
+  wiring: 'cli/aws.ts',
   uses: [
     { module: 'shared/aws/docdb.ts', declarations: DOCDB_CALLS },
     { module: 'shared/aws/results-table/runs.ts', declarations: RUN_RECORDER_CALLS },

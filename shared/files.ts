@@ -1,6 +1,6 @@
 /**
  * The service's files, relative to the service directory, named once for the function (shared/env.ts), the
- * deploy generator (deploy/entry.ts) and the operator CLI (shared/cli/policies.ts).
+ * deploy generator (deploy/entry.ts) and the operator CLI (cli/policies.ts).
  * @example policiesFile = env[POLICIES_FILE_VARIABLE] || DEFAULT_POLICIES_FILE
  */
 

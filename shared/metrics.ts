@@ -11,6 +11,8 @@ export const METRIC_NAMES = {
   snapshotsCreated: 'SnapshotsCreated',
   /** Snapshots of the slot that already existed (a retried or duplicate run). */
   snapshotsAlreadyExisting: 'SnapshotsAlreadyExisting',
+  /** Clusters still busy at the end of the run, inside their start window: the reconciler tries again. */
+  snapshotsPending: 'SnapshotsPending',
   /** Clusters that failed or were skipped. */
   snapshotsFailed: 'SnapshotsFailed',
   /** Attempts beyond the first, over all clusters. */
@@ -19,6 +21,26 @@ export const METRIC_NAMES = {
   eventsFailed: 'EventsFailed',
   /** Clusters refused for the manual-snapshot quota. */
   quotaExceeded: 'QuotaExceeded',
+} as const;
+
+/**
+ * The reconcile function's metrics, once per pass, with the `service` dimension only. `OpenJobs` is
+ * emitted on every pass (0 when nothing is open): the deploy alarms when it stops arriving (the reconciler
+ * is not running) and when the oldest open job is older than its windows allow.
+ */
+export const RECONCILE_METRIC_NAMES = {
+  /** Jobs still `pending` or `creating` after the pass. */
+  openJobs: 'OpenJobs',
+  /** Age of the oldest open job (since its run asked for it), in seconds; 0 when none is open. */
+  oldestOpenJobAge: 'OldestOpenJobAgeSeconds',
+  /** Jobs whose snapshot became available in the pass. */
+  jobsCompleted: 'JobsCompleted',
+  /** Jobs that failed in the pass (snapshot failed or vanished, a window closed). */
+  jobsFailed: 'JobsFailed',
+  /** From AWS accepting a snapshot to it being available, one value per completed job, in seconds. */
+  completionLatency: 'JobCompletionSeconds',
+  /** Events of the pass that could not be delivered to EventBridge. */
+  eventsFailed: 'JobEventsFailed',
 } as const;
 
 export const METRICS = {

@@ -13,14 +13,13 @@ import {
   countOutcomes,
   type DeletionResult,
   type Outcome,
-  type RunLog,
   type RunNotice,
   type RunReport,
   runBackup,
 } from '../../shared/backup/index.js';
 import { METRIC_NAMES, METRICS } from '../../shared/metrics.js';
+import { type FunctionWiring, loggerAsRunLog, wireFromEnvironment } from '../common/wiring.js';
 import { parseBackupEvent } from './event.js';
-import { type BackupWiring, wireFromEnvironment } from './wiring.js';
 
 /** What the function returns; documented in the README. */
 export interface BackupResult {
@@ -38,15 +37,6 @@ export interface BackupResult {
 
 export const logger = new Logger({ serviceName: 'docdb-backup' });
 export const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
-
-/** The engine's log lines go to Powertools Logger, which adds policy and slot to every line. */
-export function loggerAsRunLog(target: Logger): RunLog {
-  return {
-    info: (message, fields) => target.info(message, fields ?? {}),
-    warn: (message, fields) => target.warn(message, fields ?? {}),
-    error: (message, fields) => target.error(message, fields ?? {}),
-  };
-}
 
 function emitMetrics(target: Metrics, report: RunReport): void {
   const { results } = report.summary;
@@ -76,7 +66,7 @@ function emitMetrics(target: Metrics, report: RunReport): void {
 export async function runScheduledBackup(
   event: unknown,
   remainingMs: number,
-  wiring: BackupWiring,
+  wiring: FunctionWiring,
   observability: { logger: Logger; metrics: Metrics } = { logger, metrics },
 ): Promise<BackupResult> {
   const request = parseBackupEvent(
@@ -114,9 +104,9 @@ export async function runScheduledBackup(
   };
 }
 
-let wiring: Promise<BackupWiring> | undefined;
+let wiring: Promise<FunctionWiring> | undefined;
 
-function containerWiring(): Promise<BackupWiring> {
+function containerWiring(): Promise<FunctionWiring> {
   wiring ??= wireFromEnvironment(loggerAsRunLog(logger)).catch((error: unknown) => {
     wiring = undefined;
     throw error;

@@ -90,6 +90,7 @@ export const DOCDB_CALLS = {
     why: 'take the tagged manual snapshot',
   },
   findSnapshot: { ...DESCRIBE_SNAPSHOTS, why: 'confirm an existing snapshot of the slot' },
+  snapshotState: { ...DESCRIBE_SNAPSHOTS, why: "follow a backup job: its snapshot's status" },
   listManualSnapshots: { ...DESCRIBE_SNAPSHOTS, why: 'count the manual snapshot quota' },
   listClusterSnapshots: { ...DESCRIBE_SNAPSHOTS, why: 'retention: the snapshots of a cluster' },
   deleteSnapshot: [
@@ -195,6 +196,22 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
       if (error instanceof DBClusterSnapshotNotFoundFault) return undefined;
       throw error;
     }
+  }
+
+  async snapshotState(
+    at: Location,
+    snapshotId: string,
+    signal?: AbortSignal,
+  ): Promise<ManualSnapshot | undefined> {
+    const found = await this.describeSnapshot(at, snapshotId, signal);
+    if (!found) return undefined;
+    return {
+      snapshotId: found.DBClusterSnapshotIdentifier ?? snapshotId,
+      clusterId: found.DBClusterIdentifier ?? '',
+      arn: found.DBClusterSnapshotArn ?? '',
+      status: found.Status ?? 'unknown',
+      createdAt: found.SnapshotCreateTime,
+    };
   }
 
   async findSnapshot(

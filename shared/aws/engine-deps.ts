@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Clock } from '../backup/clock.js';
-import type { JobStore, RunLog } from '../backup/ports.js';
+import type { RunLog } from '../backup/ports.js';
 import type { EngineDeps } from '../backup/scope.js';
 import type { BackupEnv } from '../env.js';
 import { COMMON_CLIENT_CONFIG, type DocdbClientPool, docdbClients } from './clients.js';
@@ -26,8 +26,6 @@ export function regionOfArn(arn: string): string | undefined {
 
 export interface EngineWiring {
   deps: EngineDeps;
-  /** The backup jobs in the same table. */
-  jobs: JobStore;
   /** Closes every SDK client's sockets, so a process (the CLI) can end at once. */
   destroy(): void;
 }
@@ -59,12 +57,12 @@ export function createEngineDeps(
       docdb: new DocdbAdapter(pool),
       results: table.runs,
       alerts: table.alerts,
+      jobs: table.jobs,
       events: new EventBridgeResultEvents(events, env.eventBusName, options.clock),
       alerter: new SnsAlerter(sns, env.alertTopicArn),
       clock: options.clock,
       log: options.log,
     },
-    jobs: table.jobs,
     destroy() {
       for (const client of [dynamo, events, sns]) client.destroy();
       if (!options.docdb) pool.destroyAll();

@@ -11,6 +11,7 @@ import type { Clock } from '../backup/clock.js';
 import { inPool } from '../backup/pool.js';
 import type { ResultEvents } from '../backup/ports.js';
 import type { RunSummary } from '../backup/results.js';
+import type { JobTransition } from '../planning/jobs.js';
 import type { CallDeclarations } from './permissions.js';
 
 export const EVENT_SOURCE = 'docdb-backup';
@@ -38,6 +39,26 @@ export function resultEntries(summary: RunSummary, busName: string): PutEventsRe
   ];
 }
 
+/** A backup job whose snapshot became available. */
+export const COMPLETED_DETAIL_TYPE = 'DocumentDB Snapshot Completed';
+/** A backup job that failed after the run: its snapshot failed or vanished, or a window closed. */
+export const FAILED_DETAIL_TYPE = 'DocumentDB Snapshot Failed';
+
+/** The PutEvents entries for a reconcile pass: one per job that completed or failed. */
+export function transitionEntries(
+  transitions: readonly JobTransition[],
+  busName: string,
+): PutEventsRequestEntry[] {
+  return transitions
+    .filter((t) => t.to === 'available' || t.to === 'failed')
+    .map((t) => ({
+      Source: EVENT_SOURCE,
+      DetailType: t.to === 'available' ? COMPLETED_DETAIL_TYPE : FAILED_DETAIL_TYPE,
+      EventBusName: busName,
+      Detail: JSON.stringify(t),
+    }));
+}
+
 /** The AWS calls of `EventBridgeResultEvents`, per method (shared/aws/permissions.ts). */
 export const EVENTBRIDGE_CALLS = {
   publish: {
@@ -45,6 +66,12 @@ export const EVENTBRIDGE_CALLS = {
     actions: ['events:PutEvents'],
     resources: ['event-bus'],
     why: 'publish one result event per cluster, deletion and notice',
+  },
+  publishTransitions: {
+    command: PutEventsCommand,
+    actions: ['events:PutEvents'],
+    resources: ['event-bus'],
+    why: 'publish one event per backup job that completed or failed',
   },
 } as const satisfies CallDeclarations;
 
@@ -55,8 +82,19 @@ export class EventBridgeResultEvents implements ResultEvents {
     private readonly clock: Clock,
   ) {}
 
-  async publish(summary: RunSummary, signal?: AbortSignal): Promise<{ failed: number }> {
-    const entries = resultEntries(summary, this.busName);
+  publish(summary: RunSummary, signal?: AbortSignal): Promise<{ failed: number }> {
+    return this.putAll(resultEntries(summary, this.busName), signal);
+  }
+
+  publishTransitions(
+    transitions: readonly JobTransition[],
+    signal?: AbortSignal,
+  ): Promise<{ failed: number }> {
+    return this.putAll(transitionEntries(transitions, this.busName), signal);
+  }
+
+  /** Sends entries in batches of ten, side by side; returns how many never got through. */
+  private async putAll(entries: PutEventsRequestEntry[], signal?: AbortSignal): Promise<{ failed: number }> {
     const batches: PutEventsRequestEntry[][] = [];
     for (let i = 0; i < entries.length; i += MAX_ENTRIES) batches.push(entries.slice(i, i + MAX_ENTRIES));
     const failed = await inPool(batches, BATCHES_IN_FLIGHT, (batch) => this.putBatch(batch, signal));

@@ -8,6 +8,7 @@ import type { Alert, ManualSnapshot } from './ports.js';
 import {
   type ClusterResult,
   type FailureCode,
+  isFailure,
   NO_REGION,
   type QuotaWarning,
   type RunNotice,
@@ -29,12 +30,8 @@ export interface PrefixOwner {
   prefix: string;
 }
 
-const MAX_SUBJECT = 99;
-
-/** Results that need a person: failures and clusters the run could not reach. */
-export function needsAttention(result: ClusterResult): boolean {
-  return result.outcome === 'failed' || result.outcome === 'skipped';
-}
+/** SNS accepts subjects up to 100 characters. */
+export const MAX_SUBJECT = 99;
 
 /**
  * Groups a Region's manual snapshots by holder: each docdb-backup policy (by prefix), and everyone else.
@@ -58,7 +55,7 @@ export function quotaReport(
   return { region, used: snapshots.length, quota, holders };
 }
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
@@ -227,7 +224,7 @@ function detailLines(summary: RunSummary, failed: ClusterResult[], context: Aler
  * @example composeAlert(summary, { quotaReports: [], warnings: [], hasRetention: false }) // undefined when all went well
  */
 export function composeAlert(summary: RunSummary, context: AlertContext): Alert | undefined {
-  const failed = summary.results.filter(needsAttention);
+  const failed = summary.results.filter(isFailure);
   const { quotaReports, warnings } = context;
   const notices = summary.notices ?? [];
   if (failed.length === 0 && warnings.length === 0 && notices.length === 0) return undefined;

@@ -170,6 +170,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     summary,
     warnings,
     retained.unrecorded,
+    [...scope.jobs.values()],
   );
   return verdict(policy, { summary, warnings, ...reporting });
 }

@@ -40,6 +40,10 @@ export const NEXT_STEP: Record<FailureCode, string> = {
     'The Region could not be read. Check the error, the Region name and service availability.',
   'snapshot-failed':
     "This policy's snapshot for the slot exists but ended failed (or is being deleted), so the slot has no backup. Delete that snapshot (aws docdb delete-db-cluster-snapshot --db-cluster-snapshot-identifier <id>), then take the slot again with the command below.",
+  'start-window-missed':
+    "The cluster stayed busy (maintenance, a modification, another backup) for the policy's whole start window, so this slot has no backup. Check the cluster's status and maintenance window; take the slot now with the command below, or widen startWindowMinutes.",
+  'completion-window-missed':
+    "The snapshot was still creating when the policy's completion window closed: it may yet finish, but it cannot be relied on. Check the snapshot's status (aws docdb describe-db-cluster-snapshots --db-cluster-snapshot-identifier <id>); if it stays creating, open an AWS support case, or widen completionWindowMinutes.",
   'internal-error':
     'docdb-backup met an unexpected error for this Region or cluster (a bug, or data it did not expect); the other clusters went on. Check the logs and report it; run the policy again for this slot.',
   'aws-error': 'An unexpected AWS error. Check the logs for this cluster and run the policy again.',

@@ -107,6 +107,10 @@ export class PacedDocdb implements DocdbPort {
     return this.paced(at, signal, () => this.inner.findSnapshot(at, snapshotId, signal));
   }
 
+  snapshotState(at: Location, snapshotId: string, signal?: AbortSignal): Promise<ManualSnapshot | undefined> {
+    return this.paced(at, signal, () => this.inner.snapshotState(at, snapshotId, signal));
+  }
+
   listManualSnapshots(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]> {
     return this.paced(at, signal, () => this.inner.listManualSnapshots(at, signal));
   }

@@ -3,8 +3,8 @@
  * fakes. Every method takes an AbortSignal that fires when the run must stop calling AWS.
  */
 import type { ClusterInfo, Tag } from '../planning/index.js';
+import type { BackupJob, JobChange, JobTransition } from '../planning/jobs.js';
 import type { Clock } from './clock.js';
-import type { BackupJob, JobChange } from './jobs.js';
 import type { Location } from './location.js';
 import type { DeletionRecord, RunSummary } from './results.js';
 
@@ -44,6 +44,8 @@ export interface DocdbPort {
   ): Promise<CreatedSnapshot>;
   /** The snapshot with this id and its tags, or undefined when there is none. */
   findSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<ExistingSnapshot | undefined>;
+  /** One snapshot's status (no tags), or undefined when there is no such snapshot. */
+  snapshotState(at: Location, snapshotId: string, signal?: AbortSignal): Promise<ManualSnapshot | undefined>;
   /** Every manual cluster snapshot in the Region, all engines: what counts against the quota. */
   listManualSnapshots(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]>;
   /** The manual snapshots of one cluster (no tags), all pages. */
@@ -112,6 +114,11 @@ export interface AlertLedger {
 /** Where result events go (EventBridge in AWS). Returns how many events could not be delivered. */
 export interface ResultEvents {
   publish(summary: RunSummary, signal?: AbortSignal): Promise<{ failed: number }>;
+  /** One event per job that completed (`DocumentDB Snapshot Completed`) or failed (`… Failed`). */
+  publishTransitions(
+    transitions: readonly JobTransition[],
+    signal?: AbortSignal,
+  ): Promise<{ failed: number }>;
 }
 
 export interface Alert {
@@ -133,17 +140,33 @@ export interface RunLog {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** The backup jobs (the results table in AWS); every change is conditional on the state it was read in. */
+/**
+ * The backup jobs (the results table in AWS). Every change is conditional on what the writer read, so two
+ * reconcile passes at once never double a transition or a page.
+ */
 export interface JobStore {
   /** Writes a new job; false when the slot already has a job for the cluster (a retried run). */
   put(job: BackupJob, signal?: AbortSignal): Promise<boolean>;
-  /** Every open (`pending` or `creating`) job of a policy, oldest slot first; no table scan. */
-  listOpen(policy: string, signal?: AbortSignal): Promise<BackupJob[]>;
+  /**
+   * Every job the reconciler still follows for a policy, oldest slot first, without a table scan: the
+   * open ones (`pending`, `creating`) and the `failed` ones whose page was not confirmed yet.
+   */
+  listFollowed(policy: string, signal?: AbortSignal): Promise<BackupJob[]>;
   /**
    * Moves a job from the state it was read in (`job.state`) to `change.state`; false when another pass
-   * moved it first. Throws for a move canMove forbids.
+   * moved it first. Throws for a move canMove forbids. A job that became `failed` stays followed until
+   * its page is confirmed.
    */
   transition(job: BackupJob, change: JobChange, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Claims the page of a `failed` job until `leaseUntil` (epoch ms) for the pass holding `token`; false
+   * when it was paged, or another pass holds it. A claim whose holder passed its lease can be taken over.
+   */
+  claimPage(job: BackupJob, token: string, leaseUntil: number, signal?: AbortSignal): Promise<boolean>;
+  /** The page went out: the job is no longer followed. Only the holder of `token` can confirm. */
+  confirmPage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void>;
+  /** The page could not be sent: the next pass pages it. Only the holder of `token` can release. */
+  releasePage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** Everything a run reaches the outside world through: wired once (shared/aws/engine-deps.ts), faked in tests. */
@@ -153,6 +176,8 @@ export interface EngineDeps {
   results: RunRecorder;
   /** One page per slot. */
   alerts: AlertLedger;
+  /** The backup jobs the run starts (followed by the reconciler). */
+  jobs: JobStore;
   events: ResultEvents;
   alerter: Alerter;
   clock: Clock;

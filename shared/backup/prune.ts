@@ -94,7 +94,8 @@ export interface PlannedDeletion {
 
 /**
  * What retention would delete for one cluster once `current` (this slot's snapshot) exists: read-only.
- * Only `available` snapshots proven ours count toward the rules; `current` always counts and is kept.
+ * Only `available` snapshots proven ours count toward the rules, `current` too once it is available; `current`
+ * and newer slots' snapshots are always kept.
  * Throws on AWS errors and at the cutoff.
  * @example await retentionPreview(ctx, { region: 'us-east-1' }, 'orders', 'nightly-orders-20261128-0300')
  */
@@ -121,7 +122,10 @@ export async function retentionPreview(
     });
     return [];
   }
-  candidates.push({ snapshotId: current, status, takenAt: ctx.slot, owned: true });
+  // A snapshot still `creating` may yet fail: it fills no place until it is available (the reconciler
+  // prunes again then), so what retention keeps never depends on a backup that does not exist yet.
+  if (status === 'available')
+    candidates.push({ snapshotId: current, status, takenAt: ctx.slot, owned: true });
   const now = new Date(ctx.clock.now());
   return planRetention(candidates, ctx.rules, now, { slot: ctx.slot, current }).delete;
 }

@@ -3,17 +3,23 @@
  * per policy and slot, side by side, on the time left after the work phase. A page is claimed, sent, then
  * confirmed; one that could not be sent releases its claim so that a retry of the slot pages.
  */
+
+import type { BackupJob } from '../planning/jobs.js';
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
 import { describeFailure } from './failures.js';
 import { inOwnAccount } from './location.js';
+import { inPool } from './pool.js';
 import type { Alert, AlertClaim, EngineDeps } from './ports.js';
 import type { QuotaUsage } from './quota-usage.js';
 import type { DeletionResult, QuotaWarning, RunSummary } from './results.js';
 
 /** What reporting uses of the run's dependencies. */
 export type ReportDeps = Omit<EngineDeps, 'random'>;
+
+/** What paging uses: the ledger, SNS, and DocumentDB to say who holds the quota. */
+export type PageDeps = Pick<EngineDeps, 'docdb' | 'alerts' | 'alerter' | 'clock' | 'log'>;
 
 export interface ReportRequest {
   policy: ResolvedPolicy;
@@ -35,6 +41,9 @@ export interface ReportRequest {
  */
 export const PAGE_LEASE_MS = 60_000;
 
+/** Job writes in flight at once while reporting. */
+const JOBS_IN_FLIGHT = 8;
+
 /** What became of the run's page. `failed`: it had to be sent and was not; the run must fail. */
 export interface RunAlert {
   subject: string;
@@ -52,7 +61,7 @@ export interface RunReporting {
 
 /** Who holds the snapshot slots of the Regions the page talks about (one listing per Region). */
 async function quotaReports(
-  deps: ReportDeps,
+  deps: PageDeps,
   request: ReportRequest,
   regions: string[],
 ): Promise<QuotaReport[]> {
@@ -78,7 +87,7 @@ async function quotaReports(
 /** How often a run that finds another run sending the slot's page looks again. */
 const CLAIM_POLL_MS = 2_000;
 /** A send must end this long before its claim's lease does. */
-const SEND_SAFETY_MS = 500;
+export const SEND_SAFETY_MS = 500;
 /** Time kept to send a page after waiting for another run's claim. */
 const SEND_MARGIN_MS = 5_000;
 
@@ -88,7 +97,7 @@ const SEND_MARGIN_MS = 5_000;
  * claim cannot be checked at all (the caller pages anyway: a double page beats none).
  */
 async function claim(
-  deps: ReportDeps,
+  deps: PageDeps,
   request: ReportRequest,
   summary: RunSummary,
   alert: Alert,
@@ -130,7 +139,7 @@ async function claim(
  * @example await pageOnce(deps, request, summary, []) // undefined when all went well
  */
 export async function pageOnce(
-  deps: ReportDeps,
+  deps: PageDeps,
   request: ReportRequest,
   summary: RunSummary,
   warnings: QuotaWarning[],
@@ -191,8 +200,8 @@ export async function pageOnce(
 }
 
 /**
- * Records, publishes and pages side by side. `unrecorded`: deletions that could not be recorded as they
- * happened (written again here). Never throws; the caller decides the verdict from what it returns.
+ * Records (results and the jobs the run started), publishes and pages side by side. `unrecorded`:
+ * deletions that could not be recorded as they happened (written again here). Never throws; the caller decides the verdict from what it returns.
  * @example const { recorded, alert } = await reportRun(deps, request, summary, warnings, [])
  */
 export async function reportRun(
@@ -201,12 +210,17 @@ export async function reportRun(
   summary: RunSummary,
   warnings: QuotaWarning[],
   unrecorded: DeletionResult[],
+  jobs: readonly BackupJob[] = [],
 ): Promise<RunReporting> {
   const [recorded, alert, eventsFailed] = await Promise.all([
-    deps.results.record({ ...summary, deletions: unrecorded }, request.signal).then(
+    Promise.all([
+      deps.results.record({ ...summary, deletions: unrecorded }, request.signal),
+      // A job already there (a retried run of the slot) is kept as it is: the first run's times stand.
+      inPool(jobs, JOBS_IN_FLIGHT, (job) => deps.jobs.put(job, request.signal)),
+    ]).then(
       () => true,
       (error: unknown) => {
-        deps.log.error('could not record the results', { error: describeFailure(error) });
+        deps.log.error('could not record the results and jobs', { error: describeFailure(error) });
         return false;
       },
     ),

@@ -2,30 +2,15 @@
  * What a run produces: one result per cluster, the snapshots retention deleted, the notices and quota
  * warnings. Returned by the function, recorded in the results table, published as events and paged.
  */
+import type { Failure } from '../planning/failure.js';
 
-/** How one cluster's backup ended in a run. */
-export type Outcome = 'created' | 'already-exists' | 'failed' | 'skipped';
+export type { Failure, FailureCode } from '../planning/failure.js';
 
-/** A stable machine code for a failure; failures.ts says what each means to on-call. */
-export type FailureCode =
-  | 'cluster-busy'
-  | 'cluster-unavailable'
-  | 'cluster-not-found'
-  | 'quota-exceeded'
-  | 'name-conflict'
-  | 'throttled'
-  | 'access-denied'
-  | 'deadline'
-  | 'region-unavailable'
-  | 'snapshot-failed'
-  | 'internal-error'
-  | 'aws-error';
-
-/** A failure: its code and a sentence a person can act on. */
-export interface Failure {
-  code: FailureCode;
-  message: string;
-}
+/**
+ * How one cluster's backup ended in a run. `pending`: the cluster stayed busy through the run while its
+ * start window is open; the reconciler keeps trying (no failure, no page).
+ */
+export type Outcome = 'created' | 'already-exists' | 'pending' | 'failed' | 'skipped';
 
 /**
  * The Region of a result that belongs to no single Region: an explicit identifier found in none of the
@@ -101,7 +86,13 @@ export function isSnapshotTaken(result: Pick<ClusterResult, 'outcome'>): boolean
  * @example countOutcomes([{ outcome: 'created', … }]).created // 1
  */
 export function countOutcomes(results: readonly Pick<ClusterResult, 'outcome'>[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { created: 0, 'already-exists': 0, failed: 0, skipped: 0 };
+  const counts: Record<Outcome, number> = {
+    created: 0,
+    'already-exists': 0,
+    pending: 0,
+    failed: 0,
+    skipped: 0,
+  };
   for (const r of results) counts[r.outcome]++;
   return counts;
 }

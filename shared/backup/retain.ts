@@ -19,11 +19,16 @@ export interface Retained {
 const succeeded = (r: ClusterResult) => isSnapshotTaken(r) && r.snapshotId !== undefined;
 const keyOf = (at: Location, clusterId: string) => `${locationKey(at)}#${clusterId}`;
 
-function pruneContext(scope: RunScope): PruneContext | undefined {
+/**
+ * Retention's context for a slot's snapshots within the scope (the run's slot, or a job's when the
+ * reconciler prunes after a snapshot became available); undefined when the policy has no retention.
+ * @example const ctx = pruneContextFor(scope, new Date('2026-11-28T03:00:00Z'))
+ */
+export function pruneContextFor(scope: RunScope, slot: Date): PruneContext | undefined {
   const { deps, request } = scope;
   const rules = request.policy.retention;
   if (!rules) return undefined;
-  const run = { policy: request.policy.name, scheduledAt: request.slot.toISOString() };
+  const run = { policy: request.policy.name, scheduledAt: slot.toISOString() };
   return {
     docdb: deps.docdb,
     clock: deps.clock,
@@ -31,7 +36,7 @@ function pruneContext(scope: RunScope): PruneContext | undefined {
     policyName: request.policy.name,
     prefix: request.policy.snapshot.prefix,
     rules,
-    slot: request.slot,
+    slot,
     cutoff: scope.cutoff,
     signal: scope.workSignal,
     deleteSignal: request.signal ?? new AbortController().signal,
@@ -84,7 +89,7 @@ export async function applyRetention(
   created: ClusterResult[],
 ): Promise<Retained> {
   const retained: Retained = { results: created, deletions: [], unrecorded: [] };
-  const ctx = pruneContext(scope);
+  const ctx = pruneContextFor(scope, scope.request.slot);
   if (!ctx) return retained;
   await prune(scope, ctx, created.filter(succeeded), retained);
 

@@ -2,9 +2,11 @@
  * What one run shares between its phases: its dependencies and request, the work phase's cutoff and
  * signal, the request limits per location and the locations whose quota it hit.
  */
+
+import type { BackupJob } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import type { PrefixOwner } from './alert.js';
-import type { Clock } from './clock.js';
+import { jobOf } from './jobs.js';
 import { type Location, locationKey } from './location.js';
 import { PacedDocdb } from './paced.js';
 import type { SnapshotTask } from './plan-region.js';
@@ -72,6 +74,10 @@ export interface RunScope {
   quota: QuotaLedger;
   /** DocumentDB for reporting: the same per-Region rates, throttles waited out until the deadline. */
   reportDocdb: DocdbPort;
+  /** When the run began (epoch ms): its jobs' request time. */
+  startedAt: number;
+  /** The jobs this run started, by location and cluster (a retry after a freed quota replaces none). */
+  jobs: Map<string, BackupJob>;
 }
 
 /**
@@ -117,6 +123,8 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
     limiterFor,
     quota: new QuotaLedger(),
     reportDocdb,
+    startedAt: deps.clock.now(),
+    jobs: new Map(),
   };
 }
 
@@ -137,6 +145,7 @@ export async function take(scope: RunScope, task: SnapshotTask, earlierAttempts 
       prefix: request.policy.snapshot.prefix,
       retry: request.policy.retry,
       cutoff: scope.cutoff,
+      startWindowEndsAt: request.slot.getTime() + request.policy.windows.startMinutes * 60_000,
       quota: scope.quota,
       limiterFor: scope.limiterFor,
       signal: scope.workSignal,
@@ -146,6 +155,13 @@ export async function take(scope: RunScope, task: SnapshotTask, earlierAttempts 
     task,
   );
   const merged = { ...result, attempts: result.attempts + earlierAttempts };
+  const run = {
+    policy: request.policy.name,
+    scheduledAt: request.slot.toISOString(),
+    requestedAt: new Date(scope.startedAt).toISOString(),
+  };
+  const job = jobOf(merged, run, new Date(deps.clock.now()));
+  if (job) scope.jobs.set(`${locationKey(task.at)}#${task.cluster.id}`, job);
   request.observer?.onResult?.(merged);
   return merged;
 }

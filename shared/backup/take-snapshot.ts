@@ -33,6 +33,11 @@ export interface TakeContext {
   retry: RetrySettings;
   /** No new attempt starts, and no wait ends, after this time (epoch ms). */
   cutoff: number;
+  /**
+   * When the slot's start window closes (epoch ms): a cluster still busy when this run has to give up on
+   * it is `pending` before then, a failure after. Undefined: always a failure.
+   */
+  startWindowEndsAt?: number;
   /** Where this run has hit the snapshot quota: no more attempts there. */
   quota: QuotaLedger;
   /** The location's limit of DocumentDB requests in flight; a cluster waiting out a busy state holds no slot. */
@@ -134,15 +139,29 @@ function settled(
   }
   // A retry of a busy cluster cut off at the run's cutoff: the cluster was busy to the end.
   if (attempts > 1 && isCutOff(attempt.error))
-    return busy(task, attempts, 'the run reached its cutoff during the last one');
+    return stillBusy(ctx, task, attempts, 'the run reached its cutoff during the last one');
   if (!(attempt.error instanceof ClusterBusyError))
     return { ...base, outcome: 'failed', attempts, error: describeFailure(attempt.error) };
   if (attempts >= ctx.retry.maxAttempts)
-    return busy(task, attempts, `the policy allows ${ctx.retry.maxAttempts}`);
+    return stillBusy(ctx, task, attempts, `the policy allows ${ctx.retry.maxAttempts}`);
   return undefined;
 }
 
-function busy(task: SnapshotTask, attempts: number, why: string): Result {
+/**
+ * A cluster still busy when this run gives up on it: `pending` while its start window is open (the
+ * reconciler tries again), a `cluster-busy` failure after.
+ */
+function stillBusy(ctx: TakeContext, task: SnapshotTask, attempts: number, why: string): Result {
+  const windowEnds = ctx.startWindowEndsAt;
+  if (windowEnds !== undefined && ctx.clock.now() < windowEnds) {
+    ctx.log.info('cluster still busy; pending until its start window closes', {
+      region: describeLocation(task.at),
+      cluster: task.cluster.id,
+      attempts,
+      startWindowEndsAt: new Date(windowEnds).toISOString(),
+    });
+    return { ...baseOf(task), outcome: 'pending', attempts };
+  }
   const message = `the cluster was still busy after ${attempts} attempt(s); ${why}`;
   return { ...baseOf(task), outcome: 'failed', attempts, error: { code: 'cluster-busy', message } };
 }
@@ -162,7 +181,7 @@ async function attemptAll(ctx: TakeContext, task: SnapshotTask): Promise<Result>
     if (result) return result;
     const delayMs = backoffMs(ctx.retry, attempts.count, ctx.random);
     if (ctx.clock.now() + delayMs >= ctx.cutoff)
-      return busy(task, attempts.count, 'the next attempt would pass the run deadline');
+      return stillBusy(ctx, task, attempts.count, 'the next attempt would pass the run deadline');
     const notice = { region: task.at.region, clusterId: task.cluster.id, attempt: attempts.count, delayMs };
     ctx.log.info('cluster busy, waiting to retry', {
       region: describeLocation(task.at),
@@ -174,7 +193,7 @@ async function attemptAll(ctx: TakeContext, task: SnapshotTask): Promise<Result>
     try {
       await ctx.clock.sleep(delayMs, ctx.signal);
     } catch {
-      return busy(task, attempts.count, 'the run was stopped while waiting');
+      return stillBusy(ctx, task, attempts.count, 'the run was stopped while waiting');
     }
   }
 }
@@ -194,6 +213,7 @@ export async function takeSnapshot(ctx: TakeContext, task: SnapshotTask): Promis
     attempts: full.attempts,
   };
   if (full.outcome === 'failed') ctx.log.error('snapshot failed', { ...fields, error: full.error });
-  else ctx.log.info(full.outcome === 'created' ? 'snapshot created' : 'snapshot already exists', fields);
+  else if (full.outcome !== 'pending')
+    ctx.log.info(full.outcome === 'created' ? 'snapshot created' : 'snapshot already exists', fields);
   return full;
 }

@@ -2,7 +2,7 @@
  * "Is this cluster protected?": a cluster is overdue when its newest available snapshot from its policy is
  * older than the schedule's longest gap between runs plus slack (25% of that gap, at least one hour), or
  * when it has none. The slack covers a run's retries and the time a snapshot takes to become available.
- * Pure: every time is an argument. The words for people are the CLI's (shared/cli/protection.ts).
+ * Pure: every time is an argument. The words for people are the CLI's (cli/protection.ts).
  */
 
 export const OVERDUE_SLACK_RATIO = 0.25;

@@ -9,7 +9,7 @@
  *
  * Fire times and intervals are those of the policy's schedule in its time zone (`scheduleOf`), so a local
  * time skipped or repeated at a daylight-saving change counts as EventBridge Scheduler runs it. The words
- * `validate` prints for a shortfall are the CLI's (shared/cli/quota.ts).
+ * `validate` prints for a shortfall are the CLI's (cli/quota.ts).
  */
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/resolved.js';

@@ -12,7 +12,12 @@ import { provisionService } from '../../local/service.js';
 import { RESULTS_TABLE_KEYS } from '../../shared/aws/results-table/codec.js';
 import { METRICS } from '../../shared/metrics.js';
 import { snapshotIdFor } from '../../shared/planning/naming.js';
-import { loadPolicyFile, PolicyValidationError, parsePolicyFile } from '../../shared/policy/index.js';
+import {
+  COMPILED_POLICIES_VERSION,
+  loadPolicyFile,
+  PolicyValidationError,
+  parsePolicyFile,
+} from '../../shared/policy/index.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 import { arnText } from './cfn.js';
 import { copyService, runServerless } from './offline.js';
@@ -199,7 +204,7 @@ describe('serverless package: the function', () => {
         .read()
         .toString('utf8'),
     );
-    expect(packaged).toMatchObject({ format: 'docdb-backup/compiled-policies', version: 1 });
+    expect(packaged).toMatchObject({ format: 'docdb-backup/compiled-policies', version: COMPILED_POLICIES_VERSION });
     expect(packaged.policies).toEqual(policies);
     expect(zipBytes).toBeLessThan(1_500_000);
   });

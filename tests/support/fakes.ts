@@ -8,12 +8,12 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { DocdbAdapter } from '../../shared/aws/docdb.js';
-import { resultsTable } from '../../shared/aws/results-table/index.js';
 import { EventBridgeResultEvents } from '../../shared/aws/eventbridge.js';
+import { resultsTable } from '../../shared/aws/results-table/index.js';
 import { SnsAlerter } from '../../shared/aws/sns.js';
+import type { Clock } from '../../shared/backup/clock.js';
 import type { EngineDeps } from '../../shared/backup/engine.js';
 import type { RunLog } from '../../shared/backup/ports.js';
-import type { Clock } from '../../shared/backup/clock.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 
 export interface FakeClock extends Clock {
@@ -117,6 +117,7 @@ export function mockedAws(regions: string[] = ['us-east-1']): MockedAws {
       }),
       results: table.runs,
       alerts: table.alerts,
+      jobs: table.jobs,
       events: new EventBridgeResultEvents(eventsClient, 'default', clock),
       alerter: new SnsAlerter(snsClient, TOPIC_ARN),
       clock,

@@ -16,7 +16,6 @@
  * sparse index OPEN_JOBS_INDEX, and lose them when they finish: open jobs are found without a scan.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { BackupJob, JobState } from '../../backup/jobs.js';
 import { locationKey } from '../../backup/location.js';
 import type {
   ClusterResult,
@@ -27,6 +26,7 @@ import type {
   RunNotice,
   RunSummary,
 } from '../../backup/results.js';
+import type { BackupJob, JobState } from '../../planning/jobs.js';
 
 export type Item = Record<string, AttributeValue>;
 

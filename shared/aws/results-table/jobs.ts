@@ -1,7 +1,8 @@
 /**
  * The backup jobs in the results table (codec.ts: pk `job#<where>#<cluster>`, sk `<scheduledAt>#<policy>`).
  * Every write is conditional on what the writer saw, so two passes at once never double a job or a
- * transition; open jobs are listed through the sparse open-jobs index, never by scanning the table.
+ * transition or a page; followed jobs (open, or failed and not yet paged) are listed through the sparse
+ * open-jobs index, never by scanning the table.
  */
 import {
   ConditionalCheckFailedException,
@@ -10,8 +11,8 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type BackupJob, canMove, type JobChange, OPEN_JOB_STATES } from '../../backup/jobs.js';
 import type { JobStore } from '../../backup/ports.js';
+import { type BackupJob, canMove, type JobChange, OPEN_JOB_STATES } from '../../planning/jobs.js';
 import type { CallDeclarations } from '../permissions.js';
 import { type Item, jobFromItem, jobItem, jobKey, OPEN_JOBS_INDEX } from './codec.js';
 import { retentionMs, type TableOptions } from './runs.js';
@@ -31,9 +32,10 @@ function transitionUpdate(change: JobChange): { update: string; values: Item } {
     set.push(`${name} = :${name}`);
     values[`:${name}`] = { S: value };
   }
-  // A finished job leaves the open-jobs index (a sparse index holds only items that have its keys).
-  const closes = !OPEN_JOB_STATES.includes(change.state);
-  return { update: `SET ${set.join(', ')}${closes ? ' REMOVE openPolicy, openSk' : ''}`, values };
+  // An available job leaves the open-jobs index (a sparse index holds only items that have its keys); a
+  // failed one stays in it until its page is confirmed, so no failure goes unpaged.
+  const done = change.state === 'available';
+  return { update: `SET ${set.join(', ')}${done ? ' REMOVE openPolicy, openSk' : ''}`, values };
 }
 
 /** The AWS calls of `DynamoJobStore`, per method (shared/aws/permissions.ts). */
@@ -44,17 +46,35 @@ export const JOB_STORE_CALLS = {
     resources: ['results-table'],
     why: 'open a backup job (conditional put: one per cluster and slot)',
   },
-  listOpen: {
+  listFollowed: {
     command: QueryCommand,
     actions: ['dynamodb:Query'],
     resources: ['results-table-index'],
-    why: 'the open jobs of a policy, from the open-jobs index (never a Scan)',
+    why: 'the jobs of a policy still followed, from the open-jobs index (never a Scan)',
   },
   transition: {
     command: UpdateItemCommand,
     actions: ['dynamodb:UpdateItem'],
     resources: ['results-table'],
     why: 'move a job to its next state (conditional update)',
+  },
+  claimPage: {
+    command: UpdateItemCommand,
+    actions: ['dynamodb:UpdateItem'],
+    resources: ['results-table'],
+    why: "claim a failed job's page (conditional update)",
+  },
+  confirmPage: {
+    command: UpdateItemCommand,
+    actions: ['dynamodb:UpdateItem'],
+    resources: ['results-table'],
+    why: "record that a failed job's page went out (conditional on the claim)",
+  },
+  releasePage: {
+    command: UpdateItemCommand,
+    actions: ['dynamodb:UpdateItem'],
+    resources: ['results-table'],
+    why: 'give a page claim back when the page could not be sent (conditional on the claim)',
   },
 } as const satisfies CallDeclarations;
 
@@ -73,23 +93,17 @@ export class DynamoJobStore implements JobStore {
     if (!OPEN_JOB_STATES.includes(job.state))
       throw new Error(`a new job starts pending or creating, not ${job.state} (${job.snapshotId})`);
     const now = this.options.clock.now();
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: jobItem(job, now, now + this.keepMs),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-        { abortSignal: signal },
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.conditional(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: jobItem(job, now, now + this.keepMs),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+      signal,
+    );
   }
 
-  async listOpen(policy: string, signal?: AbortSignal): Promise<BackupJob[]> {
+  async listFollowed(policy: string, signal?: AbortSignal): Promise<BackupJob[]> {
     const jobs: BackupJob[] = [];
     let startKey: Item | undefined;
     do {
@@ -106,7 +120,7 @@ export class DynamoJobStore implements JobStore {
       for (const item of out.Items ?? []) {
         const job = jobFromItem(item);
         // The index is eventually consistent: a job finished a moment ago may still be listed.
-        if (job && OPEN_JOB_STATES.includes(job.state)) jobs.push(job);
+        if (job && job.state !== 'available') jobs.push(job);
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -117,18 +131,77 @@ export class DynamoJobStore implements JobStore {
     if (!canMove(job.state, change.state))
       throw new Error(`job ${job.snapshotId} cannot move from ${job.state} to ${change.state}`);
     const { update, values } = transitionUpdate(change);
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: jobKey(job),
+        UpdateExpression: update,
+        ConditionExpression: '#state = :from',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ...values, ':from': { S: job.state } },
+      }),
+      signal,
+    );
+  }
+
+  claimPage(job: BackupJob, token: string, leaseUntil: number, signal?: AbortSignal): Promise<boolean> {
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: jobKey(job),
+        UpdateExpression: 'SET pageToken = :token, pageLeaseUntil = :until',
+        // Failed, not paged yet (still followed), and nobody holding it (a holder past its lease crashed).
+        ConditionExpression:
+          '#state = :failed AND attribute_exists(openPolicy) AND ' +
+          '(attribute_not_exists(pageToken) OR pageLeaseUntil < :now)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':failed': { S: 'failed' },
+          ':token': { S: token },
+          ':until': { N: String(leaseUntil) },
+          ':now': { N: String(this.options.clock.now()) },
+        },
+      }),
+      signal,
+    );
+  }
+
+  async confirmPage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void> {
+    await this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: jobKey(job),
+        UpdateExpression: 'SET pagedAt = :at REMOVE openPolicy, openSk, pageToken, pageLeaseUntil',
+        ConditionExpression: 'pageToken = :token',
+        ExpressionAttributeValues: {
+          ':token': { S: token },
+          ':at': { S: new Date(this.options.clock.now()).toISOString() },
+        },
+      }),
+      signal,
+    );
+  }
+
+  async releasePage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void> {
+    await this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: jobKey(job),
+        UpdateExpression: 'REMOVE pageToken, pageLeaseUntil',
+        ConditionExpression: 'pageToken = :token',
+        ExpressionAttributeValues: { ':token': { S: token } },
+      }),
+      signal,
+    );
+  }
+
+  /** Sends a conditional write: true when it was made, false when its condition did not hold. */
+  private async conditional(
+    command: PutItemCommand | UpdateItemCommand,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: jobKey(job),
-          UpdateExpression: update,
-          ConditionExpression: '#state = :from',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ...values, ':from': { S: job.state } },
-        }),
-        { abortSignal: signal },
-      );
+      await this.client.send(command as PutItemCommand, { abortSignal: signal });
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

@@ -53,7 +53,7 @@ describe('the Lambda entry point on the emulator', () => {
       },
       context,
     );
-    expect(result.counts).toEqual({ created: 1, 'already-exists': 0, failed: 0, skipped: 0 });
+    expect(result.counts).toEqual({ created: 1, 'already-exists': 0, pending: 0, failed: 0, skipped: 0 });
     expect(snapshotsIn(world, 'eu-west-1').map((s) => s.id)).toEqual(['nightly-eu-orders-eu-20261128-0300']);
   });
 });

@@ -5,7 +5,7 @@
 import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoJobStore } from '../../../shared/aws/results-table/index.js';
-import type { BackupJob } from '../../../shared/backup/jobs.js';
+import type { BackupJob } from '../../../shared/planning/jobs.js';
 import { fakeClock } from '../../support/fakes.js';
 import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
 
@@ -42,12 +42,12 @@ describe('the job store', () => {
   it('writes a job once: a retried run of the slot does not replace it', async () => {
     expect(await jobs().put(job('orders'))).toBe(true);
     expect(await jobs().put(job('orders', { state: 'pending', startedAt: undefined }))).toBe(false);
-    expect(await jobs().listOpen('nightly')).toEqual([job('orders')]);
+    expect(await jobs().listFollowed('nightly')).toEqual([job('orders')]);
   });
 
   it('moves a job from the state it was read in, once, when two passes race', async () => {
     await jobs().put(job('orders'));
-    const [read] = await jobs().listOpen('nightly');
+    const [read] = await jobs().listFollowed('nightly');
     if (!read) throw new Error('expected the open job');
     const change = { state: 'available' as const, completedAt: '2026-11-28T03:20:00.000Z' };
     const moved = await Promise.all([jobs().transition(read, change), jobs().transition(read, change)]);
@@ -89,7 +89,7 @@ describe('the job store', () => {
     await jobs().put(job('ledger', { account: '210987654321', region: 'eu-west-1' }));
     await jobs().transition(job('orders'), { state: 'available', completedAt: '2026-11-28T03:30:00.000Z' });
 
-    const open = await jobs().listOpen('nightly');
+    const open = await jobs().listFollowed('nightly');
     expect(open.map((j) => [j.scheduledAt, j.account ?? 'own', j.region, j.clusterId, j.state])).toEqual([
       ['2026-11-28T03:00:00.000Z', '210987654321', 'eu-west-1', 'ledger', 'creating'],
       ['2026-11-28T03:00:00.000Z', 'own', 'us-east-1', 'billing', 'pending'],
@@ -108,7 +108,8 @@ describe('the job store', () => {
     const error = { code: 'snapshot-failed' as const, message: 'the snapshot ended failed' };
     const completedAt = '2026-11-28T04:00:00.000Z';
     expect(await jobs().transition(job('orders'), { state: 'failed', error, completedAt })).toBe(true);
-    expect(await jobs().listOpen('nightly')).toEqual([]);
+    // A failed job stays followed until its page is confirmed.
+    expect((await jobs().listFollowed('nightly')).map((j) => j.state)).toEqual(['failed']);
     const item = await client.send(
       new GetItemCommand({
         TableName: world.service.table,
@@ -121,5 +122,46 @@ describe('the job store', () => {
       errorMessage: { S: 'the snapshot ended failed' },
       completedAt: { S: completedAt },
     });
+  });
+
+  it('gives the page of a failed job to one pass, and stops following it once the page is confirmed', async () => {
+    await jobs().put(job('orders'));
+    const failure = { code: 'snapshot-failed' as const, message: 'ended failed' };
+    await jobs().transition(job('orders'), { state: 'failed', error: failure, completedAt: 'x' });
+    const [failed] = await jobs().listFollowed('nightly');
+    if (!failed) throw new Error('expected the failed job');
+    const lease = clock.now() + 60_000;
+    // Two passes at once: one claim wins; an open job has no page to claim.
+    const claims = await Promise.all([
+      jobs().claimPage(failed, 'A', lease),
+      jobs().claimPage(failed, 'B', lease),
+    ]);
+    const holder = claims[0] ? 'A' : 'B';
+    expect([...claims].sort()).toEqual([false, true]);
+    await jobs().put(job('billing'));
+    expect(await jobs().claimPage(job('billing'), 'A', lease)).toBe(false);
+    // Only the holder's token confirms.
+    await jobs().confirmPage(failed, holder === 'A' ? 'B' : 'A');
+    expect((await jobs().listFollowed('nightly')).map((j) => j.clusterId)).toContain('orders');
+    await jobs().confirmPage(failed, holder);
+    expect((await jobs().listFollowed('nightly')).map((j) => j.clusterId)).toEqual(['billing']);
+    expect(await jobs().claimPage(failed, 'C', clock.now() + 60_000)).toBe(false);
+  });
+
+  it('lets a later pass take over a page claim whose holder passed its lease, and page a released one', async () => {
+    await jobs().put(job('orders'));
+    await jobs().transition(job('orders'), {
+      state: 'failed',
+      error: { code: 'snapshot-failed', message: 'x' },
+    });
+    const failed = { ...job('orders'), state: 'failed' as const };
+    expect(await jobs().claimPage(failed, 'A', clock.now() + 1_000)).toBe(true);
+    expect(await jobs().claimPage(failed, 'B', clock.now() + 60_000)).toBe(false);
+    clock.advance(2_000);
+    expect(await jobs().claimPage(failed, 'B', clock.now() + 60_000)).toBe(true);
+    await jobs().releasePage(failed, 'A'); // A's late release changes nothing: B holds it
+    expect(await jobs().claimPage(failed, 'C', clock.now() + 60_000)).toBe(false);
+    await jobs().releasePage(failed, 'B'); // SNS refused B's page: the next pass may page it
+    expect(await jobs().claimPage(failed, 'C', clock.now() + 60_000)).toBe(true);
   });
 });

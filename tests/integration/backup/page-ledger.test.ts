@@ -6,8 +6,8 @@ import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resultsTable } from '../../../shared/aws/results-table/index.js';
 import type { Alert, AlertLedger, DocdbPort } from '../../../shared/backup/ports.js';
-import type { RunSummary } from '../../../shared/backup/results.js';
 import { PAGE_LEASE_MS, pageOnce } from '../../../shared/backup/report.js';
+import type { RunSummary } from '../../../shared/backup/results.js';
 import { fakeClock, memoryLog, policy } from '../../support/fakes.js';
 import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
 

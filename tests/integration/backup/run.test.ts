@@ -47,7 +47,7 @@ describe('scheduled run on the emulator', () => {
     // Act
     const { result } = await runPolicy(world, NIGHTLY, EVENT);
     // Assess
-    expect(result.counts).toEqual({ created: 2, 'already-exists': 0, failed: 0, skipped: 0 });
+    expect(result.counts).toEqual({ created: 2, 'already-exists': 0, pending: 0, failed: 0, skipped: 0 });
     const snapshots = snapshotsIn(world, 'us-east-1');
     expect(snapshots.map((s) => [s.id, s.clusterId])).toEqual([
       ['nightly-billing-20261128-0300', 'billing'],

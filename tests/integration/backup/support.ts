@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BackupResult, runScheduledBackup } from '../../../functions/backup/handler.js';
-import { wireFromEnvironment } from '../../../functions/backup/wiring.js';
+import { wireFromEnvironment } from '../../../functions/common/wiring.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import type { Clock } from '../../../shared/backup/clock.js';

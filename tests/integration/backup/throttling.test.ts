@@ -37,7 +37,7 @@ describe('throttling', () => {
       },
     });
     const { result } = await runPolicy(world, policyFile(ids), EVENT);
-    expect(result.counts).toEqual({ created: 30, 'already-exists': 0, failed: 0, skipped: 0 });
+    expect(result.counts).toEqual({ created: 30, 'already-exists': 0, pending: 0, failed: 0, skipped: 0 });
     // Paced, the run wastes few calls on throttles: far fewer than one per cluster.
     const creates = world.emu.callCount('rds:CreateDBClusterSnapshot');
     expect(creates).toBeGreaterThanOrEqual(30);

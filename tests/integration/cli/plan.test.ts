@@ -1,4 +1,4 @@
-// Seam: `docdb-backup plan` (shared/cli/commands/plan.ts, inspect.ts over the engine's planRegion) against
+// Seam: `docdb-backup plan` (cli/commands/plan.ts, inspect.ts over the engine's planRegion) against
 // the emulator over real HTTP: next scheduled times, what the next run would snapshot, skip or fail, exit
 // codes and the --json shape. Read-only: no snapshot is ever created.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Seam: `docdb-backup run` (shared/cli/commands/run.ts) against the emulator over real HTTP: the engine
+// Seam: `docdb-backup run` (cli/commands/run.ts) against the emulator over real HTTP: the engine
 // the scheduled function uses, with the same records (results table, events, alert), live progress,
 // --dry-run, --json and every exit code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,7 +127,7 @@ describe('docdb-backup run', () => {
         }),
         expect.objectContaining({ clusterId: 'payments', snapshotId: 'nightly-payments-20261128-0300' }),
       ],
-      counts: { created: 0, 'already-exists': 2, failed: 0, skipped: 0 },
+      counts: { created: 0, 'already-exists': 2, pending: 0, failed: 0, skipped: 0 },
       deletions: [],
       quotaWarnings: [],
       alert: null,

@@ -1,4 +1,4 @@
-// Seam: `docdb-backup status` (shared/cli/commands/status.ts) against the emulator over real HTTP: the
+// Seam: `docdb-backup status` (cli/commands/status.ts) against the emulator over real HTTP: the
 // newest snapshot this service owns per cluster, its age, the last recorded result, overdue clusters and
 // the exit code a check relies on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
-import { type CliAws, sdkAws } from '../../../shared/cli/aws.js';
-import { bufferedOutput, type CliIo } from '../../../shared/cli/io.js';
-import { runCli } from '../../../shared/cli/main.js';
+import { type CliAws, sdkAws } from '../../../cli/aws.js';
+import { bufferedOutput, type CliIo } from '../../../cli/io.js';
+import { runCli } from '../../../cli/main.js';
 import { recordedItems } from '../../support/records.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -29,7 +29,9 @@ describe('SDK clients', () => {
     expect(() => clientFor({ region: 'eu-west-1', account: '111122223333' })).toThrow(
       /no credentials are configured for account 111122223333 \(eu-west-1 of account 111122223333\)/,
     );
-    expect(() => docdbClients()({ region: 'eu-west-1', account: '210987654321' })).toThrow(/only the service's own account/);
+    expect(() => docdbClients()({ region: 'eu-west-1', account: '210987654321' })).toThrow(
+      /only the service's own account/,
+    );
     clientFor.destroyAll();
   });
 });

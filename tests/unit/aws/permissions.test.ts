@@ -165,7 +165,7 @@ describe('the callers’ registry (deploy/functions.ts)', () => {
     },
   );
 
-  it('documents every action the operator CLI needs in shared/cli/README.md', () => {
+  it('documents every action the operator CLI needs in cli/README.md', () => {
     const readme = readFileSync(join(ROOT, 'shared', 'cli', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## AWS permissions of the operator'));
     const documented = section.slice(0, section.indexOf('\n## ', 1));

@@ -14,7 +14,7 @@ import {
   resultItem,
 } from '../../../shared/aws/results-table/codec.js';
 import { DynamoJobStore } from '../../../shared/aws/results-table/index.js';
-import { type BackupJob, canMove, type JobState } from '../../../shared/backup/jobs.js';
+import { type BackupJob, canMove, type JobState } from '../../../shared/planning/jobs.js';
 import { fakeClock } from '../../support/fakes.js';
 
 const dynamo = mockClient(DynamoDBClient);
@@ -82,7 +82,7 @@ describe('the job store', () => {
     const store = new DynamoJobStore(new DynamoDBClient({ region: 'us-east-1' }), 'results', {
       clock: fakeClock(),
     });
-    expect((await store.listOpen('nightly')).map((j) => j.clusterId)).toEqual(['orders', 'billing']);
+    expect((await store.listFollowed('nightly')).map((j) => j.clusterId)).toEqual(['orders', 'billing']);
     const queries = dynamo.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(queries[0]).toMatchObject({
       TableName: 'results',

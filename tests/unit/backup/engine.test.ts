@@ -236,14 +236,24 @@ describe('backup run', () => {
       expect(aws.clock.sleeps).toEqual([5_000, 10_000, 15_000, 15_000, 15_000]);
     });
 
-    it('stops retrying before the deadline and pages', async () => {
+    it('stops retrying before the deadline and pages, once the start window has closed', async () => {
       happyPaths(aws, [docdbCluster('orders')]);
       aws.docdb['us-east-1']!.on(CreateDBClusterSnapshotCommand).rejects(
         new InvalidDBClusterStateFault({ message: 'busy', ...meta }),
       );
+      // A late run (a retried delivery): its slot's 1-minute start window closes during its retries.
+      const closing = policy({
+        clusters: { identifiers: ['orders'], tags: {}, exclude: [] },
+        windows: { startMinutes: 1, completionMinutes: 1440 },
+      });
       const { summary, alert } = await runBackup(
         aws.deps,
-        request(aws, { deadline: aws.clock.now() + 80_000, reserveMs: 15_000 }),
+        request(aws, {
+          policy: closing,
+          slot: new Date('2026-11-28T02:59:30Z'),
+          deadline: aws.clock.now() + 80_000,
+          reserveMs: 15_000,
+        }),
       );
       // 15 s + 30 s of waiting fit in 65 s; the next wait (60 s) would not.
       expect(summary.results[0]).toMatchObject({ outcome: 'failed', attempts: 3 });
@@ -254,6 +264,55 @@ describe('backup run', () => {
       });
       expect(aws.clock.now()).toBeLessThan(Date.parse('2026-11-28T03:00:05Z') + 65_000);
       expect(alert?.sent).toBe(true);
+    });
+
+    it('leaves a cluster busy through the run pending inside its start window: a job for the reconciler, no page', async () => {
+      happyPaths(aws, [docdbCluster('orders')]);
+      aws.docdb['us-east-1']!.on(CreateDBClusterSnapshotCommand).rejects(
+        new InvalidDBClusterStateFault({ message: 'busy', ...meta }),
+      );
+      const { summary, alert } = await runBackup(
+        aws.deps,
+        request(aws, { deadline: aws.clock.now() + 80_000, reserveMs: 15_000 }),
+      );
+      expect(summary.results[0]).toMatchObject({
+        outcome: 'pending',
+        attempts: 3,
+        snapshotId: 'nightly-orders-20261128-0300',
+      });
+      expect(summary.results[0]!.error).toBeUndefined();
+      expect(alert).toBeUndefined();
+      expect(aws.sns.commandCalls(PublishCommand)).toHaveLength(0);
+      const jobs = aws.dynamo
+        .commandCalls(PutItemCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.Item?.pk?.S?.startsWith('job#'));
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0]).toMatchObject({
+        Item: {
+          state: { S: 'pending' },
+          openPolicy: { S: 'nightly' },
+          snapshotId: { S: 'nightly-orders-20261128-0300' },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      expect(jobs[0]!.Item?.startedAt).toBeUndefined();
+    });
+
+    it('writes a creating job for each snapshot it takes, started when AWS accepted it', async () => {
+      happyPaths(aws, [docdbCluster('orders')]);
+      const { summary } = await runBackup(aws.deps, request(aws));
+      expect(summary.results[0]?.outcome).toBe('created');
+      const job = aws.dynamo
+        .commandCalls(PutItemCommand)
+        .map((call) => call.args[0].input.Item)
+        .find((item) => item?.pk?.S === 'job#us-east-1#orders');
+      expect(job).toMatchObject({
+        sk: { S: '2026-11-28T03:00:00.000Z#nightly' },
+        state: { S: 'creating' },
+        requestedAt: { S: '2026-11-28T03:00:05.000Z' },
+        startedAt: { S: '2026-11-28T03:00:05.000Z' },
+      });
     });
 
     it('fails fast for a stopped cluster without calling CreateDBClusterSnapshot', async () => {

@@ -105,12 +105,13 @@ describe('retention in a run', () => {
     deadline: aws.clock.now() + 600_000,
   });
 
-  it('lets an untagged look-alike fill no keepLast place: keepLast 3 keeps three of ours', async () => {
+  it('lets an untagged look-alike fill no keepLast place: keepLast 2 keeps two of ours', async () => {
     setup(aws, [night(28, 'creating'), night(27), night(26), night(25), night(24)], (id) =>
       id.endsWith('20261127-0300') ? [] : oursFor(id),
     );
-    const { summary } = await runBackup(aws.deps, request({ keepLast: 3 }));
-    // Ours: the 28th (this run's), 26th and 25th are kept; the 24th goes; the look-alike is never touched.
+    const { summary } = await runBackup(aws.deps, request({ keepLast: 2 }));
+    // Ours and available: the 26th and 25th are kept, the 24th goes; the look-alike is never touched, and
+    // this run's snapshot (28th, still creating) fills no place until it is available.
     expect(deleted(aws)).toEqual(['nightly-orders-20261124-0300']);
     expect(summary.deletions).toEqual([
       {
@@ -118,7 +119,7 @@ describe('retention in a run', () => {
         clusterId: 'orders',
         snapshotId: 'nightly-orders-20261124-0300',
         outcome: 'deleted',
-        reason: 'kept by no rule (keepLast 3)',
+        reason: 'kept by no rule (keepLast 2)',
       },
     ]);
   });
@@ -135,7 +136,8 @@ describe('retention in a run', () => {
       .map((c) => c.args[0].input.ResourceName?.split(':').at(-1))
       .filter((id) => id !== 'orders');
     expect(read.sort()).toEqual([21, 22, 23, 24, 25, 26, 27].map((d) => `nightly-orders-202611${d}-0300`));
-    expect(deleted(aws)).toEqual(['nightly-orders-20261122-0300', 'nightly-orders-20261121-0300']);
+    // Six available ones are kept (27th to 22nd); this run's, still creating, fills no place yet.
+    expect(deleted(aws)).toEqual(['nightly-orders-20261121-0300']);
   });
 
   it('never deletes a copy named like ours that carries our copied tags (legal hold)', async () => {
@@ -171,10 +173,12 @@ describe('retention in a run', () => {
       snapshot('nightly-orders-20261127-1500', 'failed'),
       night(27),
       night(26),
+      night(25),
     ]);
     await runBackup(aws.deps, request({ keepLast: 2 }));
-    // Kept: this run's (28th) and the 27th; the failed one is neither counted nor deleted.
-    expect(deleted(aws)).toEqual(['nightly-orders-20261126-0300']);
+    // Kept: the 27th and 26th, available; this run's (28th) is still creating and the failed one is
+    // neither counted nor deleted.
+    expect(deleted(aws)).toEqual(['nightly-orders-20261125-0300']);
   });
 
   it('checks the cutoff before every retention call: past it, nothing more is read or deleted', async () => {

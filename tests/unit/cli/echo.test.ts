@@ -1,4 +1,4 @@
-// Seam: shared/cli `runCli` in-process: what the CLI repeats back from its arguments in an error
+// Seam: cli/ `runCli` in-process: what the CLI repeats back from its arguments in an error
 // (commands, flags, policy names, times) is at most 80 characters and cannot carry terminal escapes.
 import { describe, expect, it } from 'vitest';
 import { run } from './support.js';

@@ -1,17 +1,17 @@
-// Seam: the CLI's pure text helpers (shared/cli/table.ts, style.ts, time.ts, output.ts): aligned tables,
+// Seam: the CLI's pure text helpers (cli/table.ts, style.ts, time.ts, output.ts): aligned tables,
 // when to colour, times and durations on the command line and on screen.
 import { describe, expect, it } from 'vitest';
-import { bufferedOutput } from '../../../shared/cli/io.js';
-import { counted } from '../../../shared/cli/output.js';
-import { createStyle, stripAnsi, useColor, visibleWidth } from '../../../shared/cli/style.js';
-import { renderTable } from '../../../shared/cli/table.js';
+import { bufferedOutput } from '../../../cli/io.js';
+import { counted } from '../../../cli/output.js';
+import { createStyle, stripAnsi, useColor, visibleWidth } from '../../../cli/style.js';
+import { renderTable } from '../../../cli/table.js';
 import {
   formatDuration,
   formatSpan,
   formatUtc,
   parseDurationFlag,
   parseTimeFlag,
-} from '../../../shared/cli/time.js';
+} from '../../../cli/time.js';
 
 const NOW = new Date('2026-11-28T09:15:30Z');
 

@@ -1,8 +1,8 @@
-// Seam: shared/cli/inspect.ts `planRows` with plain Region plans: what a plan says about every cluster the
+// Seam: cli/inspect.ts `planRows` with plain Region plans: what a plan says about every cluster the
 // next run touches or leaves out, and in which order.
 import { describe, expect, it } from 'vitest';
 import type { RegionPlan } from '../../../shared/backup/plan-region.js';
-import { countActions, planRows, type RegionInspection } from '../../../shared/cli/inspect.js';
+import { countActions, planRows, type RegionInspection } from '../../../cli/inspect.js';
 
 function task(region: string, id: string, status = 'available') {
   return {

@@ -1,8 +1,8 @@
-// Seam: shared/cli/main.ts `runCli` in-process: help for the top level and every command, unknown
+// Seam: cli/main.ts `runCli` in-process: help for the top level and every command, unknown
 // commands and flags, and how unexpected errors are shown (no stack trace unless --debug).
 import { describe, expect, it } from 'vitest';
-import { sdkAws } from '../../../shared/cli/aws.js';
-import { COMMANDS } from '../../../shared/cli/main.js';
+import { sdkAws } from '../../../cli/aws.js';
+import { COMMANDS } from '../../../cli/main.js';
 import { run, tempDir } from './support.js';
 
 describe('docdb-backup', () => {

@@ -1,4 +1,4 @@
-// Seam: `docdb-backup plan --offline` in-process (shared/cli/commands/plan.ts) for policies with a
+// Seam: `docdb-backup plan --offline` in-process (cli/commands/plan.ts) for policies with a
 // `timezone`: next runs in the zone and in UTC, and the daylight-saving changes among them said the way
 // EventBridge Scheduler handles them (a local time that does not exist is skipped, a repeated one runs
 // once). Europe/Berlin springs forward on 2026-03-29 and falls back on 2026-10-25.

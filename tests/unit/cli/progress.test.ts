@@ -1,9 +1,9 @@
-// Seam: shared/cli/progress.ts with plain results: the lines `run` prints per cluster and per retry, and
+// Seam: cli/progress.ts with plain results: the lines `run` prints per cluster and per retry, and
 // the status line a terminal shows while it waits.
 import { describe, expect, it } from 'vitest';
-import { bufferedOutput } from '../../../shared/cli/io.js';
-import { RunProgress, resultLine, retryLine, statusText } from '../../../shared/cli/progress.js';
-import { createStyle } from '../../../shared/cli/style.js';
+import { bufferedOutput } from '../../../cli/io.js';
+import { RunProgress, resultLine, retryLine, statusText } from '../../../cli/progress.js';
+import { createStyle } from '../../../cli/style.js';
 
 const plain = createStyle(false);
 const widths = { region: 9, cluster: 10 };

@@ -1,7 +1,7 @@
-// Seam: shared/cli/protection.ts over shared/planning/protection.ts with plain data: the words status
+// Seam: cli/protection.ts over shared/planning/protection.ts with plain data: the words status
 // prints for why a cluster is overdue (or ok without a snapshot).
 import { describe, expect, it } from 'vitest';
-import { protectionReason } from '../../../shared/cli/protection.js';
+import { protectionReason } from '../../../cli/protection.js';
 import { assessProtection, overdueAfterSeconds } from '../../../shared/planning/protection.js';
 
 const HOUR = 3_600;

@@ -1,7 +1,7 @@
-// Seam: shared/cli/quota.ts over shared/planning/quota-use.ts with plain policies: the words of the
+// Seam: cli/quota.ts over shared/planning/quota-use.ts with plain policies: the words of the
 // validate warnings about each Region's manual snapshot quota.
 import { describe, expect, it } from 'vitest';
-import { quotaWarning, regionQuotaWarning } from '../../../shared/cli/quota.js';
+import { quotaWarning, regionQuotaWarning } from '../../../cli/quota.js';
 import { regionSteadyStates } from '../../../shared/planning/quota-use.js';
 import { policy } from '../../support/fakes.js';
 

@@ -1,4 +1,4 @@
-// Seam: shared/cli/json-schema.ts against the committed config/policies.schema.json: the editor schema is
+// Seam: cli/json-schema.ts against the committed config/policies.schema.json: the editor schema is
 // generated from the zod schema and fails this test when it is stale (fix: npm run schema).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import {
   POLICY_SCHEMA_PATH,
   policyFileJsonSchema,
   renderPolicyFileJsonSchema,
-} from '../../../shared/cli/json-schema.js';
+} from '../../../cli/json-schema.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 

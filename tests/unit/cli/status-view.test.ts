@@ -1,4 +1,4 @@
-// Seam: the text of `status` (shared/cli/commands/status.ts: statusLines, resultText, summaryText) with
+// Seam: the text of `status` (cli/commands/status.ts: statusLines, resultText, summaryText) with
 // plain rows: one table per policy, worst state first, the reasons under it.
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,8 +6,8 @@ import {
   resultText,
   statusLines,
   summaryText,
-} from '../../../shared/cli/commands/status.js';
-import { createStyle } from '../../../shared/cli/style.js';
+} from '../../../cli/commands/status.js';
+import { createStyle } from '../../../cli/style.js';
 
 const plain = createStyle(false);
 const policy = {

@@ -5,9 +5,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliAws } from '../../../shared/cli/aws.js';
-import { bufferedOutput, type CliIo } from '../../../shared/cli/io.js';
-import { runCli } from '../../../shared/cli/main.js';
+import type { CliAws } from '../../../cli/aws.js';
+import { bufferedOutput, type CliIo } from '../../../cli/io.js';
+import { runCli } from '../../../cli/main.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 

@@ -1,4 +1,4 @@
-// Seam: `docdb-backup validate` (shared/cli/commands/validate.ts) run in-process on files on disk: every
+// Seam: `docdb-backup validate` (cli/commands/validate.ts) run in-process on files on disk: every
 // problem at once in the `file:line:column  policy  key.path  message` format, the quota warnings, the
 // JSON shape and the exit codes 0 / 1 / 2.
 import { describe, expect, it } from 'vitest';

@@ -119,7 +119,7 @@ describe('backup handler', () => {
       ],
       deletions: [],
       notices: [],
-      counts: { created: 1, 'already-exists': 0, failed: 0, skipped: 0 },
+      counts: { created: 1, 'already-exists': 0, pending: 0, failed: 0, skipped: 0 },
       alert: null,
       eventsFailed: 0,
     });
@@ -168,7 +168,7 @@ describe('backup handler', () => {
   });
 
   it('refuses a policy file that was not compiled, naming it and the fix', async () => {
-    const { wireFromEnvironment } = await import('../../../functions/backup/wiring.js');
+    const { wireFromEnvironment } = await import('../../../functions/common/wiring.js');
     await expect(
       wireFromEnvironment(
         { info: () => {}, warn: () => {}, error: () => {} },

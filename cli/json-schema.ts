@@ -5,7 +5,7 @@
  * Rules across fields (unique names, schedules, …) are not in it: `docdb-backup validate` checks those.
  */
 import { z } from 'zod';
-import { PolicyFileSchema } from '../policy/index.js';
+import { PolicyFileSchema } from '../shared/policy/index.js';
 
 /** Where the generated schema is committed, relative to the repository root. */
 export const POLICY_SCHEMA_PATH = 'config/policies.schema.json';

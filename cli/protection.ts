@@ -1,7 +1,7 @@
 /**
  * The status command's words for a cluster's protection (the rule itself: shared/planning/protection.ts).
  */
-import type { Protection } from '../planning/protection.js';
+import type { Protection } from '../shared/planning/protection.js';
 import { formatSpan } from './time.js';
 
 /**

@@ -5,14 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
-import { type QuotaUseCache, regionSteadyStates } from '../../planning/quota-use.js';
+import { type QuotaUseCache, regionSteadyStates } from '../../shared/planning/quota-use.js';
 import {
   formatProblem,
   type PolicyProblem,
   type ResolvedPolicy,
   validatePolicyFile,
-} from '../../policy/index.js';
-import { PolicySource } from '../../policy/source.js';
+} from '../../shared/policy/index.js';
+import { PolicySource } from '../../shared/policy/source.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -35,7 +35,7 @@ Arguments:
   file          the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
 
 Options:
-  --json        print the result as JSON (shape: shared/cli/README.md)
+  --json        print the result as JSON (shape: cli/README.md)
   --no-color    plain text even on a terminal (NO_COLOR is respected too)
   --debug       show stack traces of unexpected errors
   -h, --help    show this help

@@ -2,7 +2,7 @@
 import { EXIT, type ExitCode } from './errors.js';
 import type { CliIo } from './io.js';
 
-/** The version of every command's `--json` document (shared/cli/README.md). */
+/** The version of every command's `--json` document (cli/README.md). */
 export const JSON_VERSION = 1;
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Builds what one warm Lambda container keeps between invocations: the checked environment, the policies
+ * Builds what one warm Lambda container (backup or reconcile) keeps between invocations: the checked environment, the policies
  * and the SDK clients. Built on first use so a bad environment fails the invocation with a clear message.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createEngineDeps } from '../../shared/aws/engine-deps.js';
 import { systemClock } from '../../shared/backup/clock.js';
 import type { EngineDeps, RunLog } from '../../shared/backup/index.js';
@@ -9,7 +10,16 @@ import { type BackupEnv, readBackupEnv } from '../../shared/env.js';
 import { readCompiledPolicies } from '../../shared/policy/compiled.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 
-export interface BackupWiring {
+/** The engine's log lines go to Powertools Logger, which adds the invocation's keys to every line. */
+export function loggerAsRunLog(target: Logger): RunLog {
+  return {
+    info: (message, fields) => target.info(message, fields ?? {}),
+    warn: (message, fields) => target.warn(message, fields ?? {}),
+    error: (message, fields) => target.error(message, fields ?? {}),
+  };
+}
+
+export interface FunctionWiring {
   env: BackupEnv;
   policies: ResolvedPolicy[];
   deps: EngineDeps;
@@ -21,7 +31,7 @@ export interface BackupWiring {
 export async function wireFromEnvironment(
   log: RunLog,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<BackupWiring> {
+): Promise<FunctionWiring> {
   const settings = readBackupEnv(env);
   const policies = await readCompiledPolicies(settings.policiesFile);
   const { deps } = createEngineDeps(settings, { log, clock: systemClock });

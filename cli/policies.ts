@@ -4,14 +4,14 @@
  * `--policy` names.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { DEFAULT_POLICIES_FILE, POLICIES_FILE_VARIABLE } from '../files.js';
+import { DEFAULT_POLICIES_FILE, POLICIES_FILE_VARIABLE } from '../shared/files.js';
 import {
   formatProblem,
   loadPolicyFile,
   PolicyValidationError,
   type ResolvedPolicy,
-} from '../policy/index.js';
-import { clip, closest } from '../policy/text.js';
+} from '../shared/policy/index.js';
+import { clip, closest } from '../shared/policy/text.js';
 import { nonEmpty } from './args.js';
 import { UsageError } from './errors.js';
 import type { CliIo } from './io.js';

@@ -4,8 +4,8 @@
  * redrawn in place and erased at the end. The line builders are pure.
  */
 
-import type { ClusterResult } from '../backup/results.js';
-import type { RetryNotice } from '../backup/take-snapshot.js';
+import type { ClusterResult } from '../shared/backup/results.js';
+import type { RetryNotice } from '../shared/backup/take-snapshot.js';
 import type { CliOutput } from './io.js';
 import type { Style } from './style.js';
 import { formatDuration } from './time.js';

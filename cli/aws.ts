@@ -5,14 +5,14 @@
  */
 import { DocDBClient } from '@aws-sdk/client-docdb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { COMMON_CLIENT_CONFIG, docdbClients } from '../aws/clients.js';
-import { DocdbAdapter } from '../aws/docdb.js';
-import { createEngineDeps } from '../aws/engine-deps.js';
-import { DynamoResultsReader, type ResultsReader } from '../aws/results-table/index.js';
-import type { Clock } from '../backup/clock.js';
-import type { EngineDeps } from '../backup/engine.js';
-import type { ClusterInventory, DocdbPort, RunLog } from '../backup/ports.js';
-import type { BackupEnv } from '../env.js';
+import { COMMON_CLIENT_CONFIG, docdbClients } from '../shared/aws/clients.js';
+import { DocdbAdapter } from '../shared/aws/docdb.js';
+import { createEngineDeps } from '../shared/aws/engine-deps.js';
+import { DynamoResultsReader, type ResultsReader } from '../shared/aws/results-table/index.js';
+import type { Clock } from '../shared/backup/clock.js';
+import type { EngineDeps } from '../shared/backup/engine.js';
+import type { ClusterInventory, DocdbPort, RunLog } from '../shared/backup/ports.js';
+import type { BackupEnv } from '../shared/env.js';
 import { UsageError } from './errors.js';
 
 export interface CliAws {

@@ -3,7 +3,7 @@
  * the rest of the CLI. Every command also takes `--help`, `--debug` and `--no-color`.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { clip } from '../policy/text.js';
+import { clip } from '../shared/policy/text.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

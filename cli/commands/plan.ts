@@ -13,7 +13,7 @@ import {
   type ResolvedPolicy,
   type Schedule,
   scheduleOf,
-} from '../../policy/index.js';
+} from '../../shared/policy/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { countActions, inspectPolicy, type PlanAction, type PlannedCluster } from '../inspect.js';
@@ -38,7 +38,7 @@ Options:
                 scheduled time equal to TIME is the next run, so the ids match "run --at TIME"
   --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
   --offline     do not call AWS: schedules only
-  --json        print the plan as JSON (shape: shared/cli/README.md)
+  --json        print the plan as JSON (shape: cli/README.md)
   --no-color    plain text even on a terminal
   --debug       show the engine's log lines and stack traces on stderr
   -h, --help    show this help

@@ -4,17 +4,17 @@
  * clusters in a state the run fails without trying, explicit identifiers found nowhere, and clusters of
  * other engines that carry the policy's tags or a listed identifier. Used by `plan` and `run --dry-run`.
  */
-import { describeFailure } from '../backup/failures.js';
-import { inOwnAccount, type Location, locationKey } from '../backup/location.js';
-import { type PlanContext, planRegion, type RegionPlan, selectionOf } from '../backup/plan-region.js';
-import { inPool } from '../backup/pool.js';
-import type { AnyEngineCluster, ClusterInventory, DocdbPort, RunLog } from '../backup/ports.js';
-import { type PlannedDeletion, retentionPreview } from '../backup/prune.js';
-import { NO_REGION } from '../backup/results.js';
-import { STATES_WAITING_CANNOT_FIX } from '../backup/retry.js';
-import { missingEverywhere, notFoundMessage } from '../planning/missing.js';
-import { needsTagsForSelection } from '../planning/selection.js';
-import type { ResolvedPolicy } from '../policy/index.js';
+import { describeFailure } from '../shared/backup/failures.js';
+import { inOwnAccount, type Location, locationKey } from '../shared/backup/location.js';
+import { type PlanContext, planRegion, type RegionPlan, selectionOf } from '../shared/backup/plan-region.js';
+import { inPool } from '../shared/backup/pool.js';
+import type { AnyEngineCluster, ClusterInventory, DocdbPort, RunLog } from '../shared/backup/ports.js';
+import { type PlannedDeletion, retentionPreview } from '../shared/backup/prune.js';
+import { NO_REGION } from '../shared/backup/results.js';
+import { STATES_WAITING_CANNOT_FIX } from '../shared/backup/retry.js';
+import { missingEverywhere, notFoundMessage } from '../shared/planning/missing.js';
+import { needsTagsForSelection } from '../shared/planning/selection.js';
+import type { ResolvedPolicy } from '../shared/policy/index.js';
 
 export type PlanAction = 'snapshot' | 'skip' | 'fail';
 

@@ -5,22 +5,22 @@
  * `readBackupEnv`. `--dry-run` prints the plan for the slot and changes nothing.
  */
 
-import { systemClock } from '../../backup/clock.js';
-import { RunFailedError, type RunObserver, type RunReport, runBackup } from '../../backup/engine.js';
-import { NEXT_STEP } from '../../backup/failures.js';
+import { systemClock } from '../../shared/backup/clock.js';
+import { RunFailedError, type RunObserver, type RunReport, runBackup } from '../../shared/backup/engine.js';
+import { NEXT_STEP } from '../../shared/backup/failures.js';
 import {
   type ClusterResult,
   countOutcomes,
   type DeletionResult,
   type FailureCode,
   isSnapshotTaken,
-} from '../../backup/results.js';
-import type { RetryNotice } from '../../backup/take-snapshot.js';
-import { type BackupEnv, EnvError, readBackupEnv } from '../../env.js';
-import { slotOf } from '../../planning/naming.js';
-import { slotProblem } from '../../planning/slot.js';
-import type { ResolvedPolicy } from '../../policy/index.js';
-import { clip } from '../../policy/text.js';
+} from '../../shared/backup/results.js';
+import type { RetryNotice } from '../../shared/backup/take-snapshot.js';
+import { type BackupEnv, EnvError, readBackupEnv } from '../../shared/env.js';
+import { slotOf } from '../../shared/planning/naming.js';
+import { slotProblem } from '../../shared/planning/slot.js';
+import type { ResolvedPolicy } from '../../shared/policy/index.js';
+import { clip } from '../../shared/policy/text.js';
 import { parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
@@ -49,7 +49,7 @@ Options:
   --dry-run      print the snapshot ids it would create and what it would skip; change nothing
   --timeout D    stop starting attempts after D (e.g. 90s, 15m; default 15m, like the function)
   --file F       the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-  --json         print the outcome as JSON (shape: shared/cli/README.md); no progress lines
+  --json         print the outcome as JSON (shape: cli/README.md); no progress lines
   --no-color     plain text even on a terminal
   --debug        show the engine's log lines and stack traces on stderr
   -h, --help     show this help

@@ -7,7 +7,7 @@
  * invalid policy file, unknown policy, missing environment variable or credentials, unexpected error).
  */
 
-import { clip, closest } from '../policy/text.js';
+import { clip, closest } from '../shared/policy/text.js';
 import { type CliAws, sdkAws } from './aws.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';

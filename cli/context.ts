@@ -2,7 +2,7 @@
  * What every command receives: the process seam (`io`), AWS (created on first use), styles for both
  * streams, and the engine's log (silent unless `--debug`).
  */
-import type { RunLog } from '../backup/ports.js';
+import type { RunLog } from '../shared/backup/ports.js';
 import type { CliAws } from './aws.js';
 import type { CliIo } from './io.js';
 import { createStyle, type Style, useColor } from './style.js';

@@ -7,8 +7,8 @@ import {
   quotaShortfall,
   type RegionSteadyState,
   regionQuotaPressure,
-} from '../planning/quota-use.js';
-import type { ResolvedPolicy } from '../policy/resolved.js';
+} from '../shared/planning/quota-use.js';
+import type { ResolvedPolicy } from '../shared/policy/resolved.js';
 import { formatSpan } from './time.js';
 
 /** `99 days`, or hours and minutes under two days: `1h 39m`. */

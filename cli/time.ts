@@ -1,8 +1,8 @@
 /**
  * Times on the command line and on screen: `--at` values, UTC timestamps, ages and durations. Pure.
  */
-import { parseInstant } from '../planning/slot.js';
-import { clip } from '../policy/text.js';
+import { parseInstant } from '../shared/planning/slot.js';
+import { clip } from '../shared/policy/text.js';
 import { UsageError } from './errors.js';
 
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?$/i;

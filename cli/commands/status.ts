@@ -5,18 +5,22 @@
  * could not be checked.
  */
 
-import { regionOfArn } from '../../aws/engine-deps.js';
-import type { RecordedResult, ResultsReader } from '../../aws/results-table/index.js';
-import { inOwnAccount } from '../../backup/location.js';
-import { planRegion, type RegionPlan, selectionOf } from '../../backup/plan-region.js';
-import { inPool } from '../../backup/pool.js';
-import type { ManualSnapshot } from '../../backup/ports.js';
-import { NO_REGION } from '../../backup/results.js';
-import { missingEverywhere, notFoundMessage } from '../../planning/missing.js';
-import { hasSnapshotIdShape } from '../../planning/naming.js';
-import { ownershipOf } from '../../planning/ownership.js';
-import { assessProtection, overdueAfterSeconds, type ProtectionState } from '../../planning/protection.js';
-import { longestIntervalSeconds, type ResolvedPolicy, scheduleOf } from '../../policy/index.js';
+import { regionOfArn } from '../../shared/aws/engine-deps.js';
+import type { RecordedResult, ResultsReader } from '../../shared/aws/results-table/index.js';
+import { inOwnAccount } from '../../shared/backup/location.js';
+import { planRegion, type RegionPlan, selectionOf } from '../../shared/backup/plan-region.js';
+import { inPool } from '../../shared/backup/pool.js';
+import type { ManualSnapshot } from '../../shared/backup/ports.js';
+import { NO_REGION } from '../../shared/backup/results.js';
+import { missingEverywhere, notFoundMessage } from '../../shared/planning/missing.js';
+import { hasSnapshotIdShape } from '../../shared/planning/naming.js';
+import { ownershipOf } from '../../shared/planning/ownership.js';
+import {
+  assessProtection,
+  overdueAfterSeconds,
+  type ProtectionState,
+} from '../../shared/planning/protection.js';
+import { longestIntervalSeconds, type ResolvedPolicy, scheduleOf } from '../../shared/policy/index.js';
 import { parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
@@ -38,7 +42,7 @@ Options:
   --policy P    only this policy (also checks it when it is disabled)
   --at TIME     judge as of TIME instead of now (ISO-8601 with zone)
   --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-  --json        print the status as JSON (shape: shared/cli/README.md)
+  --json        print the status as JSON (shape: cli/README.md)
   --no-color    plain text even on a terminal
   --debug       show the engine's log lines and stack traces on stderr
   -h, --help    show this help

@@ -1,0 +1,115 @@
+/**
+ * The reconcile function: one pass over every policy's followed jobs (shared/lifecycle), metrics, and the
+ * result `{ open, transitions }`. It fails the invocation (after doing all it could) when a page could not
+ * be sent or a policy's jobs could not be read: the next pass, or Lambda's retry, tries again.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { RunFailedError } from '../../shared/backup/errors.js';
+import { type ReconcileReport, reconcile } from '../../shared/lifecycle/pass.js';
+import { METRICS, RECONCILE_METRIC_NAMES } from '../../shared/metrics.js';
+import type { JobTransition } from '../../shared/planning/jobs.js';
+import { type FunctionWiring, loggerAsRunLog, wireFromEnvironment } from '../common/wiring.js';
+import { checkReconcileEvent } from './event.js';
+
+/** What the function returns; documented in the README. */
+export interface ReconcileResult {
+  /** Jobs still open (`pending` or `creating`) after the pass. */
+  open: number;
+  transitions: JobTransition[];
+  pages: ReconcileReport['pages'];
+  eventsFailed: number;
+}
+
+export const logger = new Logger({ serviceName: 'docdb-backup' });
+export const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });
+
+/** Time kept back before Lambda's timeout: the pass ends its work and pages before it. */
+const MARGIN_MS = 5_000;
+
+function emitMetrics(target: Metrics, report: ReconcileReport, now: number): void {
+  const names = RECONCILE_METRIC_NAMES;
+  const oldest = Math.min(now, ...report.open.map((job) => Date.parse(job.requestedAt)));
+  target.addMetric(names.openJobs, MetricUnit.Count, report.open.length);
+  target.addMetric(
+    names.oldestOpenJobAge,
+    MetricUnit.Seconds,
+    Math.max(0, Math.round((now - oldest) / 1000)),
+  );
+  target.addMetric(
+    names.jobsCompleted,
+    MetricUnit.Count,
+    report.transitions.filter((t) => t.to === 'available').length,
+  );
+  target.addMetric(
+    names.jobsFailed,
+    MetricUnit.Count,
+    report.transitions.filter((t) => t.to === 'failed').length,
+  );
+  for (const t of report.transitions)
+    if (t.durationMs !== undefined)
+      target.addMetric(names.completionLatency, MetricUnit.Seconds, t.durationMs / 1000);
+  target.addMetric(names.eventsFailed, MetricUnit.Count, report.eventsFailed);
+}
+
+/**
+ * One pass, given the container's wiring. Exported for tests, the CLI and the local demo.
+ * @example await runReconcilePass({}, 240_000, wiring)
+ */
+export async function runReconcilePass(
+  event: unknown,
+  remainingMs: number,
+  wiring: FunctionWiring,
+  observability: { logger: Logger; metrics: Metrics } = { logger, metrics },
+): Promise<ReconcileResult> {
+  checkReconcileEvent(event);
+  const { deps } = wiring;
+  const report = await reconcile(deps, {
+    policies: wiring.policies,
+    deadline: deps.clock.now() + remainingMs - MARGIN_MS,
+    concurrency: wiring.env.concurrency,
+    signal: AbortSignal.timeout(Math.max(1, remainingMs - 1_000)),
+  });
+  emitMetrics(observability.metrics, report, deps.clock.now());
+  observability.logger.info('pass finished', {
+    open: report.open.length,
+    transitions: report.transitions.length,
+    pages: report.pages,
+    eventsFailed: report.eventsFailed,
+  });
+  const unsent = report.pages.filter((page) => page.failed);
+  if (unsent.length || report.unread.length) {
+    const why = [
+      ...unsent.map((page) => `the page for policy "${page.policy}" could not be sent (${page.note})`),
+      ...report.unread.map((u) => `the jobs of policy "${u.policy}" could not be read (${u.error})`),
+    ];
+    throw new RunFailedError(`${why.join('; ')}; the next pass tries again`);
+  }
+  return {
+    open: report.open.length,
+    transitions: report.transitions,
+    pages: report.pages,
+    eventsFailed: report.eventsFailed,
+  };
+}
+
+let wiring: Promise<FunctionWiring> | undefined;
+
+function containerWiring(): Promise<FunctionWiring> {
+  wiring ??= wireFromEnvironment(loggerAsRunLog(logger)).catch((error: unknown) => {
+    wiring = undefined;
+    throw error;
+  });
+  return wiring;
+}
+
+/** The Lambda entry point. */
+export const handler = middy(async (event: unknown, context: Context) =>
+  runReconcilePass(event, context.getRemainingTimeInMillis(), await containerWiring()),
+)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
