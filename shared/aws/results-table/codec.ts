@@ -72,10 +72,15 @@ export function alertKey(policy: string, scheduledAt: string): Item {
   return { pk: { S: `alert#${policy}` }, sk: { S: scheduledAt } };
 }
 
+/** The partition of a cluster's jobs: every slot and policy, newest last. */
+export function jobPk(at: { region: string; account?: string; clusterId: string }): string {
+  return `job#${where(at)}#${at.clusterId}`;
+}
+
 export function jobKey(
   job: Pick<BackupJob, 'region' | 'account' | 'clusterId' | 'policy' | 'scheduledAt'>,
 ): Item {
-  return { pk: { S: `job#${where(job)}#${job.clusterId}` }, sk: { S: `${job.scheduledAt}#${job.policy}` } };
+  return { pk: { S: jobPk(job) }, sk: { S: `${job.scheduledAt}#${job.policy}` } };
 }
 
 /** The open-jobs index keys of a job while it is open. */

@@ -14,10 +14,13 @@ import type { Clock } from '../../backup/clock.js';
 import { inPool } from '../../backup/pool.js';
 import type { RunRecorder } from '../../backup/ports.js';
 import type { DeletionRecord, RunSummary } from '../../backup/results.js';
+import type { BackupJob } from '../../planning/jobs.js';
 import type { CallDeclarations } from '../permissions.js';
 import {
   deletionItem,
   type Item,
+  jobFromItem,
+  jobPk,
   noticeItem,
   type RecordedResult,
   resultFromItem,
@@ -136,6 +139,13 @@ export interface ResultsReader {
     policy: string,
     signal?: AbortSignal,
   ): Promise<RecordedResult | undefined>;
+  /** The newest backup job of `clusterId` in `region` for `policy`, if any. */
+  latestJob(
+    region: string,
+    clusterId: string,
+    policy: string,
+    signal?: AbortSignal,
+  ): Promise<BackupJob | undefined>;
 }
 
 /** Items read per Query page; other policies' results of the same cluster are filtered out. */
@@ -151,6 +161,12 @@ export const RESULTS_READER_CALLS = {
     resources: ['results-table'],
     why: 'status: the latest recorded result of a cluster',
   },
+  latestJob: {
+    command: QueryCommand,
+    actions: ['dynamodb:Query'],
+    resources: ['results-table'],
+    why: 'status: the latest backup job of a cluster',
+  },
 } as const satisfies CallDeclarations;
 
 export class DynamoResultsReader implements ResultsReader {
@@ -159,12 +175,31 @@ export class DynamoResultsReader implements ResultsReader {
     private readonly table: string,
   ) {}
 
-  async latest(
+  latest(
     region: string,
     clusterId: string,
     policy: string,
     signal?: AbortSignal,
   ): Promise<RecordedResult | undefined> {
+    return this.newest(resultPk({ region, clusterId }), policy, resultFromItem, signal);
+  }
+
+  latestJob(
+    region: string,
+    clusterId: string,
+    policy: string,
+    signal?: AbortSignal,
+  ): Promise<BackupJob | undefined> {
+    return this.newest(jobPk({ region, clusterId }), policy, jobFromItem, signal);
+  }
+
+  /** The newest item of a partition that is the policy's and reads as a `T`. */
+  private async newest<T>(
+    pk: string,
+    policy: string,
+    read: (item: Item) => T | undefined,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
     let startKey: Item | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const out = await this.client.send(
@@ -174,7 +209,7 @@ export class DynamoResultsReader implements ResultsReader {
           FilterExpression: '#policy = :policy',
           ExpressionAttributeNames: { '#policy': 'policy' },
           ExpressionAttributeValues: {
-            ':pk': { S: resultPk({ region, clusterId }) },
+            ':pk': { S: pk },
             ':policy': { S: policy },
           },
           ScanIndexForward: false,
@@ -184,8 +219,8 @@ export class DynamoResultsReader implements ResultsReader {
         { abortSignal: signal },
       );
       for (const item of out.Items ?? []) {
-        const result = resultFromItem(item);
-        if (result) return result;
+        const found = read(item);
+        if (found) return found;
       }
       startKey = out.LastEvaluatedKey;
       if (!startKey) return undefined;
