@@ -10,6 +10,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BackupResult, runScheduledBackup } from '../../../functions/backup/handler.js';
 import { wireFromEnvironment } from '../../../functions/common/wiring.js';
+import { runReconcilePass } from '../../../functions/reconcile/handler.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import type { Clock } from '../../../shared/backup/clock.js';
@@ -50,13 +51,8 @@ const quietMetrics = new Metrics({
   singleMetric: false,
 });
 
-/** Writes the policy file and runs one invocation of the backup function against the emulator. */
-export async function runPolicy(
-  world: World,
-  policiesYaml: string,
-  event: unknown,
-  options: RunOptions = {},
-) {
+/** Writes and compiles the policy file, and wires a function (backup or reconcile) to the emulator. */
+async function wired(world: World, policiesYaml: string, options: RunOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-it-'));
   const file = join(dir, 'policies.yml');
   writeFileSync(file, policiesYaml);
@@ -73,13 +69,60 @@ export async function runPolicy(
   const log = memoryLog();
   const wiring = await wireFromEnvironment(log, env);
   if (options.clock) wiring.deps.clock = options.clock;
-  const result: BackupResult = await runScheduledBackup(event, options.remainingMs ?? 600_000, wiring, {
-    logger: quietLogger,
-    metrics: quietMetrics,
-  });
+  return { wiring, log };
+}
+
+const observability = { logger: quietLogger, metrics: quietMetrics };
+
+/** Writes the policy file and runs one invocation of the backup function against the emulator. */
+export async function runPolicy(
+  world: World,
+  policiesYaml: string,
+  event: unknown,
+  options: RunOptions = {},
+) {
+  const { wiring, log } = await wired(world, policiesYaml, options);
+  const result: BackupResult = await runScheduledBackup(
+    event,
+    options.remainingMs ?? 600_000,
+    wiring,
+    observability,
+  );
   quietMetrics.clearMetrics();
   quietMetrics.clearDimensions();
   return { result, log };
+}
+
+/** Runs one invocation of the reconcile function (one pass) against the emulator. */
+export async function reconcilePass(world: World, policiesYaml: string, options: RunOptions = {}) {
+  const { wiring, log } = await wired(world, policiesYaml, options);
+  const metrics = new Metrics({ namespace: 'DocdbBackup', serviceName: 'docdb-backup', singleMetric: false });
+  const result = await runReconcilePass({}, options.remainingMs ?? 300_000, wiring, {
+    logger: quietLogger,
+    metrics,
+  });
+  const emitted = metrics.serializeMetrics();
+  metrics.clearMetrics();
+  return { result, log, emitted };
+}
+
+/**
+ * A clock for the engine that keeps the emulator's time: `advance` (and every sleep of the engine) moves
+ * both, so windows the engine measures and snapshot durations the emulator measures agree.
+ */
+export function sharedClock(world: World): { clock: Clock; advance(ms: number): void } {
+  let offset = 0;
+  const advance = (ms: number) => {
+    offset += ms;
+    world.emu.advanceClock(ms);
+  };
+  return {
+    clock: {
+      now: () => Date.now() + offset,
+      sleep: async (ms) => advance(ms),
+    },
+    advance,
+  };
 }
 
 /** The results table's items (alert markers left out), sorted by key, as plain strings. */
