@@ -44,6 +44,7 @@ function emitMetrics(target: Metrics, report: RunReport): void {
   const counts = countOutcomes(results);
   target.addMetric(METRIC_NAMES.snapshotsCreated, MetricUnit.Count, counts.created);
   target.addMetric(METRIC_NAMES.snapshotsAlreadyExisting, MetricUnit.Count, counts['already-exists']);
+  target.addMetric(METRIC_NAMES.snapshotsPending, MetricUnit.Count, counts.pending);
   target.addMetric(METRIC_NAMES.snapshotsFailed, MetricUnit.Count, counts.failed + counts.skipped);
   target.addMetric(
     METRIC_NAMES.snapshotRetries,

@@ -3,6 +3,7 @@
  * signal, the request limits per location and the locations whose quota it hit.
  */
 
+import { setMaxListeners } from 'node:events';
 import type { BackupJob } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import type { PrefixOwner } from './alert.js';
@@ -26,6 +27,8 @@ import { type RetryNotice, takeSnapshot } from './take-snapshot.js';
  * AWS grants (multiplicative decrease), and it grows back while calls go through.
  */
 export const START_RATE_PER_SECOND = 200;
+/** Listeners a run's signals may have at once: every request in flight adds one. */
+const MAX_SIGNAL_LISTENERS = 10_000;
 const MIN_RATE_PER_SECOND = 0.2;
 /** Calls that may go back to back after a quiet spell before the rate spaces them. */
 const RATE_BURST = 20;
@@ -89,6 +92,10 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
   const cutoff = request.deadline - (request.reserveMs ?? 15_000);
   const atCutoff = AbortSignal.timeout(Math.max(1, cutoff - deps.clock.now()));
   const workSignal = request.signal ? AbortSignal.any([request.signal, atCutoff]) : atCutoff;
+  // Every call in flight listens to these signals (the SDK adds one listener per request): many at once
+  // is expected, not a leak, so Node's warning past 10 would only be noise in the function's logs.
+  for (const signal of [workSignal, request.signal])
+    if (signal) setMaxListeners(MAX_SIGNAL_LISTENERS, signal);
   // Any location asked for gets its own limit, named by the policy or not: none is ever unlimited.
   const limiters = new Map<string, Limiter>();
   const limiterFor = (at: Location) => {

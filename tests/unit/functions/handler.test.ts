@@ -142,6 +142,7 @@ describe('backup handler', () => {
     expect(emf).toMatchObject({
       policy: 'nightly',
       SnapshotsCreated: 1,
+      SnapshotsPending: 0,
       SnapshotsFailed: 0,
       QuotaExceeded: 0,
       EventsFailed: 0,
