@@ -101,49 +101,42 @@ async function main(): Promise<void> {
     wiring.deps.clock = clock;
     const advance = (ms: number) => clock.sleep(ms);
     const pass = () => runReconcilePass({}, 300_000, wiring, quiet);
+    const backup = async (remainingMs: number) => {
+      await runScheduledBackup({ policy: 'hourly', time: slot() }, remainingMs, wiring, quiet);
+      quiet.metrics.clearMetrics();
+      quiet.metrics.clearDimensions();
+    };
     const slot = () => new Date(Math.floor(clock.now() / MINUTE) * MINUTE).toISOString();
 
-    let before = snapshot(emu);
-    await pass();
-    report('A pass with nothing open', callsSince(emu, before), 0);
+    type Pass = Awaited<ReturnType<typeof pass>>;
+    /** Runs one pass and reports its calls; `about` says what it was and how many jobs it handled. */
+    const measure = async (about: (result: Pass) => [string, number]) => {
+      const before = snapshot(emu);
+      const result = await pass();
+      const [title, jobs] = about(result);
+      report(title, callsSince(emu, before), jobs);
+    };
+
+    await measure(() => ['A pass with nothing open', 0]);
 
     emu.setFaults({
       clusters: Object.fromEntries(ids.map((id) => [id, { snapshotAvailableAfterMs: 20 * MINUTE }])),
     });
-    await runScheduledBackup({ policy: 'hourly', time: slot() }, 600_000, wiring, quiet);
-    quiet.metrics.clearMetrics();
-    quiet.metrics.clearDimensions();
+    await backup(600_000);
     await advance(5 * MINUTE);
-    before = snapshot(emu);
-    const waiting = await pass();
-    report(
-      `A pass over ${waiting.open} creating job(s), none done yet`,
-      callsSince(emu, before),
-      waiting.open,
-    );
+    await measure((r) => [`A pass over ${r.open} creating job(s), none done yet`, r.open]);
 
     await advance(20 * MINUTE);
-    before = snapshot(emu);
-    const done = await pass();
-    report(
-      `The pass that completes them (${done.transitions.length} transition(s), retention keepLast 3)`,
-      callsSince(emu, before),
-      done.transitions.length,
-    );
+    await measure((r) => [
+      `The pass that completes them (${r.transitions.length} transition(s), retention keepLast 3)`,
+      r.transitions.length,
+    ]);
 
     await advance(40 * MINUTE);
     emu.setFaults({ clusters: Object.fromEntries(ids.map((id) => [id, { busyForMs: 120 * MINUTE }])) });
-    await runScheduledBackup({ policy: 'hourly', time: slot() }, 60_000, wiring, quiet);
-    quiet.metrics.clearMetrics();
-    quiet.metrics.clearDimensions();
+    await backup(60_000);
     await advance(5 * MINUTE);
-    before = snapshot(emu);
-    const busy = await pass();
-    report(
-      `A pass over ${busy.open} pending job(s), clusters still busy`,
-      callsSince(emu, before),
-      busy.open,
-    );
+    await measure((r) => [`A pass over ${r.open} pending job(s), clusters still busy`, r.open]);
   } finally {
     quiet.metrics.clearMetrics();
     await emu.stop();

@@ -3,11 +3,7 @@
  * the summary. Per-cluster failures are in the result; it throws only when the run could not happen.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import {
   type ClusterResult,
   countOutcomes,
@@ -18,7 +14,8 @@ import {
   runBackup,
 } from '../../shared/backup/index.js';
 import { METRIC_NAMES, METRICS } from '../../shared/metrics.js';
-import { type FunctionWiring, loggerAsRunLog, wireFromEnvironment } from '../common/wiring.js';
+import { lambdaEntry } from '../common/entry.js';
+import type { FunctionWiring } from '../common/wiring.js';
 import { parseBackupEvent } from './event.js';
 
 /** What the function returns; documented in the README. */
@@ -105,19 +102,5 @@ export async function runScheduledBackup(
   };
 }
 
-let wiring: Promise<FunctionWiring> | undefined;
-
-function containerWiring(): Promise<FunctionWiring> {
-  wiring ??= wireFromEnvironment(loggerAsRunLog(logger)).catch((error: unknown) => {
-    wiring = undefined;
-    throw error;
-  });
-  return wiring;
-}
-
 /** The Lambda entry point. */
-export const handler = middy(async (event: unknown, context: Context) =>
-  runScheduledBackup(event, context.getRemainingTimeInMillis(), await containerWiring()),
-)
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+export const handler = lambdaEntry(logger, metrics, runScheduledBackup);

@@ -4,16 +4,13 @@
  * be sent or a policy's jobs could not be read: the next pass, or Lambda's retry, tries again.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { RunFailedError } from '../../shared/backup/errors.js';
 import { type ReconcileReport, reconcile } from '../../shared/lifecycle/pass.js';
 import { METRICS, RECONCILE_METRIC_NAMES } from '../../shared/metrics.js';
 import type { JobTransition } from '../../shared/planning/jobs.js';
-import { type FunctionWiring, loggerAsRunLog, wireFromEnvironment } from '../common/wiring.js';
+import { lambdaEntry } from '../common/entry.js';
+import type { FunctionWiring } from '../common/wiring.js';
 import { checkReconcileEvent } from './event.js';
 
 /** What the function returns; documented in the README. */
@@ -97,19 +94,5 @@ export async function runReconcilePass(
   };
 }
 
-let wiring: Promise<FunctionWiring> | undefined;
-
-function containerWiring(): Promise<FunctionWiring> {
-  wiring ??= wireFromEnvironment(loggerAsRunLog(logger)).catch((error: unknown) => {
-    wiring = undefined;
-    throw error;
-  });
-  return wiring;
-}
-
 /** The Lambda entry point. */
-export const handler = middy(async (event: unknown, context: Context) =>
-  runReconcilePass(event, context.getRemainingTimeInMillis(), await containerWiring()),
-)
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+export const handler = lambdaEntry(logger, metrics, runReconcilePass);

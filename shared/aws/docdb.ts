@@ -104,6 +104,17 @@ export const DOCDB_CALLS = {
   ] satisfies DeclaredCall[],
 } as const satisfies CallDeclarations;
 
+/** A snapshot as DescribeDBClusterSnapshots describes it, without tags. */
+function manualSnapshotOf(found: DBClusterSnapshot, askedFor: string): ManualSnapshot {
+  return {
+    snapshotId: found.DBClusterSnapshotIdentifier ?? askedFor,
+    clusterId: found.DBClusterIdentifier ?? '',
+    arn: found.DBClusterSnapshotArn ?? '',
+    status: found.Status ?? 'unknown',
+    createdAt: found.SnapshotCreateTime,
+  };
+}
+
 /** DocdbPort (and the CLI's ClusterInventory) over one SDK client per location (account and Region). */
 export class DocdbAdapter implements DocdbPort, ClusterInventory {
   constructor(private readonly clientFor: (at: Location) => DocDBClient) {}
@@ -204,14 +215,7 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
     signal?: AbortSignal,
   ): Promise<ManualSnapshot | undefined> {
     const found = await this.describeSnapshot(at, snapshotId, signal);
-    if (!found) return undefined;
-    return {
-      snapshotId: found.DBClusterSnapshotIdentifier ?? snapshotId,
-      clusterId: found.DBClusterIdentifier ?? '',
-      arn: found.DBClusterSnapshotArn ?? '',
-      status: found.Status ?? 'unknown',
-      createdAt: found.SnapshotCreateTime,
-    };
+    return found ? manualSnapshotOf(found, snapshotId) : undefined;
   }
 
   async findSnapshot(
@@ -221,14 +225,9 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   ): Promise<ExistingSnapshot | undefined> {
     const found = await this.describeSnapshot(at, snapshotId, signal);
     if (!found?.DBClusterSnapshotArn) return undefined;
-    return {
-      snapshotId: found.DBClusterSnapshotIdentifier ?? snapshotId,
-      clusterId: found.DBClusterIdentifier ?? '',
-      status: found.Status ?? 'unknown',
-      type: found.SnapshotType ?? 'unknown',
-      createdAt: found.SnapshotCreateTime,
-      tags: await this.listTags(at, found.DBClusterSnapshotArn, signal),
-    };
+    const { arn: _arn, ...snapshot } = manualSnapshotOf(found, snapshotId);
+    const tags = await this.listTags(at, found.DBClusterSnapshotArn, signal);
+    return { ...snapshot, type: found.SnapshotType ?? 'unknown', tags };
   }
 
   async listManualSnapshots(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]> {
@@ -273,13 +272,7 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
       new DescribeDBClusterSnapshotsCommand({ ...filter, Marker, MaxRecords: PAGE_SIZE });
     for await (const page of this.pages<DescribeDBClusterSnapshotsCommandOutput>(at, command, signal)) {
       for (const s of page.DBClusterSnapshots ?? []) {
-        snapshots.push({
-          snapshotId: s.DBClusterSnapshotIdentifier ?? '',
-          clusterId: s.DBClusterIdentifier ?? '',
-          arn: s.DBClusterSnapshotArn ?? '',
-          status: s.Status ?? 'unknown',
-          createdAt: s.SnapshotCreateTime,
-        });
+        snapshots.push(manualSnapshotOf(s, ''));
       }
     }
     return snapshots;

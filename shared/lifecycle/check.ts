@@ -4,11 +4,12 @@
  * (planning/jobs.ts: available, failed, or the completion window closed).
  */
 import { describeFailure } from '../backup/failures.js';
-import { describeLocation, type Location, locationKey, locationOf } from '../backup/location.js';
+import { describeLocation, type Location, locationOf } from '../backup/location.js';
 import { inPool } from '../backup/pool.js';
 import type { ManualSnapshot } from '../backup/ports.js';
 import type { RunScope } from '../backup/scope.js';
 import { type BackupJob, decideCreating, type JobWindows } from '../planning/jobs.js';
+import { byLocation, groupJobs } from './group.js';
 import type { Move } from './start.js';
 
 /**
@@ -16,15 +17,6 @@ import type { Move } from './start.js';
  * fewer calls than a lookup per job.
  */
 export const LISTING_THRESHOLD = 10;
-
-function byLocation(jobs: readonly BackupJob[]): BackupJob[][] {
-  const groups = new Map<string, BackupJob[]>();
-  for (const job of jobs) {
-    const key = locationKey(locationOf(job));
-    groups.set(key, [...(groups.get(key) ?? []), job]);
-  }
-  return [...groups.values()];
-}
 
 /** The snapshots of `jobs` as AWS shows them now; a snapshot the listing lacks is looked up by id. */
 async function statesIn(scope: RunScope, at: Location, jobs: readonly BackupJob[]) {
@@ -54,7 +46,7 @@ export async function checkCreating(
 ): Promise<Move[]> {
   const { deps } = scope;
   const moves = await Promise.all(
-    byLocation(jobs).map(async (group) => {
+    groupJobs(jobs, byLocation).map(async (group) => {
       const at = locationOf(group[0] as BackupJob);
       try {
         const states = await statesIn(scope, at, group);

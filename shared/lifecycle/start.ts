@@ -3,27 +3,18 @@
  * its slot's own snapshot id and tags (planned again, exactly as the run plans them), until its start
  * window closes: then it fails, `start-window-missed`.
  */
-import { locationKey, locationOf } from '../backup/location.js';
+import { locationOf } from '../backup/location.js';
 import { planRegion, type RegionPlan } from '../backup/plan-region.js';
 import type { RunScope } from '../backup/scope.js';
 import { takeSnapshot } from '../backup/take-snapshot.js';
 import { type BackupJob, type JobChange, pendingExpired, startWindowEndsAt } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
+import { bySlotAndLocation, groupJobs } from './group.js';
 
 /** A job and what this pass does to it. */
 export interface Move {
   job: BackupJob;
   change: JobChange;
-}
-
-/** The pending jobs of one location and slot: planned together. */
-function bySlotAndLocation(jobs: readonly BackupJob[]): BackupJob[][] {
-  const groups = new Map<string, BackupJob[]>();
-  for (const job of jobs) {
-    const key = `${job.scheduledAt}|${locationKey(locationOf(job))}`;
-    groups.set(key, [...(groups.get(key) ?? []), job]);
-  }
-  return [...groups.values()];
 }
 
 /** One more attempt for a pending job whose cluster the plan found. */
@@ -85,7 +76,7 @@ export async function startPending(
     else live.push(job);
   }
   const groups = await Promise.all(
-    bySlotAndLocation(live).map(async (group) => {
+    groupJobs(live, bySlotAndLocation).map(async (group) => {
       const first = group[0] as BackupJob;
       const context = { docdb: deps.docdb, log: deps.log, concurrency: 10, signal: scope.workSignal };
       const plan = await planRegion(context, policy, locationOf(first), new Date(first.scheduledAt));

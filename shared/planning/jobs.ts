@@ -121,13 +121,8 @@ export function pendingExpired(job: BackupJob, windows: JobWindows, now: Date): 
 }
 
 /** A job's move, as the reconciler returns, records and publishes it. */
-export interface JobTransition {
-  policy: string;
-  scheduledAt: string;
-  region: string;
-  account?: string;
-  clusterId: string;
-  snapshotId: string;
+export interface JobTransition
+  extends Pick<BackupJob, 'policy' | 'scheduledAt' | 'region' | 'account' | 'clusterId' | 'snapshotId'> {
   from: JobState;
   to: JobState;
   error?: Failure;

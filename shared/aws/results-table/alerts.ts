@@ -5,32 +5,14 @@
  * slot (1 warning, 2 error, 3 critical). Markers written before claims had a state (`alertedAt`) count as sent.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Alert, AlertClaim, AlertLedger, HeldAlertClaim } from '../../backup/ports.js';
 import type { CallDeclarations } from '../permissions.js';
 import { alertKey } from './codec.js';
-import { retentionMs, type TableOptions } from './runs.js';
+import { TableWriter } from './writer.js';
 
 /** A page of a higher severity may follow one already sent for the slot (a retry found worse). */
 const SEVERITY_RANK: Record<Alert['severity'], number> = { warning: 1, error: 2, critical: 3 };
-
-/** Sends a conditional write; a failed condition means someone else's state stands, which is fine. */
-async function unlessSomeoneElses(
-  client: DynamoDBClient,
-  command: UpdateItemCommand,
-  signal?: AbortSignal,
-): Promise<void> {
-  try {
-    await client.send(command, { abortSignal: signal });
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
-}
 
 const UPDATE_CLAIM = {
   command: UpdateItemCommand,
@@ -53,17 +35,7 @@ export const ALERT_LEDGER_CALLS = {
   releaseAlert: { ...UPDATE_CLAIM, why: 'release a claim whose page was not sent (conditional update)' },
 } as const satisfies CallDeclarations;
 
-export class DynamoAlertLedger implements AlertLedger {
-  private readonly keepMs: number;
-
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly table: string,
-    private readonly options: TableOptions,
-  ) {
-    this.keepMs = retentionMs(options);
-  }
-
+export class DynamoAlertLedger extends TableWriter implements AlertLedger {
   async claimAlert(
     policy: string,
     scheduledAt: string,
@@ -104,41 +76,36 @@ export class DynamoAlertLedger implements AlertLedger {
   ): Promise<AlertClaim | undefined> {
     const now = this.options.clock.now();
     const token = randomUUID();
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: alertKey(policy, scheduledAt),
-          UpdateExpression:
-            'SET #state = :pending, #token = :token, leaseUntil = :until, #rank = :rank, claimedAt = :at, expiresAt = :expires',
-          // Free; or nothing this severe sent yet and nobody holding it (a holder past its lease crashed).
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (attribute_not_exists(alertedAt) AND ' +
-            '(attribute_not_exists(sentRank) OR sentRank < :rank) AND (#state <> :pending OR leaseUntil < :now))',
-          ExpressionAttributeNames: { '#state': 'state', '#token': 'token', '#rank': 'rank' },
-          ExpressionAttributeValues: {
-            ':pending': { S: 'pending' },
-            ':token': { S: token },
-            ':until': { N: String(leaseUntil) },
-            ':rank': { N: String(rank) },
-            ':now': { N: String(now) },
-            ':at': { S: new Date(now).toISOString() },
-            ':expires': { N: String(Math.floor((now + this.keepMs) / 1000)) },
-          },
-        }),
-        { abortSignal: signal },
-      );
-      return { state: 'claimed', policy, scheduledAt, token, rank, leaseUntil };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    const claimed = await this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: alertKey(policy, scheduledAt),
+        UpdateExpression:
+          'SET #state = :pending, #token = :token, leaseUntil = :until, #rank = :rank, claimedAt = :at, expiresAt = :expires',
+        // Free; or nothing this severe sent yet and nobody holding it (a holder past its lease crashed).
+        ConditionExpression:
+          'attribute_not_exists(pk) OR (attribute_not_exists(alertedAt) AND ' +
+          '(attribute_not_exists(sentRank) OR sentRank < :rank) AND (#state <> :pending OR leaseUntil < :now))',
+        ExpressionAttributeNames: { '#state': 'state', '#token': 'token', '#rank': 'rank' },
+        ExpressionAttributeValues: {
+          ':pending': { S: 'pending' },
+          ':token': { S: token },
+          ':until': { N: String(leaseUntil) },
+          ':rank': { N: String(rank) },
+          ':now': { N: String(now) },
+          ':at': { S: new Date(now).toISOString() },
+          ':expires': { N: String(Math.floor((now + this.keepMs) / 1000)) },
+        },
+      }),
+      signal,
+    );
+    return claimed ? { state: 'claimed', policy, scheduledAt, token, rank, leaseUntil } : undefined;
   }
 
   async confirmAlert(claim: HeldAlertClaim, signal?: AbortSignal): Promise<void> {
     // A page went out: recorded whoever holds the claim now (never lowering a higher page's rank)…
-    await unlessSomeoneElses(
-      this.client,
+    // A failed condition means someone else's state stands, which is fine.
+    await this.conditional(
       new UpdateItemCommand({
         TableName: this.table,
         Key: alertKey(claim.policy, claim.scheduledAt),
@@ -156,8 +123,8 @@ export class DynamoAlertLedger implements AlertLedger {
   }
 
   async releaseAlert(claim: HeldAlertClaim, signal?: AbortSignal): Promise<void> {
-    await unlessSomeoneElses(
-      this.client,
+    // A failed condition means someone else's state stands, which is fine.
+    await this.conditional(
       new UpdateItemCommand({
         TableName: this.table,
         Key: alertKey(claim.policy, claim.scheduledAt),

@@ -5,10 +5,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoAlertLedger } from './alerts.js';
 import { DynamoJobStore } from './jobs.js';
-import { DynamoResultsReader, DynamoRunRecorder, type TableOptions } from './runs.js';
+import { DynamoResultsReader, DynamoRunRecorder } from './runs.js';
+import type { TableOptions } from './writer.js';
 
 export { OPEN_JOBS_INDEX, type RecordedResult } from './codec.js';
-export type { ResultsReader, TableOptions } from './runs.js';
+export type { ResultsReader } from './runs.js';
+export type { TableOptions } from './writer.js';
 export { DynamoAlertLedger, DynamoJobStore, DynamoResultsReader, DynamoRunRecorder };
 
 /**

@@ -4,18 +4,12 @@
  * transition or a page; followed jobs (open, or failed and not yet paged) are listed through the sparse
  * open-jobs index, never by scanning the table.
  */
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JobStore } from '../../backup/ports.js';
 import { type BackupJob, canMove, type JobChange, OPEN_JOB_STATES } from '../../planning/jobs.js';
 import type { CallDeclarations } from '../permissions.js';
 import { type Item, jobFromItem, jobItem, jobKey, OPEN_JOBS_INDEX } from './codec.js';
-import { retentionMs, type TableOptions } from './runs.js';
+import { TableWriter } from './writer.js';
 
 /** The SET and REMOVE clauses and values of a transition. */
 function transitionUpdate(change: JobChange): { update: string; values: Item } {
@@ -78,17 +72,7 @@ export const JOB_STORE_CALLS = {
   },
 } as const satisfies CallDeclarations;
 
-export class DynamoJobStore implements JobStore {
-  private readonly keepMs: number;
-
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly table: string,
-    private readonly options: TableOptions,
-  ) {
-    this.keepMs = retentionMs(options);
-  }
-
+export class DynamoJobStore extends TableWriter implements JobStore {
   async put(job: BackupJob, signal?: AbortSignal): Promise<boolean> {
     if (!OPEN_JOB_STATES.includes(job.state))
       throw new Error(`a new job starts pending or creating, not ${job.state} (${job.snapshotId})`);
@@ -193,19 +177,5 @@ export class DynamoJobStore implements JobStore {
       }),
       signal,
     );
-  }
-
-  /** Sends a conditional write: true when it was made, false when its condition did not hold. */
-  private async conditional(
-    command: PutItemCommand | UpdateItemCommand,
-    signal?: AbortSignal,
-  ): Promise<boolean> {
-    try {
-      await this.client.send(command as PutItemCommand, { abortSignal: signal });
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 }

@@ -4,13 +4,11 @@
  */
 import {
   BatchWriteItemCommand,
-  ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { Clock } from '../../backup/clock.js';
 import { inPool } from '../../backup/pool.js';
 import type { RunRecorder } from '../../backup/ports.js';
 import type { DeletionRecord, RunSummary } from '../../backup/results.js';
@@ -27,22 +25,12 @@ import {
   resultItem,
   resultPk,
 } from './codec.js';
+import { TableWriter } from './writer.js';
 
 const BATCH_SIZE = 25;
 const MAX_BATCH_ROUNDS = 6;
 /** BatchWriteItem calls in flight at once. */
 export const BATCHES_IN_FLIGHT = 8;
-
-export interface TableOptions {
-  clock: Clock;
-  /** How long items are kept before DynamoDB's TTL removes them. Default 400 days. */
-  retentionDays?: number;
-}
-
-/** How long items are kept, in ms. */
-export function retentionMs(options: TableOptions): number {
-  return (options.retentionDays ?? 400) * 86_400_000;
-}
 
 /** The AWS calls of `DynamoRunRecorder`, per method (shared/aws/permissions.ts). */
 export const RUN_RECORDER_CALLS = {
@@ -60,17 +48,7 @@ export const RUN_RECORDER_CALLS = {
   },
 } as const satisfies CallDeclarations;
 
-export class DynamoRunRecorder implements RunRecorder {
-  private readonly keepMs: number;
-
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly table: string,
-    private readonly options: TableOptions,
-  ) {
-    this.keepMs = retentionMs(options);
-  }
-
+export class DynamoRunRecorder extends TableWriter implements RunRecorder {
   async record(summary: RunSummary, signal?: AbortSignal): Promise<void> {
     const now = this.options.clock.now();
     const expires = now + this.keepMs;
@@ -98,21 +76,17 @@ export class DynamoRunRecorder implements RunRecorder {
     signal?: AbortSignal,
   ): Promise<void> {
     const now = this.options.clock.now();
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: deletionItem(run, deletion, now, now + this.keepMs),
-          // Overlapping runs: the one whose delete found the snapshot gone must not turn `deleted` into `failed`.
-          ConditionExpression: 'attribute_not_exists(pk) OR outcome <> :deleted',
-          ExpressionAttributeValues: { ':deleted': { S: 'deleted' } },
-        }),
-        { abortSignal: signal },
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // already recorded as deleted
-      throw error;
-    }
+    // A failed condition: already recorded as deleted, which stands.
+    await this.conditional(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: deletionItem(run, deletion, now, now + this.keepMs),
+        // Overlapping runs: the one whose delete found the snapshot gone must not turn `deleted` into `failed`.
+        ConditionExpression: 'attribute_not_exists(pk) OR outcome <> :deleted',
+        ExpressionAttributeValues: { ':deleted': { S: 'deleted' } },
+      }),
+      signal,
+    );
   }
 
   /** Writes one batch, retrying unprocessed items with a growing pause. */
