@@ -87,6 +87,7 @@ export async function generateStack(options: GenerateOptions): Promise<Generated
     policies,
     functions: deployedFunctions(),
     alerts: alertsForStage(settings, options.stage),
+    reconcile: policies.reconcile,
     now: options.now ?? new Date(),
   });
   return {

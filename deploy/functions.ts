@@ -15,12 +15,8 @@ import { RESULTS_READER_CALLS, RUN_RECORDER_CALLS } from '../shared/aws/results-
 import { SNS_CALLS } from '../shared/aws/sns.js';
 import type { DeployedFunction } from './template.js';
 
-/** The job store is wired with the table (shared/aws/engine-deps.ts) but only the reconciler will use it. */
-const NO_JOBS = {
-  put: 'jobs are the reconciler’s (next issue)',
-  listOpen: 'jobs are the reconciler’s (next issue)',
-  transition: 'jobs are the reconciler’s (next issue)',
-} as const;
+/** Why the backup run never calls the reconciler's methods: each is granted to the function that calls it. */
+const RECONCILER_ONLY = 'only the reconciler follows jobs (shared/lifecycle)';
 
 /** One adapter module a caller wires, and which of its declared methods the caller never uses. */
 export interface AdapterUse {
@@ -59,7 +55,7 @@ export function callsOf(caller: Caller): DeclaredCall[] {
   return [...new Set(calls)];
 }
 
-/** The scheduled backup run (functions/backup). */
+/** The scheduled backup run (functions/backup): takes snapshots, writes a job per snapshot it starts. */
 export const BACKUP_FUNCTION: FunctionEntry = {
   name: 'backup',
   wiring: 'functions/common/wiring.ts',
@@ -68,19 +64,77 @@ export const BACKUP_FUNCTION: FunctionEntry = {
     {
       module: 'shared/aws/docdb.ts',
       declarations: DOCDB_CALLS,
-      except: { listClustersOfAnyEngine: 'only the CLI explains clusters of other engines' },
+      except: {
+        listClustersOfAnyEngine: 'only the CLI explains clusters of other engines',
+        snapshotState: RECONCILER_ONLY,
+      },
     },
     { module: 'shared/aws/results-table/runs.ts', declarations: RUN_RECORDER_CALLS },
     { module: 'shared/aws/results-table/alerts.ts', declarations: ALERT_LEDGER_CALLS },
-    { module: 'shared/aws/results-table/jobs.ts', declarations: JOB_STORE_CALLS, except: NO_JOBS },
+    {
+      module: 'shared/aws/results-table/jobs.ts',
+      declarations: JOB_STORE_CALLS,
+      except: {
+        listFollowed: RECONCILER_ONLY,
+        transition: RECONCILER_ONLY,
+        claimPage: RECONCILER_ONLY,
+        confirmPage: RECONCILER_ONLY,
+        releasePage: RECONCILER_ONLY,
+      },
+    },
+    {
+      module: 'shared/aws/eventbridge.ts',
+      declarations: EVENTBRIDGE_CALLS,
+      except: { publishTransitions: RECONCILER_ONLY },
+    },
+    { module: 'shared/aws/sns.ts', declarations: SNS_CALLS },
+  ],
+};
+
+/**
+ * The reconcile pass (functions/reconcile → shared/lifecycle): follows jobs through the open-jobs index,
+ * starts pending snapshots again, reads snapshot states, prunes retention once a job completes (recording
+ * each deletion), pages failed jobs through the job's own claim and publishes transition events. It never
+ * writes a job, a run's results or a run's alert claim.
+ */
+export const RECONCILE_FUNCTION: FunctionEntry = {
+  name: 'reconcile',
+  wiring: 'functions/common/wiring.ts',
+  deadLetterQueue: true,
+  uses: [
+    {
+      module: 'shared/aws/docdb.ts',
+      declarations: DOCDB_CALLS,
+      except: { listClustersOfAnyEngine: 'only the CLI explains clusters of other engines' },
+    },
+    {
+      module: 'shared/aws/results-table/runs.ts',
+      declarations: RUN_RECORDER_CALLS,
+      except: { record: 'a pass records deletions, never a run’s results' },
+    },
+    {
+      module: 'shared/aws/results-table/alerts.ts',
+      declarations: ALERT_LEDGER_CALLS,
+      except: {
+        claimAlert: 'a pass pages through the failed job’s own claim (job store), not a run’s',
+        confirmAlert: 'a pass pages through the failed job’s own claim (job store), not a run’s',
+        releaseAlert: 'a pass pages through the failed job’s own claim (job store), not a run’s',
+      },
+    },
+    {
+      module: 'shared/aws/results-table/jobs.ts',
+      declarations: JOB_STORE_CALLS,
+      except: { put: 'the backup run writes jobs; a pass only moves them' },
+    },
     { module: 'shared/aws/eventbridge.ts', declarations: EVENTBRIDGE_CALLS },
     { module: 'shared/aws/sns.ts', declarations: SNS_CALLS },
   ],
 };
 
 /**
- * The operator CLI: `plan` and `status` read, `run` records and pages like the function. Documented as the
- * operator's permissions (cli/README.md); nothing is deployed for it.
+ * The operator CLI: `plan` and `status` read (`status` a cluster's newest result and job), `run` records
+ * and pages like the backup function, `reconcile` runs a pass like the reconcile function, both with the
+ * same wiring. Documented as the operator's permissions (cli/README.md); nothing is deployed for it.
  */
 export const OPERATOR_CLI: Caller = {
   name: 'cli',
@@ -90,18 +144,18 @@ export const OPERATOR_CLI: Caller = {
     { module: 'shared/aws/results-table/runs.ts', declarations: RUN_RECORDER_CALLS },
     { module: 'shared/aws/results-table/runs.ts', declarations: RESULTS_READER_CALLS },
     { module: 'shared/aws/results-table/alerts.ts', declarations: ALERT_LEDGER_CALLS },
-    { module: 'shared/aws/results-table/jobs.ts', declarations: JOB_STORE_CALLS, except: NO_JOBS },
+    { module: 'shared/aws/results-table/jobs.ts', declarations: JOB_STORE_CALLS },
     { module: 'shared/aws/eventbridge.ts', declarations: EVENTBRIDGE_CALLS },
     { module: 'shared/aws/sns.ts', declarations: SNS_CALLS },
   ],
 };
 
-/** Every function serverless.yml deploys (the next: `reconcile`). */
-export const FUNCTIONS: readonly FunctionEntry[] = [BACKUP_FUNCTION];
+/** Every function serverless.yml deploys. */
+export const FUNCTIONS: readonly FunctionEntry[] = [BACKUP_FUNCTION, RECONCILE_FUNCTION];
 
 /**
  * The functions as the generator takes them: name, calls, dead-letter queue.
- * @example deployedFunctions().map((f) => f.name) // ['backup']
+ * @example deployedFunctions().map((f) => f.name) // ['backup', 'reconcile']
  */
 export function deployedFunctions(entries: readonly FunctionEntry[] = FUNCTIONS): DeployedFunction[] {
   return entries.map((entry) => ({

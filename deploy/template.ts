@@ -3,8 +3,9 @@
  * one schedule (an EventBridge rule and its invoke permission for a UTC policy, an EventBridge Scheduler
  * schedule for a policy with a time zone, plus the stack's schedule group and the execution role they
  * share), one "no successful snapshot" alarm per enabled policy, the alert subscriptions, the result-event
- * archive, and one execution role per deployed function whose IAM statements are derived from the calls
- * its adapters declare (deploy/functions.ts). Pure: policies and settings in, plain CloudFormation objects out. serverless.yml holds the fixed resources (topic, key, table, queue)
+ * archive, the reconcile function's schedule and alarms (from the file's `reconcile.schedule` and the
+ * policies' windows), and one execution role per deployed function whose IAM statements are derived from
+ * the calls its adapters declare (deploy/functions.ts). Pure: policies and settings in, plain CloudFormation objects out. serverless.yml holds the fixed resources (topic, key, table, queue)
  * whose logical ids are in `LOGICAL_IDS`.
  */
 
@@ -18,14 +19,19 @@ import {
   type ResourceKind,
   type ResourceRef,
 } from '../shared/aws/permissions.js';
-import { METRICS } from '../shared/metrics.js';
+import { METRICS, RECONCILE_METRIC_NAMES } from '../shared/metrics.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, POLICY_TAG } from '../shared/planning/tags.js';
+import type { ReconcileSettings } from '../shared/policy/resolved.js';
 import { longestIntervalSeconds, scheduleOf } from '../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
 
-/** Logical ids of the resources serverless.yml declares (and the function osls names `BackupLambdaFunction`). */
+/**
+ * Logical ids of the resources serverless.yml declares (and the functions osls names `BackupLambdaFunction`
+ * and `ReconcileLambdaFunction`).
+ */
 export const LOGICAL_IDS = {
   function: 'BackupLambdaFunction',
+  reconcileFunction: 'ReconcileLambdaFunction',
   alertTopic: 'AlertTopic',
   alertTopicKey: 'AlertTopicKey',
   resultsTable: 'ResultsTable',
@@ -128,6 +134,12 @@ export interface DeployInput {
   /** Copy destinations per policy name (none: no copies). */
   destinations?: Readonly<Record<string, readonly CopyDestination[]>>;
   alerts: AlertSubscriptions;
+  /**
+   * The policy file's reconcile settings (`compilePolicyFile(…).reconcile`): the reconcile function's
+   * schedule and alarms (`reconcileResources`). Requires a deployed function named `reconcile`; absent,
+   * nothing of the reconciler is generated.
+   */
+  reconcile?: ReconcileSettings;
   /** Reference time for schedule intervals (the longest gap from now on). */
   now: Date;
 }
@@ -483,6 +495,241 @@ export function schedulerResources(
         ],
       },
     },
+  };
+}
+
+/** The key of the reconcile function under serverless.yml's `functions:`. */
+export const RECONCILE_FUNCTION_NAME = 'reconcile';
+
+/**
+ * Reconcile intervals in a row without a pass reporting `OpenJobs` before the reconciler-stopped alarm
+ * pages: one late or failed pass is not a page, three are.
+ */
+export const RECONCILE_MISSED_PASSES = 3;
+
+/** Period of the reconciler's error and open-job alarms: each pass reports within minutes of its start. */
+const RECONCILE_WATCH_PERIOD = 300;
+
+/**
+ * The EventBridge rule of the reconcile schedule: `<service>-<stage>-reconcile`. Not `<service>-<stage>.…`,
+ * which is the policies' (a policy may be named `reconcile`).
+ * @example reconcileRuleName('docdb-backup', 'prod') // 'docdb-backup-prod-reconcile'
+ */
+export function reconcileRuleName(service: string, stage: string): string {
+  return `${service}-${stage}-reconcile`;
+}
+
+/** What the reconciler's alarms watch, derived from the reconcile schedule and the policies' windows. */
+export interface ReconcileAlarmSettings {
+  /** The reconcile schedule's longest gap between passes, in seconds. */
+  intervalSeconds: number;
+  /** Period of the reconciler-stopped alarm: the interval rounded up to whole minutes. */
+  missingPeriodSeconds: number;
+  /** Periods in a row without a pass (`RECONCILE_MISSED_PASSES`, fewer when seven days would be exceeded). */
+  missingPeriods: number;
+  /** The largest start + completion window of the policies, in seconds. */
+  longestWindowsSeconds: number;
+  /**
+   * `OldestOpenJobAgeSeconds` above this pages: the longest windows plus one reconcile interval (the pass
+   * that closes a job may come an interval after its window does, and a run may ask for a job up to five
+   * minutes before its slot).
+   */
+  oldestOpenJobSeconds: number;
+}
+
+/**
+ * The reconciler alarms' periods and thresholds. Pure.
+ * @example reconcileAlarmSettings({ schedule: 'rate(10 minutes)' }, policies, now) // { intervalSeconds: 600, missingPeriods: 3, oldestOpenJobSeconds: 1920 * 60 + 600, … } for 8 h + 24 h windows
+ */
+export function reconcileAlarmSettings(
+  reconcile: ReconcileSettings,
+  policies: readonly ResolvedPolicy[],
+  now: Date,
+): ReconcileAlarmSettings {
+  const interval = longestIntervalSeconds(reconcile.schedule, now);
+  if (!Number.isFinite(interval)) {
+    throw new DeployConfigError(
+      `reconcile.schedule "${reconcile.schedule}" fires fewer than twice from now on; the reconciler must run ` +
+        'regularly, e.g. rate(10 minutes)',
+    );
+  }
+  if (policies.length === 0) throw new DeployConfigError('the policy file defines no policy');
+  const period = Math.ceil(interval / 60) * 60;
+  if (period > MAX_ALARM_WINDOW_SECONDS) {
+    throw new DeployConfigError(
+      `reconcile.schedule "${reconcile.schedule}" leaves ${durationText(period)} between passes, longer than a ` +
+        'CloudWatch alarm can look back (seven days): run the reconciler more often',
+    );
+  }
+  // Every policy, disabled ones included: a pass follows the open jobs of every policy in the file, so a
+  // policy disabled after its last run still has jobs open for up to its windows.
+  const longestWindows = Math.max(
+    ...policies.map((policy) => (policy.windows.startMinutes + policy.windows.completionMinutes) * 60),
+  );
+  return {
+    intervalSeconds: interval,
+    missingPeriodSeconds: period,
+    missingPeriods: Math.min(RECONCILE_MISSED_PASSES, Math.floor(MAX_ALARM_WINDOW_SECONDS / period)),
+    longestWindowsSeconds: longestWindows,
+    oldestOpenJobSeconds: longestWindows + interval,
+  };
+}
+
+/**
+ * A duration in words, largest units first: `1 day 8 hours 10 minutes`.
+ * @example durationText(115_800) // '1 day 8 hours 10 minutes'
+ */
+export function durationText(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  const parts: [number, string][] = [
+    [Math.floor(minutes / 1_440), 'day'],
+    [Math.floor((minutes % 1_440) / 60), 'hour'],
+    [minutes % 60, 'minute'],
+  ];
+  const words = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return words.join(' ') || '0 minutes';
+}
+
+function reconcileMetricAlarm(
+  input: Pick<DeployInput, 'service' | 'stage'>,
+  suffix: string,
+  description: string,
+  properties: Record<string, CfnValue>,
+): CfnResource {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: `${input.service}-${input.stage}-reconcile-${suffix}`,
+      AlarmDescription: description,
+      ActionsEnabled: true,
+      AlarmActions: [ref(LOGICAL_IDS.alertTopic)],
+      OKActions: [ref(LOGICAL_IDS.alertTopic)],
+      ...properties,
+    },
+  };
+}
+
+/**
+ * The reconcile function's schedule and alarms. The schedule is an EventBridge rule (the reconcile
+ * schedule is UTC) sending `{}`, with the permission for exactly that rule to invoke the function; a
+ * delivery that fails for one interval is dropped to the dead-letter queue (the next pass does the same
+ * work). The alarms:
+ * - `ReconcileFunctionErrorsAlarm`: a pass failed (a page not sent, a policy's jobs not read, bad wiring).
+ * - `ReconcileStoppedAlarm`: no pass reported `OpenJobs` for `RECONCILE_MISSED_PASSES` intervals, missing
+ *   data breaching: the reconciler is not running, so no open job is followed, and none would page.
+ * - `ReconcileStuckJobAlarm`: the oldest open job is older than any policy's windows allow
+ *   (`reconcileAlarmSettings`): passes run but cannot close it.
+ * Together they page when a job stays open past its windows, whether or not the reconciler still runs.
+ * Their logical ids (`Reconcile…Rule`, `…Permission`, `…Alarm`) end in words no policy's resources end in
+ * (`…ScheduleRule`, `…SchedulePermission`, `…NoSnapshotAlarm`, `…EventsFailedAlarm`, `…Schedule`), so a
+ * policy named `reconcile` keeps its own.
+ */
+export function reconcileResources(
+  reconcile: ReconcileSettings,
+  input: Pick<DeployInput, 'service' | 'stage' | 'policies' | 'now'>,
+): Record<string, CfnResource> {
+  const name = reconcileRuleName(input.service, input.stage);
+  if (!RULE_NAME.test(name)) {
+    throw new DeployConfigError(
+      `the reconcile schedule rule would be named "${name}" (${name.length} characters); EventBridge allows ` +
+        'at most 64: use a shorter stage',
+    );
+  }
+  const settings = reconcileAlarmSettings(reconcile, input.policies, input.now);
+  const fn = LOGICAL_IDS.reconcileFunction;
+  const metric = (metricName: string) => ({
+    Namespace: METRICS.namespace,
+    MetricName: metricName,
+    Dimensions: [{ Name: 'service', Value: METRICS.service }],
+  });
+  const every = `${reconcile.schedule} (UTC)`;
+  return {
+    ReconcileRule: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: name,
+        Description: `docdb-backup reconcile passes: follow backup jobs until their snapshots are available`,
+        ScheduleExpression: reconcile.schedule,
+        State: 'ENABLED',
+        Targets: [
+          {
+            Id: RECONCILE_FUNCTION_NAME,
+            Arn: getAtt(fn, 'Arn'),
+            Input: '{}',
+            RetryPolicy: {
+              MaximumEventAgeInSeconds: Math.min(Math.max(settings.intervalSeconds, 60), 86_400),
+              MaximumRetryAttempts: DELIVERY_RETRY.MaximumRetryAttempts,
+            },
+            DeadLetterConfig: { Arn: getAtt(LOGICAL_IDS.deadLetterQueue, 'Arn') },
+          },
+        ],
+      },
+    },
+    ReconcilePermission: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: getAtt(fn, 'Arn'),
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceAccount: ref('AWS::AccountId'),
+        SourceArn: getAtt('ReconcileRule', 'Arn'),
+      },
+    },
+    ReconcileFunctionErrorsAlarm: reconcileMetricAlarm(
+      input,
+      'errors',
+      'A docdb-backup reconcile pass failed (a page of failed jobs not sent, a policy’s jobs not read, a bad ' +
+        'policy file or environment). Passes are level-triggered: the next one tries again. Check the ' +
+        'reconcile function’s log group.',
+      {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }],
+        Statistic: 'Sum',
+        Period: RECONCILE_WATCH_PERIOD,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        // Between passes there are no invocations: the state stays until the next pass reports.
+        TreatMissingData: 'ignore',
+      },
+    ),
+    ReconcileStoppedAlarm: reconcileMetricAlarm(
+      input,
+      'stopped',
+      `No docdb-backup reconcile pass reported for ${durationText(settings.missingPeriodSeconds * settings.missingPeriods)} ` +
+        `(${settings.missingPeriods} × the longest gap of ${every}). Open backup jobs are not followed: a ` +
+        'snapshot that fails or never starts would not page. Check the reconcile rule, the function’s log ' +
+        'group and the dead-letter queue.',
+      {
+        ...metric(RECONCILE_METRIC_NAMES.openJobs),
+        Statistic: 'SampleCount',
+        Period: settings.missingPeriodSeconds,
+        EvaluationPeriods: settings.missingPeriods,
+        DatapointsToAlarm: settings.missingPeriods,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      },
+    ),
+    ReconcileStuckJobAlarm: reconcileMetricAlarm(
+      input,
+      'job-overdue',
+      `A docdb-backup job has been open for more than ${durationText(settings.oldestOpenJobSeconds)} (the ` +
+        `longest start + completion window of the policies, ${durationText(settings.longestWindowsSeconds)}, ` +
+        'plus one reconcile interval): passes run but cannot close it (snapshot states unreadable, job ' +
+        'transitions failing). Check the reconcile function’s log group and the results table.',
+      {
+        ...metric(RECONCILE_METRIC_NAMES.oldestOpenJobAge),
+        Statistic: 'Maximum',
+        Period: RECONCILE_WATCH_PERIOD,
+        EvaluationPeriods: 1,
+        Threshold: settings.oldestOpenJobSeconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        // Between passes, and when the reconciler stopped (its own alarm), the state stays.
+        TreatMissingData: 'ignore',
+      },
+    ),
   };
 }
 
@@ -1008,6 +1255,17 @@ export function buildDeployment(input: DeployInput): Deployment {
   if (input.policies.some((policy) => policy.timezone !== undefined))
     Object.assign(resources, schedulerResources(input));
   Object.assign(resources, alertSubscriptions(input.alerts), resultArchive());
+  if (input.reconcile !== undefined) {
+    if (!input.functions.some((fn) => fn.name === RECONCILE_FUNCTION_NAME))
+      throw new DeployConfigError(
+        `reconcile settings were given but no function named "${RECONCILE_FUNCTION_NAME}" is deployed`,
+      );
+    for (const [id, resource] of Object.entries(reconcileResources(input.reconcile, input))) {
+      if (resources[id])
+        throw new DeployConfigError(`the reconcile resource "${id}" collides with a policy's`);
+      resources[id] = resource;
+    }
+  }
   const roles: Record<string, string> = {};
   for (const fn of input.functions) {
     const [roleId, role] = functionRole(fn, input);

@@ -1,5 +1,6 @@
 // Seam: `serverless package` of the real serverless.yml (osls + serverless-esbuild + the generator), run
-// offline in a temporary copy of the service: the CloudFormation it writes and the artifact it zips. Two
+// offline in a temporary copy of the service: the CloudFormation it writes and the artifact it zips (the
+// backup and reconcile functions). Two
 // runs in all, shared by every assertion: one with the real config/policies.yml, one with a broken policy
 // file that must fail with the validator's own message.
 import { execFile } from 'node:child_process';
@@ -10,14 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../local/emulator.js';
 import { provisionService } from '../../local/service.js';
 import { RESULTS_TABLE_KEYS } from '../../shared/aws/results-table/codec.js';
-import { METRICS } from '../../shared/metrics.js';
+import { METRICS, RECONCILE_METRIC_NAMES } from '../../shared/metrics.js';
 import { snapshotIdFor } from '../../shared/planning/naming.js';
 import {
   COMPILED_POLICIES_VERSION,
   loadPolicyFile,
   PolicyValidationError,
   parsePolicyFile,
+  type ResolvedPolicies,
 } from '../../shared/policy/index.js';
+import { longestIntervalSeconds } from '../../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 import { arnText } from './cfn.js';
 import { copyService, runServerless } from './offline.js';
@@ -39,7 +42,7 @@ let service: string;
 let template: { Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
 let artifact: ZipEntry[];
 let zipBytes: number;
-let policies: ResolvedPolicy[];
+let policies: ResolvedPolicies;
 let broken: { status: number | null; output: string; expected: string[] };
 
 function serverless(
@@ -112,7 +115,11 @@ interface Invocation {
  * root is the unzipped folder, configuration comes from the environment only. Asynchronous, so an
  * emulator running in this process keeps answering.
  */
-async function invokeArtifact(event: unknown, env: Record<string, string>): Promise<Invocation> {
+async function invokeArtifact(
+  event: unknown,
+  env: Record<string, string>,
+  fn: 'backup' | 'reconcile' = 'backup',
+): Promise<Invocation> {
   const root = join(service, 'task-root');
   if (!existsSync(root)) {
     for (const entry of artifact) {
@@ -121,9 +128,9 @@ async function invokeArtifact(event: unknown, env: Record<string, string>): Prom
     }
   }
   const probe = `
-    const { handler } = await import('./functions/backup/handler.mjs');
-    const context = { getRemainingTimeInMillis: () => 60000, functionName: 'docdb-backup-prod-backup',
-      awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:docdb-backup-prod-backup' };
+    const { handler } = await import('./functions/${fn}/handler.mjs');
+    const context = { getRemainingTimeInMillis: () => 60000, functionName: 'docdb-backup-prod-${fn}',
+      awsRequestId: 'r1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:docdb-backup-prod-${fn}' };
     try { console.log(JSON.stringify({ result: await handler(${JSON.stringify(event)}, context) })); }
     catch (error) { console.log(JSON.stringify({ error: { name: error.name, message: error.message } })); }`;
   const { stdout, stderr } = await execFileAsync(process.execPath, ['--input-type=module', '-e', probe], {
@@ -174,29 +181,32 @@ describe('serverless package: the function', () => {
     });
   });
 
-  it('keeps its logs for 90 days', () => {
-    const [[, group] = []] = ofType('AWS::Logs::LogGroup');
+  it('keeps its logs, and the reconcile function’s, for 90 days', () => {
+    const groups = ofType('AWS::Logs::LogGroup').map(([, group]) => group.Properties);
 
-    expect(group?.Properties).toMatchObject({
-      LogGroupName: '/aws/lambda/docdb-backup-prod-backup',
-      RetentionInDays: 90,
-    });
+    expect(groups).toEqual([
+      { LogGroupName: '/aws/lambda/docdb-backup-prod-backup', RetentionInDays: 90 },
+      { LogGroupName: '/aws/lambda/docdb-backup-prod-reconcile', RetentionInDays: 90 },
+    ]);
   });
 
   it('retries a failed invocation twice, then sends it to the encrypted dead-letter queue', () => {
-    const [[, config] = []] = ofType('AWS::Lambda::EventInvokeConfig');
+    const [, config] = ofType('AWS::Lambda::EventInvokeConfig').find(
+      ([, c]) => c.Properties.FunctionName?.Ref === 'BackupLambdaFunction',
+    )!;
 
-    expect(config?.Properties).toMatchObject({
+    expect(config.Properties).toMatchObject({
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
     });
     expect(resource('DeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
   });
 
-  it('zips only the ESM bundle and the policies the schedules were generated from, compiled', () => {
+  it('zips only the ESM bundles and the policies the schedules were generated from, compiled', () => {
     expect(artifact.map((entry) => entry.name).sort()).toEqual([
       '.build/policies.compiled.json',
       'functions/backup/handler.mjs',
+      'functions/reconcile/handler.mjs',
     ]);
     const packaged = JSON.parse(
       artifact
@@ -204,24 +214,31 @@ describe('serverless package: the function', () => {
         .read()
         .toString('utf8'),
     );
-    expect(packaged).toMatchObject({ format: 'docdb-backup/compiled-policies', version: COMPILED_POLICIES_VERSION });
+    expect(packaged).toMatchObject({
+      format: 'docdb-backup/compiled-policies',
+      version: COMPILED_POLICIES_VERSION,
+    });
     expect(packaged.policies).toEqual(policies);
+    expect(packaged.reconcile).toEqual(policies.reconcile);
     expect(zipBytes).toBeLessThan(1_500_000);
   });
 
-  it('bundles the AWS SDK instead of importing the runtime’s copy, with a require() for its dynamic loads', () => {
-    const bundle = artifact
-      .find((entry) => entry.name === 'functions/backup/handler.mjs')!
-      .read()
-      .toString('utf8');
-    const sdkLoads = [...bundle.matchAll(/(?:from\s*|require\(|import\()["'](@aws-sdk\/[^"']+)["']/g)].map(
-      (m) => m[1],
-    );
+  it.each(['backup', 'reconcile'])(
+    'bundles the AWS SDK into %s instead of importing the runtime’s copy, with a require() for its dynamic loads',
+    (fn) => {
+      const bundle = artifact
+        .find((entry) => entry.name === `functions/${fn}/handler.mjs`)!
+        .read()
+        .toString('utf8');
+      const sdkLoads = [...bundle.matchAll(/(?:from\s*|require\(|import\()["'](@aws-sdk\/[^"']+)["']/g)].map(
+        (m) => m[1],
+      );
 
-    expect(bundle.startsWith(BANNER)).toBe(true);
-    // Only the optional SigV4a signers remain, loaded in try/catch for multi-Region endpoints this code never uses.
-    expect([...new Set(sdkLoads)].sort()).toEqual(['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
-  });
+      expect(bundle.startsWith(BANNER)).toBe(true);
+      // Only the optional SigV4a signers remain, loaded in try/catch for multi-Region endpoints this code never uses.
+      expect([...new Set(sdkLoads)].sort()).toEqual(['@aws-sdk/signature-v4-crt', '@aws-sdk/signature-v4a']);
+    },
+  );
 
   it('starts from the artifact alone and reads the packaged policy file', async () => {
     const run = await invokeArtifact(
@@ -271,12 +288,192 @@ describe('serverless package: the function', () => {
   });
 });
 
+describe('serverless package: the reconcile function', () => {
+  const statements = () =>
+    resource('ReconcileFunctionRole').Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: Record<string, Json>[] } }) => p.PolicyDocument.Statement,
+    ) as { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Json> }[];
+  const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+  const actions = () => statements().flatMap((s) => list(s.Action));
+  const interval = () => longestIntervalSeconds(policies.reconcile.schedule, new Date());
+
+  it('runs the bundled pass with the backup function’s runtime and environment, its own role, five minutes at most', () => {
+    const fn = resource('ReconcileLambdaFunction').Properties;
+    const backup = resource('BackupLambdaFunction').Properties;
+
+    expect(fn).toMatchObject({
+      Handler: 'functions/reconcile/handler.handler',
+      Runtime: backup.Runtime,
+      Architectures: backup.Architectures,
+      MemorySize: backup.MemorySize,
+      Timeout: 300,
+      Role: { 'Fn::GetAtt': ['ReconcileFunctionRole', 'Arn'] },
+    });
+    expect(fn.Environment).toEqual(backup.Environment);
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('retries a failed pass once, then sends it to the dead-letter queue', () => {
+    const [, config] = ofType('AWS::Lambda::EventInvokeConfig').find(
+      ([, c]) => c.Properties.FunctionName?.Ref === 'ReconcileLambdaFunction',
+    )!;
+
+    expect(config.Properties).toMatchObject({
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } } },
+    });
+  });
+
+  it('runs on the policy file’s reconcile schedule, sending {}, with its dead letters allowed into the queue', () => {
+    const rule = resource('ReconcileRule').Properties;
+
+    expect(rule).toMatchObject({
+      Name: 'docdb-backup-prod-reconcile',
+      ScheduleExpression: policies.reconcile.schedule,
+      State: 'ENABLED',
+    });
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': ['ReconcileLambdaFunction', 'Arn'] },
+        Input: '{}',
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } },
+      }),
+    ]);
+    const [allow] = resource('DeadLetterQueuePolicy').Properties.PolicyDocument.Statement;
+    expect(list(allow.Condition.ArnLike['aws:SourceArn']).map(arnText)).toContain(
+      'arn:aws:events:us-east-1:123456789012:rule/docdb-backup-prod-reconcile',
+    );
+  });
+
+  it('may follow jobs (Query on the table’s indexes only), move them, record deletions and page, nothing of a run’s', () => {
+    const byAction = (action: string) =>
+      statements()
+        .filter((s) => list(s.Action).includes(action))
+        .flatMap((s) => list(s.Resource).map(arnText));
+
+    expect(byAction('dynamodb:Query')).toEqual([`\${ResultsTable.Arn}/index/*`]);
+    expect(byAction('dynamodb:UpdateItem')).toEqual([
+      JSON.stringify({ 'Fn::GetAtt': ['ResultsTable', 'Arn'] }),
+    ]);
+    expect(byAction('dynamodb:PutItem')).toEqual([JSON.stringify({ 'Fn::GetAtt': ['ResultsTable', 'Arn'] })]);
+    // No run results (BatchWriteItem) and no run alert claims (GetItem): only the backup function writes those.
+    expect(actions()).not.toContain('dynamodb:BatchWriteItem');
+    expect(actions()).not.toContain('dynamodb:GetItem');
+    expect(new Set(actions())).toEqual(
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'rds:DescribeDBClusters',
+        'rds:ListTagsForResource',
+        'rds:CreateDBClusterSnapshot',
+        'rds:AddTagsToResource',
+        'rds:DescribeDBClusterSnapshots',
+        'rds:DeleteDBClusterSnapshot',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'events:PutEvents',
+        'sns:Publish',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
+        'sqs:SendMessage',
+      ]),
+    );
+  });
+
+  it('writes only its own log group, and deletes only each policy’s own tagged snapshots', () => {
+    const logs = statements().find((s) => s.Sid === 'Logs')!;
+    expect(list(logs.Resource).map(arnText)).toEqual([
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-reconcile:*',
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-reconcile:*:*',
+    ]);
+    const deletes = statements().filter((s) => list(s.Action).includes('rds:DeleteDBClusterSnapshot'));
+    expect(deletes.length).toBe(policies.filter((p) => p.retention).length);
+    for (const statement of deletes)
+      expect(Object.keys(statement.Condition?.StringEquals ?? {}).sort()).toEqual([
+        'aws:ResourceTag/docdb-backup:managed-by',
+        'aws:ResourceTag/docdb-backup:policy',
+      ]);
+  });
+
+  it('pages on a failed pass', () => {
+    expect(resource('ReconcileFunctionErrorsAlarm').Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it('pages when no pass reports OpenJobs for three reconcile intervals: the reconciler stopped', () => {
+    const alarm = resource('ReconcileStoppedAlarm').Properties;
+
+    expect(alarm).toMatchObject({
+      Namespace: METRICS.namespace,
+      MetricName: RECONCILE_METRIC_NAMES.openJobs,
+      Dimensions: [{ Name: 'service', Value: METRICS.service }],
+      Statistic: 'SampleCount',
+      Period: Math.ceil(interval() / 60) * 60,
+      EvaluationPeriods: 3,
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it('pages when a job stays open longer than the longest windows of the policies plus one interval', () => {
+    const longest = Math.max(
+      ...policies.map((p) => (p.windows.startMinutes + p.windows.completionMinutes) * 60),
+    );
+
+    expect(resource('ReconcileStuckJobAlarm').Properties).toMatchObject({
+      Namespace: METRICS.namespace,
+      MetricName: RECONCILE_METRIC_NAMES.oldestOpenJobAge,
+      Dimensions: [{ Name: 'service', Value: METRICS.service }],
+      Statistic: 'Maximum',
+      Threshold: longest + interval(),
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it('starts from the artifact alone and refuses a backup event', async () => {
+    const run = await invokeArtifact(
+      { policy: 'nightly-prod', time: '2026-11-28T03:00:00Z' },
+      {
+        ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+        RESULTS_TABLE: 'results',
+        AWS_REGION: 'us-east-1',
+      },
+      'reconcile',
+    );
+
+    expect(run.error?.name, run.stderr).toBe('InvalidReconcileEventError');
+  });
+
+  it('runs a pass over HTTP with the bundled SDK (local emulator): nothing open', async () => {
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const provisioned = await provisionService(emu);
+
+      const run = await invokeArtifact({}, provisioned.env, 'reconcile');
+
+      expect(run.result, run.stderr).toMatchObject({ open: 0, transitions: [], eventsFailed: 0 });
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
 describe('serverless package: schedules from config/policies.yml', () => {
   const inUtc = () => policies.filter((p) => p.timezone === undefined);
   const zoned = () => policies.filter((p) => p.timezone !== undefined);
 
   it('creates one rule per UTC policy, named <service>-<stage>.<policy>, with its expression and state', () => {
-    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+    const rules = ofType('AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties)
+      .filter((rule) => rule.Name !== 'docdb-backup-prod-reconcile');
 
     expect(inUtc().length).toBeGreaterThan(0);
     expect(rules).toHaveLength(inUtc().length);
@@ -297,11 +494,13 @@ describe('serverless package: schedules from config/policies.yml', () => {
     }
   });
 
-  it('lets each rule, and only that rule, invoke the function', () => {
-    const ruleIds = ofType('AWS::Events::Rule').map(([id]) => id);
+  it('lets each rule, and only that rule, invoke the function it targets', () => {
+    const rules = ofType('AWS::Events::Rule');
     const sources = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
 
-    expect(sources.map((p) => p.SourceArn)).toEqual(ruleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+    expect(sources.map((p) => [p.SourceArn, p.FunctionName])).toEqual(
+      rules.map(([id, rule]) => [{ 'Fn::GetAtt': [id, 'Arn'] }, rule.Properties.Targets[0].Arn]),
+    );
     for (const p of sources)
       expect(p).toMatchObject({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' });
   });
@@ -409,6 +608,7 @@ describe('serverless package: least-privilege IAM', () => {
     ).toEqual(
       [
         'BackupFunctionRole',
+        'ReconcileFunctionRole',
         ...(policies.some((p) => p.timezone !== undefined) ? ['SchedulerExecutionRole'] : []),
       ].sort(),
     );

@@ -11,7 +11,7 @@ import {
   DescribeDBClustersCommand,
   DescribeEventsCommand,
 } from '@aws-sdk/client-docdb';
-import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { policiesFileFrom } from '../../deploy/entry.js';
@@ -21,6 +21,7 @@ import {
   deployedFunctions,
   type FunctionEntry,
   OPERATOR_CLI,
+  RECONCILE_FUNCTION,
 } from '../../deploy/functions.js';
 import { alertsForStage, DeploySettingsError, parseDeploySettings } from '../../deploy/settings.js';
 import {
@@ -32,18 +33,27 @@ import {
   DELIVERY_RETRY,
   DeployConfigError,
   type DeployInput,
+  durationText,
   type IamStatement,
   iamStatements,
   LOGICAL_IDS,
   policyLogicalId,
+  RECONCILE_MISSED_PASSES,
+  reconcileAlarmSettings,
+  reconcileRuleName,
   resourcesFor,
   SCHEDULER_IDS,
 } from '../../deploy/template.js';
 import { parseBackupEvent } from '../../functions/backup/event.js';
 import { logger, metrics, runScheduledBackup } from '../../functions/backup/handler.js';
+import {
+  logger as reconcileLogger,
+  metrics as reconcileMetrics,
+  runReconcilePass,
+} from '../../functions/reconcile/handler.js';
 import type { DeclaredCall } from '../../shared/aws/permissions.js';
 import { DEFAULT_POLICIES_FILE } from '../../shared/files.js';
-import { METRICS } from '../../shared/metrics.js';
+import { METRICS, RECONCILE_METRIC_NAMES } from '../../shared/metrics.js';
 import { snapshotIdFor } from '../../shared/planning/naming.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
 import { mockedAws, policy, TABLE, TOPIC_ARN } from '../support/fakes.js';
@@ -644,7 +654,7 @@ describe('one role per deployed function', () => {
     const deployment = buildDeployment(input([nightlyKept, weekly]));
     const role = deployment.resources.Resources.BackupFunctionRole!;
 
-    expect(deployment.roles).toEqual({ backup: 'BackupFunctionRole' });
+    expect(deployment.roles).toEqual({ backup: 'BackupFunctionRole', reconcile: 'ReconcileFunctionRole' });
     expect(role.Type).toBe('AWS::IAM::Role');
     expect(arnText(role.Properties.RoleName)).toBe('docdb-backup-prod-us-east-1-backup');
     expect(role.Properties.AssumeRolePolicyDocument).toEqual({
@@ -934,6 +944,204 @@ describe('policy file location (DOCDB_BACKUP_POLICIES)', () => {
   });
 });
 
+describe('the reconcile function: schedule, role and alarms', () => {
+  const RECONCILE = { schedule: 'rate(10 minutes)' };
+  const kept = { ...nightly, retention: { keepLast: 7 } };
+  const withReconcile = (policies: ResolvedPolicy[], overrides: Partial<DeployInput> = {}) =>
+    buildDeployment(input(policies, { reconcile: RECONCILE, ...overrides })).resources.Resources;
+
+  it('runs a pass on the file’s reconcile schedule: one rule sending {}, retried for one interval, then dead letters', () => {
+    const resources = withReconcile([kept, weekly]);
+
+    const rule = resources.ReconcileRule!;
+    expect(rule.Type).toBe('AWS::Events::Rule');
+    expect(rule.Properties).toMatchObject({
+      Name: 'docdb-backup-prod-reconcile',
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+    });
+    expect(rule.Properties.Targets).toEqual([
+      {
+        Id: 'reconcile',
+        Arn: { 'Fn::GetAtt': [LOGICAL_IDS.reconcileFunction, 'Arn'] },
+        Input: '{}',
+        RetryPolicy: {
+          MaximumEventAgeInSeconds: 600,
+          MaximumRetryAttempts: DELIVERY_RETRY.MaximumRetryAttempts,
+        },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [LOGICAL_IDS.deadLetterQueue, 'Arn'] } },
+      },
+    ]);
+    expect(resources.ReconcilePermission!.Properties).toEqual({
+      FunctionName: { 'Fn::GetAtt': [LOGICAL_IDS.reconcileFunction, 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::GetAtt': ['ReconcileRule', 'Arn'] },
+    });
+  });
+
+  it('names its rule apart from the policies’ rules, even for a policy named "reconcile"', () => {
+    const resources = withReconcile([
+      policy({ name: 'reconcile', snapshot: { prefix: 'rc', tags: {}, copyClusterTags: false } }),
+    ]);
+
+    const names = ofType(resources, 'AWS::Events::Rule').map(([, rule]) => rule.Properties.Name);
+    expect(names).toEqual(['docdb-backup-prod.reconcile', reconcileRuleName('docdb-backup', 'prod')]);
+    expect(ofType(resources, 'AWS::Lambda::Permission').map(([id]) => id)).toEqual([
+      'ReconcileSchedulePermission',
+      'ReconcilePermission',
+    ]);
+  });
+
+  it('generates nothing of the reconciler without reconcile settings, and refuses them without its function', () => {
+    const resources = buildDeployment(input([nightly])).resources.Resources;
+    expect(
+      Object.keys(resources).filter((id) => id.startsWith('Reconcile') && id !== 'ReconcileFunctionRole'),
+    ).toEqual([]);
+
+    expect(() =>
+      buildDeployment(
+        input([nightly], { reconcile: RECONCILE, functions: deployedFunctions([BACKUP_FUNCTION]) }),
+      ),
+    ).toThrow(/no function named "reconcile"/);
+  });
+
+  it('gives the pass its own role: its log group, its dead letters, job moves and deletion records, no run records or run alert claims', () => {
+    const role = withReconcile([kept, weekly]).ReconcileFunctionRole!;
+    const statements = roleStatements(role);
+    const actionsOn = (sid: string) => statements.find((s) => s.Sid === sid)?.Action ?? [];
+
+    expect(arnText(role.Properties.RoleName)).toBe('docdb-backup-prod-us-east-1-reconcile');
+    expect(arns(statements[0]!.Resource)).toEqual([
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-reconcile:*',
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-reconcile:*:*',
+    ]);
+    expect(statements.at(-1)).toMatchObject({ Sid: 'DeadLetters', Action: ['sqs:SendMessage'] });
+    // recordDeletion (PutItem) and the job moves and page claims (UpdateItem): no BatchWriteItem (run
+    // results), no GetItem (run alert claims), no Query on the table itself.
+    expect(actionsOn('ResultsTable').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(statements.find((s) => s.Sid === 'ResultsTableIndexes')).toEqual({
+      Sid: 'ResultsTableIndexes',
+      Effect: 'Allow',
+      Action: ['dynamodb:Query'],
+      Resource: [{ 'Fn::Sub': `\${${LOGICAL_IDS.resultsTable}.Arn}/index/*` }],
+    });
+    expect(actionsOn('ResultEventBus')).toEqual(['events:PutEvents']);
+    expect(actionsOn('AlertTopic')).toEqual(['sns:Publish']);
+    expect(statements.map((s) => s.Sid)).toContain('DeleteOwnClusterSnapshotsNightlyProd');
+    expect(statements.slice(1, -1)).toEqual(iamStatements(callsOf(RECONCILE_FUNCTION), [kept, weekly]));
+  });
+
+  it('gives the backup function no index query: only the pass follows jobs', () => {
+    const statements = roleStatements(withReconcile([kept]).BackupFunctionRole!);
+
+    expect(statements.map((s) => s.Sid)).not.toContain('ResultsTableIndexes');
+    expect(statements.find((s) => s.Sid === 'ResultsTable')?.Action).toContain('dynamodb:PutItem');
+  });
+
+  it('derives the alarm periods and thresholds from the reconcile schedule and the policies’ windows', () => {
+    const short = policy({ name: 'short', windows: { startMinutes: 60, completionMinutes: 120 } });
+    const long = policy({ name: 'long', windows: { startMinutes: 480, completionMinutes: 2_880 } });
+
+    expect(reconcileAlarmSettings(RECONCILE, [short, long], NOW)).toEqual({
+      intervalSeconds: 600,
+      missingPeriodSeconds: 600,
+      missingPeriods: RECONCILE_MISSED_PASSES,
+      longestWindowsSeconds: (480 + 2_880) * 60,
+      oldestOpenJobSeconds: (480 + 2_880) * 60 + 600,
+    });
+    expect(reconcileAlarmSettings(RECONCILE, [short], NOW).oldestOpenJobSeconds).toBe(180 * 60 + 600);
+  });
+
+  it('counts a disabled policy’s windows too: its open jobs are still followed', () => {
+    const off = policy({
+      name: 'off',
+      enabled: false,
+      windows: { startMinutes: 480, completionMinutes: 4_320 },
+    });
+
+    expect(reconcileAlarmSettings(RECONCILE, [nightly, off], NOW).longestWindowsSeconds).toBe(
+      (480 + 4_320) * 60,
+    );
+  });
+
+  it('watches the longest gap of an irregular cron schedule, and fewer intervals when three would pass seven days', () => {
+    const officeHours = reconcileAlarmSettings({ schedule: 'cron(0/15 8-17 ? * MON-FRI *)' }, [nightly], NOW);
+    expect(officeHours.intervalSeconds).toBe(62 * 3_600 + 15 * 60); // Friday 17:45 to Monday 08:00
+    // Three such gaps (187 hours) pass CloudWatch's seven days: two are watched.
+    expect(officeHours.missingPeriods).toBe(2);
+    expect(officeHours.missingPeriodSeconds * officeHours.missingPeriods).toBeLessThanOrEqual(604_800);
+    expect(reconcileAlarmSettings({ schedule: 'rate(1 day)' }, [nightly], NOW).missingPeriods).toBe(3);
+  });
+
+  it('refuses a reconcile schedule that does not keep firing, naming it', () => {
+    expect(() => reconcileAlarmSettings({ schedule: 'cron(0 0 1 1 ? 2020)' }, [nightly], NOW)).toThrow(
+      /reconcile.schedule "cron\(0 0 1 1 \? 2020\)" fires fewer than twice/,
+    );
+  });
+
+  it('pages when no pass reported OpenJobs for three intervals, missing data breaching: the reconciler stopped', () => {
+    const alarm = withReconcile([kept]).ReconcileStoppedAlarm!;
+
+    expect(alarm.Properties).toMatchObject({
+      AlarmName: 'docdb-backup-prod-reconcile-stopped',
+      Namespace: METRICS.namespace,
+      MetricName: RECONCILE_METRIC_NAMES.openJobs,
+      Dimensions: [{ Name: 'service', Value: METRICS.service }],
+      Statistic: 'SampleCount',
+      Period: 600,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+      OKActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+    expect(alarm.Properties.AlarmDescription).toContain('30 minutes');
+  });
+
+  it('pages when the oldest open job is older than the longest windows plus one interval', () => {
+    const alarm = withReconcile([kept, weekly]).ReconcileStuckJobAlarm!;
+
+    expect(alarm.Properties).toMatchObject({
+      AlarmName: 'docdb-backup-prod-reconcile-job-overdue',
+      Namespace: METRICS.namespace,
+      MetricName: RECONCILE_METRIC_NAMES.oldestOpenJobAge,
+      Dimensions: [{ Name: 'service', Value: METRICS.service }],
+      Statistic: 'Maximum',
+      Threshold: (480 + 1_440) * 60 + 600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+    expect(alarm.Properties.AlarmDescription).toContain('1 day 8 hours 10 minutes');
+  });
+
+  it('pages on a failed pass, keeping the state between passes', () => {
+    const alarm = withReconcile([kept]).ReconcileFunctionErrorsAlarm!;
+
+    expect(alarm.Properties).toMatchObject({
+      AlarmName: 'docdb-backup-prod-reconcile-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: LOGICAL_IDS.reconcileFunction } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+  });
+
+  it('writes durations largest units first', () => {
+    expect(durationText(115_800)).toBe('1 day 8 hours 10 minutes');
+    expect(durationText(1_800)).toBe('30 minutes');
+    expect(durationText(3_600)).toBe('1 hour');
+  });
+});
+
 describe('the metrics the alarms watch', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -995,5 +1203,48 @@ describe('the metrics the alarms watch', () => {
     const names = directive.Metrics.map((m: { Name: string }) => m.Name);
     for (const name of METRICS.succeeded) expect(names).toContain(name);
     expect(record.SnapshotsCreated).toBe(1);
+  });
+});
+
+describe('the reconciler metrics the alarms watch', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('are the ones a pass publishes, with nothing open: namespace, the service dimension only, metric names', async () => {
+    const aws = mockedAws();
+    aws.dynamo.on(QueryCommand).resolves({ Items: [] });
+    aws.events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const wiring = {
+      env: {
+        alertTopicArn: TOPIC_ARN,
+        resultsTable: TABLE,
+        eventBusName: 'default',
+        policiesFile: 'config/policies.yml',
+        concurrency: 1,
+      },
+      policies: [policy({ name: 'nightly' })],
+      deps: aws.deps,
+    };
+
+    await runReconcilePass({}, 60_000, wiring, { logger: reconcileLogger, metrics: reconcileMetrics });
+    reconcileMetrics.publishStoredMetrics();
+
+    const record = written
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line))
+      .find((e) => e._aws.CloudWatchMetrics[0].Namespace === METRICS.namespace);
+    expect(record).toBeDefined();
+    const [directive] = record._aws.CloudWatchMetrics;
+    expect(directive.Dimensions).toEqual([['service']]);
+    expect(record.service).toBe(METRICS.service);
+    const names = directive.Metrics.map((m: { Name: string }) => m.Name);
+    expect(names).toContain(RECONCILE_METRIC_NAMES.openJobs);
+    expect(names).toContain(RECONCILE_METRIC_NAMES.oldestOpenJobAge);
+    expect(record[RECONCILE_METRIC_NAMES.openJobs]).toBe(0);
   });
 });

@@ -1,12 +1,21 @@
 // Seam: the calls each adapter declares beside its methods (shared/aws/**, `…_CALLS`) against the source
 // that sends them, and the caller registry (deploy/functions.ts) against the wiring that creates the
-// adapters: a command sent without a declared IAM permission, or an adapter wired without its calls in the
-// registry, fails this test.
+// adapters and the code that calls their methods: a command sent without a declared IAM permission, an
+// adapter wired without its calls in the registry, a port method a function calls but is not granted, or
+// one it is granted but never calls, fails this test.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BACKUP_FUNCTION, type Caller, callsOf, FUNCTIONS, OPERATOR_CLI } from '../../../deploy/functions.js';
+import {
+  BACKUP_FUNCTION,
+  type Caller,
+  callsOf,
+  FUNCTIONS,
+  type FunctionEntry,
+  OPERATOR_CLI,
+  RECONCILE_FUNCTION,
+} from '../../../deploy/functions.js';
 import {
   type CallDeclarations,
   commandName,
@@ -166,7 +175,7 @@ describe('the callers’ registry (deploy/functions.ts)', () => {
   );
 
   it('documents every action the operator CLI needs in cli/README.md', () => {
-    const readme = readFileSync(join(ROOT, 'shared', 'cli', 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'cli', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## AWS permissions of the operator'));
     const documented = section.slice(0, section.indexOf('\n## ', 1));
 
@@ -185,5 +194,135 @@ describe('the callers’ registry (deploy/functions.ts)', () => {
       for (const call of declaredCalls({ [method]: docdb.declarations[method]! }))
         expect(calls).not.toContain(call);
     expect(new Set(calls).size).toBe(calls.length);
+  });
+
+  it('registers the backup and reconcile functions, each with the dead-letter queue', () => {
+    expect(FUNCTIONS.map((fn) => [fn.name, fn.deadLetterQueue])).toEqual([
+      ['backup', true],
+      ['reconcile', true],
+    ]);
+  });
+});
+
+/**
+ * What a caller's code calls on the ports (`EngineDeps`: docdb, results, alerts, jobs, events, alerter),
+ * read from the source: `deps.jobs.put(`, `ctx.docdb.listTags(`, `docdb.snapshotState(`… in every module
+ * the entry point reaches through value imports, shared/aws (the adapters themselves) left out. A module
+ * imported only for constants (`PAGE_LEASE_MS`) runs none of its code on the caller's behalf: its calls do
+ * not count, nor do its own imports.
+ */
+describe('the registry against the code that calls the ports', () => {
+  const PORTS = ['docdb', 'results', 'alerts', 'jobs', 'events', 'alerter'];
+  const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
+
+  /** A module's value imports, each with whether it takes more than constants from the target. */
+  function importsOf(module: string): { target: string; live: boolean }[] {
+    const text = readFileSync(join(ROOT, module), 'utf8');
+    const dir = module.split('/').slice(0, -1).join('/');
+    return [...text.matchAll(/^(?:import|export)(\s+type\b)?\s*([^;]*?)\s*from '(\.[^']+)\.js';/gms)]
+      .filter((match) => !match[1])
+      .flatMap((match) => {
+        const target = relative(ROOT, join(ROOT, dir, `${match[3]}.ts`))
+          .split(sep)
+          .join('/');
+        const braces = /^\{([^}]*)\}$/.exec(match[2]!.trim());
+        if (!braces) return [{ target, live: true }]; // `* as x`, `*`, a default import
+        const names = braces[1]!
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name && !name.startsWith('type '))
+          .map((name) => name.split(/\s+as\s+/)[0]!);
+        if (names.length === 0) return [];
+        return [{ target, live: names.some((name) => !CONSTANT.test(name)) }];
+      });
+  }
+
+  /** The modules whose code runs for an entry point (constants-only imports aside), shared/aws excluded. */
+  function liveModules(entry: string): string[] {
+    const live = new Set([entry]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      for (const { target, live: runs } of importsOf(queue.shift()!)) {
+        if (!runs || live.has(target) || target.startsWith('shared/aws/')) continue;
+        live.add(target);
+        queue.push(target);
+      }
+    }
+    return [...live];
+  }
+
+  /** `port.method` of every port call in the modules, with where it is made. */
+  function portCalls(modules: readonly string[]): Map<string, string[]> {
+    const calls = new Map<string, string[]>();
+    const pattern = new RegExp(`\\b(${PORTS.join('|')})\\s*\\.\\s*(\\w+)\\s*\\(`, 'g');
+    for (const module of modules)
+      for (const match of readFileSync(join(ROOT, module), 'utf8').matchAll(pattern))
+        calls.set(match[2]!, [...(calls.get(match[2]!) ?? []), module]);
+    return calls;
+  }
+
+  /** Every declared method of the caller's adapters, and whether the caller is granted it. */
+  function methodsOf(caller: Caller): Map<string, boolean> {
+    const methods = new Map<string, boolean>();
+    for (const use of caller.uses)
+      for (const method of Object.keys(use.declarations))
+        methods.set(method, (methods.get(method) ?? false) || !use.except?.[method]);
+    return methods;
+  }
+
+  const entries: [FunctionEntry, string][] = [
+    [BACKUP_FUNCTION, 'functions/backup/handler.ts'],
+    [RECONCILE_FUNCTION, 'functions/reconcile/handler.ts'],
+  ];
+
+  it('follows an entry point into the code it runs, and not into modules it takes only constants from', () => {
+    const reconcile = liveModules('functions/reconcile/handler.ts');
+
+    expect(reconcile).toContain('shared/lifecycle/pass.ts');
+    expect(reconcile).toContain('shared/backup/prune.ts');
+    expect(reconcile).not.toContain('shared/backup/report.ts');
+    expect(liveModules('functions/backup/handler.ts')).toContain('shared/backup/report.ts');
+  });
+
+  it.each(entries.map(([fn, entry]) => [fn.name, fn, entry] as const))(
+    '%s: is granted every adapter method its code calls',
+    (_name, fn, entry) => {
+      const methods = methodsOf(fn);
+      const ungranted = [...portCalls(liveModules(entry))]
+        .filter(([method]) => methods.has(method) && !methods.get(method))
+        .map(([method, where]) => `${method} (${[...new Set(where)].join(', ')})`);
+
+      expect(ungranted).toEqual([]);
+    },
+  );
+
+  it.each(entries.map(([fn, entry]) => [fn.name, fn, entry] as const))(
+    '%s: is granted no adapter method its code never calls',
+    (_name, fn, entry) => {
+      const called = portCalls(liveModules(entry));
+      const unused = [...methodsOf(fn)]
+        .filter(([method, granted]) => granted && !called.has(method))
+        .map(([method]) => method);
+
+      expect(unused).toEqual([]);
+    },
+  );
+
+  it('grants the operator CLI every adapter method its commands call', () => {
+    const methods = methodsOf(OPERATOR_CLI);
+    const ungranted = [...portCalls(liveModules('cli/main.ts'))]
+      .filter(([method]) => methods.has(method) && !methods.get(method))
+      .map(([method]) => method);
+
+    expect(ungranted).toEqual([]);
+  });
+
+  it('gives the reconcile function no run records or run alert claims, and the backup run no job reads', () => {
+    const actionsOf = (caller: Caller) => new Set(callsOf(caller).map(commandName));
+
+    expect(actionsOf(RECONCILE_FUNCTION)).not.toContain('BatchWriteItemCommand');
+    expect(actionsOf(RECONCILE_FUNCTION)).not.toContain('GetItemCommand');
+    expect(actionsOf(RECONCILE_FUNCTION)).toContain('QueryCommand');
+    expect(actionsOf(BACKUP_FUNCTION)).not.toContain('QueryCommand');
   });
 });
