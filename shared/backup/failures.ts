@@ -39,7 +39,7 @@ export const NEXT_STEP: Record<FailureCode, string> = {
   'region-unavailable':
     'The Region could not be read. Check the error, the Region name and service availability.',
   'snapshot-failed':
-    "This policy's snapshot for the slot exists but ended failed (or is being deleted), so the slot has no backup. Delete that snapshot (aws docdb delete-db-cluster-snapshot --db-cluster-snapshot-identifier <id>), then take the slot again with the command below.",
+    "This policy's snapshot for the slot exists but ended failed (or is being deleted), or vanished, so the slot has no backup. Its id stays taken while a failed snapshot exists (DocumentDB deletes only available snapshots; ask AWS support to remove one it refuses), so take a new backup now instead of re-running the slot: npx docdb-backup run --policy <policy> (without --at).",
   'start-window-missed':
     "The cluster stayed busy (maintenance, a modification, another backup) for the policy's whole start window, so this slot has no backup. Check the cluster's status and maintenance window; take the slot now with the command below, or widen startWindowMinutes.",
   'completion-window-missed':

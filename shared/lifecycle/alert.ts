@@ -28,7 +28,10 @@ export function composeJobAlert(policy: string, failed: readonly BackupJob[]): A
     MAX_SUBJECT,
   );
   const codes = [...new Set(failed.map((j) => j.error?.code ?? ('aws-error' as FailureCode)))];
-  const slots = [...new Set(failed.map((j) => j.scheduledAt))].sort();
+  // A slot whose snapshot failed or vanished cannot be taken again under its id: those get a new backup now.
+  const retakable = failed.filter((j) => j.error?.code !== 'snapshot-failed');
+  const slots = [...new Set(retakable.map((j) => j.scheduledAt))].sort();
+  const anew = retakable.length < failed.length;
   const lines = [
     `docdb-backup policy "${policy}": ${count} followed after the run will not be restorable.`,
     '',
@@ -38,6 +41,7 @@ export function composeJobAlert(policy: string, failed: readonly BackupJob[]): A
     'What to do next:',
     ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
     ...slots.map((slot) => `- Then take the slot again: ${rerunCommand(policy, slot)}`),
+    ...(anew ? [`- Then take a new backup now: npx docdb-backup run --policy ${policy}`] : []),
     '',
     'Details (JSON):',
     JSON.stringify({ policy, failed }, null, 2),
