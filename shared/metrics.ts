@@ -21,6 +21,10 @@ export const METRIC_NAMES = {
   eventsFailed: 'EventsFailed',
   /** Clusters refused for the manual-snapshot quota. */
   quotaExceeded: 'QuotaExceeded',
+  /** A Region's manual cluster snapshots after the run (all engines and owners), dimension `region`. */
+  manualSnapshotsUsed: 'ManualSnapshotsUsed',
+  /** A Region's manual cluster snapshot quota as the policy file states it, dimension `region`. */
+  manualSnapshotQuota: 'ManualSnapshotQuota',
 } as const;
 
 /**
@@ -49,6 +53,8 @@ export const METRICS = {
   service: 'docdb-backup',
   /** Dimension that names the policy of the run. */
   policyDimension: 'policy',
+  /** Dimension of the quota metrics: the Region (with `service`; not per policy, the quota is the account's). */
+  regionDimension: 'region',
   /** What the no-snapshot alarm sums: a run succeeded for a cluster when either is counted. */
   succeeded: [METRIC_NAMES.snapshotsCreated, METRIC_NAMES.snapshotsAlreadyExisting],
   eventsFailed: METRIC_NAMES.eventsFailed,

@@ -57,6 +57,22 @@ function emitMetrics(target: Metrics, report: RunReport): void {
   );
 }
 
+/** Each Region's manual snapshots against its quota, per Region (not per policy: the quota is the account's). */
+function emitQuotaUse(target: Metrics, report: RunReport): void {
+  for (const use of report.quotaUse) {
+    const values = [
+      [METRIC_NAMES.manualSnapshotsUsed, use.used],
+      [METRIC_NAMES.manualSnapshotQuota, use.quota],
+    ] as const;
+    for (const [name, value] of values) {
+      // A single metric is published at once, with its own dimensions (not the run's policy).
+      const single = target.singleMetric();
+      single.addDimension(METRICS.regionDimension, use.region);
+      single.addMetric(name, MetricUnit.Count, value);
+    }
+  }
+}
+
 /**
  * One invocation, given the container's wiring. Exported for tests and the local runner.
  * @example await runScheduledBackup({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, 840_000, wiring)
@@ -87,6 +103,7 @@ export async function runScheduledBackup(
     signal: AbortSignal.timeout(Math.max(1, remainingMs - 1_000)),
   });
   emitMetrics(observability.metrics, report);
+  emitQuotaUse(observability.metrics, report);
   const counts = countOutcomes(report.summary.results);
   observability.logger.info('run finished', {
     counts,

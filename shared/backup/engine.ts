@@ -11,7 +11,7 @@ import { RunFailedError } from './errors.js';
 import { describeFailure } from './failures.js';
 import { describeLocation, inOwnAccount, type Location, locationFields } from './location.js';
 import { planRegion, type RegionPlan, selectionOf } from './plan-region.js';
-import { quotaWarnings, usageAfter } from './quota-usage.js';
+import { quotaUseOf, quotaWarnings, type RegionQuotaUse, usageAfter } from './quota-usage.js';
 import { type RunAlert, reportRun } from './report.js';
 import {
   type ClusterResult,
@@ -33,6 +33,8 @@ export interface RunReport {
   summary: RunSummary;
   /** Regions left at or above the quota warning threshold. */
   warnings: QuotaWarning[];
+  /** Each Region's manual snapshots (all engines, all owners) after the run, against its quota. */
+  quotaUse: RegionQuotaUse[];
   alert?: RunAlert;
   recorded: boolean;
   eventsFailed: number;
@@ -172,5 +174,5 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     retained.unrecorded,
     [...scope.jobs.values()],
   );
-  return verdict(policy, { summary, warnings, ...reporting });
+  return verdict(policy, { summary, warnings, quotaUse: quotaUseOf(policy, usage), ...reporting });
 }

@@ -59,3 +59,20 @@ export function quotaWarnings(
   }
   return warnings;
 }
+
+/** A Region's manual snapshots after a run, against its quota (the dashboard's quota widgets). */
+export interface RegionQuotaUse {
+  region: string;
+  used: number;
+  quota: number;
+}
+
+/**
+ * The Regions whose usage could be counted, with their quota.
+ * @example quotaUseOf(policy, usage) // [{ region: 'us-east-1', used: 42, quota: 100 }]
+ */
+export function quotaUseOf(policy: ResolvedPolicy, usage: QuotaUsage): RegionQuotaUse[] {
+  return [...usage].flatMap(([region, snapshots]) =>
+    snapshots ? [{ region, used: snapshots.length, quota: quotaOf(policy.quota, region) }] : [],
+  );
+}

@@ -138,7 +138,7 @@ describe('backup handler', () => {
 
   it('publishes EMF metrics per policy', async () => {
     await handler({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, context());
-    const emf = jsonLines().find((line) => '_aws' in line);
+    const emf = jsonLines().find((line) => '_aws' in line && 'SnapshotsCreated' in line);
     expect(emf).toMatchObject({
       policy: 'nightly',
       SnapshotsCreated: 1,
@@ -150,6 +150,16 @@ describe('backup handler', () => {
     expect(emf?.service).toBe('docdb-backup');
   });
 
+  it("publishes each Region's manual snapshots against its quota, per Region (the dashboard's quota widgets)", async () => {
+    await handler({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, context());
+    const lines = jsonLines().filter((line) => '_aws' in line);
+    const used = lines.find((line) => 'ManualSnapshotsUsed' in line);
+    const quota = lines.find((line) => 'ManualSnapshotQuota' in line);
+    expect(used).toMatchObject({ region: 'us-east-1', service: 'docdb-backup', ManualSnapshotsUsed: 0 });
+    expect(quota).toMatchObject({ region: 'us-east-1', service: 'docdb-backup', ManualSnapshotQuota: 100 });
+    expect(used?.policy).toBeUndefined();
+  });
+
   it('publishes the result events it could not deliver as EventsFailed (the deploy alarms on it)', async () => {
     events.on(PutEventsCommand).resolves({
       FailedEntryCount: 1,
@@ -157,7 +167,7 @@ describe('backup handler', () => {
     });
     const result = await handler({ policy: 'nightly', time: '2026-11-28T03:00:00Z' }, context());
     expect((result as { eventsFailed: number }).eventsFailed).toBe(1);
-    const emf = jsonLines().find((line) => '_aws' in line);
+    const emf = jsonLines().find((line) => '_aws' in line && 'SnapshotsCreated' in line);
     expect(emf).toMatchObject({ policy: 'nightly', EventsFailed: 1 });
   });
 
