@@ -238,6 +238,41 @@ async function otherEnginesPicked(
 }
 
 /**
+ * The port as retention's preview should see it: the slot's snapshot `available` (listed as if taken at the
+ * slot when it does not exist yet, or while it is `creating`). The run itself counts it only once it is
+ * available, and the reconciler prunes again then; the preview shows what goes for the slot in the end.
+ * A slot snapshot that ended `failed` is left as it is (retention then deletes nothing).
+ * Example: `retentionPreview({ ...ctx, docdb: slotSnapshotAvailable(docdb, 'nightly-orders-20261128-0300', slot) }, …)`
+ */
+export function slotSnapshotAvailable(docdb: DocdbPort, snapshotId: string, slot: Date): DocdbPort {
+  return {
+    listClusters: (at, signal) => docdb.listClusters(at, signal),
+    listTags: (at, arn, signal) => docdb.listTags(at, arn, signal),
+    createSnapshot: (at, request, signal) => docdb.createSnapshot(at, request, signal),
+    findSnapshot: (at, id, signal) => docdb.findSnapshot(at, id, signal),
+    snapshotState: (at, id, signal) => docdb.snapshotState(at, id, signal),
+    listManualSnapshots: (at, signal) => docdb.listManualSnapshots(at, signal),
+    deleteSnapshot: (at, id, signal) => docdb.deleteSnapshot(at, id, signal),
+    async listClusterSnapshots(at, clusterId, signal) {
+      const listed = await docdb.listClusterSnapshots(at, clusterId, signal);
+      const current = listed.find((s) => s.snapshotId === snapshotId);
+      if (current && current.status !== 'creating') return listed;
+      const others = listed.filter((s) => s.snapshotId !== snapshotId);
+      return [
+        ...others,
+        {
+          snapshotId,
+          clusterId,
+          arn: current?.arn ?? '',
+          status: 'available',
+          createdAt: current?.createdAt ?? slot,
+        },
+      ];
+    },
+  };
+}
+
+/**
  * Plans a policy's run for `slot` in every Region, read-only, and explains every cluster it touches or
  * leaves out. Never throws for AWS errors: an unreadable Region is a `fail` line.
  * Example: `await inspectPolicy(ctx, policy, new Date('2026-11-28T03:00Z'))`
@@ -275,7 +310,7 @@ export async function inspectPolicy(
     async (r) => {
       try {
         r.wouldDelete = await retentionPreview(
-          pruneContext,
+          { ...pruneContext, docdb: slotSnapshotAvailable(ctx.docdb, r.snapshotId!, slot) },
           inOwnAccount(r.region),
           r.clusterId,
           r.snapshotId!,

@@ -10,6 +10,7 @@
 import { clip, closest } from '../shared/policy/text.js';
 import { type CliAws, sdkAws } from './aws.js';
 import { planCommand } from './commands/plan.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
@@ -17,7 +18,13 @@ import { type Command, type CommandContext, debugLog, stylesFor } from './contex
 import { EXIT, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, runCommand, statusCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  planCommand,
+  runCommand,
+  reconcileCommand,
+  statusCommand,
+];
 
 const VERSION = '0.1.0';
 
@@ -26,8 +33,8 @@ function topHelp(): string {
   return `Usage: docdb-backup <command> [options]
 
 Operate docdb-backup: check policies before deploying, see what the next run will do, take a
-backup now with the same engine and records as the scheduled function, and check that every
-cluster is protected.
+backup now with the same engine and records as the scheduled function, carry its backup jobs
+forward as the reconcile function does, and check that every cluster is protected.
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}

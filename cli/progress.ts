@@ -8,7 +8,7 @@ import type { ClusterResult } from '../shared/backup/results.js';
 import type { RetryNotice } from '../shared/backup/take-snapshot.js';
 import type { CliOutput } from './io.js';
 import type { Style } from './style.js';
-import { formatDuration } from './time.js';
+import { formatDuration, formatUtc } from './time.js';
 
 /** Column widths of progress lines; they only grow, so lines stay aligned as names get longer. */
 export interface LineWidths {
@@ -33,16 +33,35 @@ function attempts(count: number): string {
 }
 
 /**
- * The line for a finished cluster.
+ * What a `pending` result means, for its line.
+ * Example: `pendingText(new Date('2026-11-28T11:00Z'))` → `'busy; the reconciler tries again until 2026-11-28 11:00 UTC'`
+ */
+export function pendingText(startWindowEndsAt: Date | undefined): string {
+  const until = startWindowEndsAt
+    ? ` until ${formatUtc(startWindowEndsAt)} UTC`
+    : ' while its start window is open';
+  return `busy; the reconciler tries again${until}`;
+}
+
+/**
+ * The line for a finished cluster (a `pending` one says until when the reconciler keeps trying).
  * Example: `resultLine({ outcome: 'created', region: 'us-east-1', clusterId: 'orders', snapshotId: 'n-orders-20261128-0300', attempts: 1, durationMs: 310 }, widths, style)`
  *   → `'  created         us-east-1  orders            n-orders-20261128-0300  (1 attempt, 0.3s)'`
  */
-export function resultLine(result: ClusterResult, widths: LineWidths, style: Style): string {
+export function resultLine(
+  result: ClusterResult,
+  widths: LineWidths,
+  style: Style,
+  startWindowEndsAt?: Date,
+): string {
   const where = `${cell(result.region, widths.region)}  ${cell(result.clusterId, widths.cluster)}`;
   const timing = style.dim(`(${attempts(result.attempts)}, ${formatDuration(result.durationMs)})`);
-  const what = result.error
-    ? `${result.error.code}: ${result.error.message}${result.attempts > 0 ? ` ${timing}` : ''}`
-    : `${result.snapshotId ?? ''} ${timing}`;
+  let what: string;
+  if (result.error)
+    what = `${result.error.code}: ${result.error.message}${result.attempts > 0 ? ` ${timing}` : ''}`;
+  else if (result.outcome === 'pending')
+    what = `${result.snapshotId ?? ''} ${pendingText(startWindowEndsAt)} ${timing}`;
+  else what = `${result.snapshotId ?? ''} ${timing}`;
   return `  ${outcomeWord(result.outcome, style)}  ${where}  ${what}`.trimEnd();
 }
 
@@ -107,6 +126,8 @@ export interface ProgressOptions {
   style: Style;
   now: () => number;
   widths: LineWidths;
+  /** When the slot's start window closes: what a `pending` line says. */
+  startWindowEndsAt?: Date;
 }
 
 /** Prints a run's progress to one output. Call `stop()` before printing anything else. */
@@ -169,7 +190,14 @@ export class RunProgress {
     this.inFlight.delete(key);
     this.waiting.delete(key);
     this.done++;
-    this.print(resultLine(result, this.grow(result.region, result.clusterId), this.options.style));
+    this.print(
+      resultLine(
+        result,
+        this.grow(result.region, result.clusterId),
+        this.options.style,
+        this.options.startWindowEndsAt,
+      ),
+    );
   }
 
   /** Erases the status line and stops redrawing; later calls print nothing. */

@@ -21,7 +21,7 @@ import { counted, printOutcome } from '../output.js';
 import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
-import { formatUtc } from '../time.js';
+import { formatSpan, formatUtc } from '../time.js';
 
 const HELP = `Usage: docdb-backup plan [--policy P] [--at TIME] [--file F] [--offline] [--json]
 
@@ -30,7 +30,9 @@ times (UTC; for a policy with a timezone also in that zone, with any daylight-sa
 them: a local time that does not exist that day is skipped, one that happens twice runs once) and,
 when AWS credentials are found, per Region the clusters the next run would snapshot (with the
 snapshot ids) and those it would skip or fail, and why: excluded, stopped or unavailable, explicit
-identifier not found, another engine with matching tags.
+identifier not found, another engine with matching tags. Also its windows: how long after the
+slot a busy cluster may still be started (start window) and how long a started snapshot may take
+to become available (completion window) before the job fails and pages.
 
 Options:
   --policy P    only this policy (default: every policy in the file)
@@ -70,6 +72,8 @@ export interface PolicyPlan {
   /** The IANA zone the schedule is read in; null: UTC. */
   timezone: string | null;
   regions: string[];
+  /** How long a slot may wait for a busy cluster to start, and a started snapshot to become available. */
+  windows: { startMinutes: number; completionMinutes: number };
   /** The next scheduled times at or after the reference time (ISO-8601, UTC). */
   nextRuns: string[];
   /** The same times on the zone's clock with its offset (`2026-03-30T02:30+02:00`); null without a zone. */
@@ -182,13 +186,27 @@ export function countsLine(counts: Record<PlanAction, number>, deletions = 0): s
   return `${counts.snapshot} to snapshot, ${counts.skip} skipped, ${counts.fail} would fail${deleting}`;
 }
 
+/**
+ * A policy's windows as a plan line (without its indent).
+ * Example: `windowsText({ startMinutes: 480, completionMinutes: 1440 })` → `'windows  start within 8h of the slot, available within 1d of the start'`
+ */
+export function windowsText(windows: { startMinutes: number; completionMinutes: number }): string {
+  return (
+    `windows  start within ${formatSpan(windows.startMinutes * 60)} of the slot, ` +
+    `available within ${formatSpan(windows.completionMinutes * 60)} of the start`
+  );
+}
+
 /** The text of one policy's plan. */
 export function renderPolicyPlan(plan: PolicyPlan, style: Style, awsNote: string | undefined): string[] {
   const disabled = plan.enabled
     ? ''
     : `  ${style.yellow('disabled')} (enabled: false): its ${plan.timezone ? 'schedule' : 'rule'} does not fire`;
   const zone = plan.timezone ? `  ${plan.timezone}` : '';
-  const lines = [`${style.bold(plan.name)}  ${plan.schedule}${zone}  ${plan.regions.join(', ')}${disabled}`];
+  const lines = [
+    `${style.bold(plan.name)}  ${plan.schedule}${zone}  ${plan.regions.join(', ')}${disabled}`,
+    `  ${windowsText(plan.windows)}`,
+  ];
   const none = 'none: the schedule never fires again';
   const utcLabel = 'next runs (UTC)';
   if (plan.timezone && plan.nextRunsLocal) {
@@ -282,6 +300,10 @@ async function planPolicy(
     schedule: policy.schedule,
     timezone: zone ?? null,
     regions: policy.regions,
+    windows: {
+      startMinutes: policy.windows.startMinutes,
+      completionMinutes: policy.windows.completionMinutes,
+    },
     nextRuns: nextRuns.map((t) => t.toISOString()),
     nextRunsLocal: zone ? nextRuns.map((t) => formatLocal(zone, t)) : null,
     daylightSaving: offsetChangesAmong(schedule, at, nextRuns),

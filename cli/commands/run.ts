@@ -16,7 +16,8 @@ import {
   isSnapshotTaken,
 } from '../../shared/backup/results.js';
 import type { RetryNotice } from '../../shared/backup/take-snapshot.js';
-import { type BackupEnv, EnvError, readBackupEnv } from '../../shared/env.js';
+import type { BackupEnv } from '../../shared/env.js';
+import { startWindowEndsAt } from '../../shared/planning/jobs.js';
 import { slotOf } from '../../shared/planning/naming.js';
 import { slotProblem } from '../../shared/planning/slot.js';
 import type { ResolvedPolicy } from '../../shared/policy/index.js';
@@ -24,6 +25,7 @@ import { clip } from '../../shared/policy/text.js';
 import { parseCommandArgs } from '../args.js';
 import { requireCredentials } from '../aws.js';
 import type { Command, CommandContext } from '../context.js';
+import { readFunctionEnv } from '../environment.js';
 import { UsageError } from '../errors.js';
 import { countActions, inspectPolicy } from '../inspect.js';
 import { counted, printOutcome } from '../output.js';
@@ -39,8 +41,9 @@ const HELP = `Usage: docdb-backup run --policy P [--at TIME] [--dry-run] [--time
 
 Takes the policy's snapshots now, with the same engine and the same records as the scheduled
 function: one result per cluster in the results table, result events, and at most one alert to
-on-call for the slot. Busy clusters are retried with backoff; each cluster is shown as it
-completes. A policy with retention then deletes what it no longer keeps, as a scheduled run does.
+on-call for the slot. Busy clusters are retried with backoff; one still busy at the end is
+pending: the reconciler starts its snapshot once it is free, until the policy's start window
+closes (docdb-backup reconcile does one pass now). Each cluster is shown as it completes. A policy with retention then deletes what it no longer keeps, as a scheduled run does.
 
 Options:
   --policy P     the policy to run (required)
@@ -60,7 +63,7 @@ Environment (not needed for --dry-run; the stack's outputs AlertTopicArn, Result
   AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...)
 
 Exit codes: 0 every selected cluster has its snapshot (created or already there); 1 some cluster
-does not, nothing was selected, or the run could not be recorded (--dry-run: a cluster would
+does not (pending ones not yet), nothing was selected, or the run could not be recorded (--dry-run: a cluster would
 fail); 2 could not run (flags, policy file, unknown policy, environment, credentials);
 130 interrupted (Ctrl-C).`;
 
@@ -69,11 +72,17 @@ fail); 2 could not run (flags, policy file, unknown policy, environment, credent
  * what to do about failures.
  * Example: `summaryLines(report, 12_300, 'results')` → `['4 created, 1 already existed, 0 failed, 0 skipped in 12.3s', …]`
  */
-export function summaryLines(report: RunReport, elapsedMs: number, table: string): string[] {
+export function summaryLines(
+  report: RunReport,
+  elapsedMs: number,
+  table: string,
+  startWindowEndsAt?: Date,
+): string[] {
   const counts = countOutcomes(report.summary.results);
   const results = report.summary.results;
+  const pending = counts.pending ? `${counts.pending} pending, ` : '';
   const lines = [
-    `${counts.created} created, ${counts['already-exists']} already existed, ${counts.failed} failed, ` +
+    `${counts.created} created, ${counts['already-exists']} already existed, ${pending}${counts.failed} failed, ` +
       `${counts.skipped} skipped in ${formatDuration(elapsedMs)}`,
   ];
   const deletions = report.summary.deletions;
@@ -115,14 +124,29 @@ export function summaryLines(report: RunReport, elapsedMs: number, table: string
   if (results.length === 0) lines.push('the policy selected no cluster: nothing was backed up');
   const codes = [
     ...new Set(
-      results.filter((r) => !isSnapshotTaken(r)).map((r) => r.error?.code ?? ('aws-error' as FailureCode)),
+      results
+        .filter((r) => !isSnapshotTaken(r) && r.outcome !== 'pending')
+        .map((r) => r.error?.code ?? ('aws-error' as FailureCode)),
     ),
   ];
-  if (codes.length) {
-    lines.push('next steps:');
-    for (const code of codes) lines.push(`  ${code}: ${NEXT_STEP[code] ?? ''}`);
-  }
+  if (codes.length || counts.pending) lines.push('next steps:');
+  for (const code of codes) lines.push(`  ${code}: ${NEXT_STEP[code] ?? ''}`);
+  if (counts.pending) lines.push(`  pending: ${pendingHint(counts.pending, startWindowEndsAt)}`);
   return lines;
+}
+
+/**
+ * What to do about clusters left `pending` (busy through the run, start window still open).
+ * Example: `pendingHint(1, new Date('2026-11-28T11:00Z'))` → `'1 cluster not backed up yet: the reconciler starts its snapshot once the cluster is free, until 2026-11-28 11:00 UTC; …'`
+ */
+export function pendingHint(count: number, startWindowEndsAt?: Date): string {
+  const until = startWindowEndsAt ? `, until ${formatUtc(startWindowEndsAt)} UTC` : '';
+  const one = count === 1;
+  return (
+    `${counted(count, 'cluster')} not backed up yet: the reconciler starts ${one ? 'its snapshot' : 'their snapshots'} ` +
+    `once ${one ? 'the cluster is' : 'they are'} free${until}; wait for it, or run "docdb-backup reconcile" ` +
+    'now, then "docdb-backup status"'
+  );
 }
 
 /** A result with every key present, in the documented order (stable JSON). */
@@ -183,28 +207,13 @@ async function dryRun(
   });
 }
 
-function readEnvironment(ctx: CommandContext) {
-  try {
-    return readBackupEnv(ctx.io.env, ctx.io.cwd);
-  } catch (error) {
-    if (!(error instanceof EnvError)) throw error;
-    const problems = error.message
-      .split('\n')
-      .slice(1)
-      .map((line) => line.replace(/^- /, ''));
-    throw new UsageError(
-      "a run records its results and pages like the scheduled function, so it needs the function's environment:",
-      {
-        command: 'run',
-        details: [
-          ...problems,
-          "take the values from the deployed stack's outputs (AlertTopicArn, ResultsTableName), or use --dry-run",
-        ],
-        showHelpHint: false,
-        cause: error,
-      },
-    );
-  }
+function readEnvironment(ctx: CommandContext): BackupEnv {
+  return readFunctionEnv(
+    ctx,
+    'run',
+    "a run records its results and pages like the scheduled function, so it needs the function's environment:",
+    ', or use --dry-run',
+  );
 }
 
 interface RunOptions {
@@ -248,13 +257,24 @@ async function runOptions(args: string[], ctx: CommandContext): Promise<RunOptio
   return { policy, policies, slot, timeoutSeconds, ...flags };
 }
 
+/** When the slot's start window closes: until then the reconciler starts what the run left pending. */
+function startWindowEnd(policy: ResolvedPolicy, slot: Date): Date {
+  return new Date(startWindowEndsAt({ scheduledAt: slot.toISOString() }, policy.windows));
+}
+
 /** The live progress lines of a run on a terminal (none for --json). */
-function progressOf(ctx: CommandContext, policy: ResolvedPolicy, json: boolean): RunProgress | undefined {
+function progressOf(
+  ctx: CommandContext,
+  policy: ResolvedPolicy,
+  slot: Date,
+  json: boolean,
+): RunProgress | undefined {
   if (json) return undefined;
   return new RunProgress(ctx.io.stdout, policy.regions, {
     live: ctx.io.stdout.isTTY,
     style: ctx.out,
     now: () => Date.now(),
+    startWindowEndsAt: startWindowEnd(policy, slot),
     widths: {
       region: Math.max(1, ...policy.regions.map((r) => r.length)),
       cluster: Math.max(16, ...policy.clusters.identifiers.map((id) => id.length)),
@@ -273,7 +293,7 @@ interface RunEnd {
 /** Runs the engine as the function would, watched by the progress lines; Ctrl-C stops new attempts. */
 async function execute(ctx: CommandContext, options: RunOptions, env: BackupEnv): Promise<RunEnd> {
   const { policy, slot } = options;
-  const progress = progressOf(ctx, policy, options.json);
+  const progress = progressOf(ctx, policy, slot, options.json);
   const seen: ClusterResult[] = [];
   const stop = new AbortController();
   const stopListening = ctx.io.onInterrupt(() => {
@@ -337,8 +357,18 @@ function finish(ctx: CommandContext, options: RunOptions, end: RunEnd, took: num
     text: () => {
       const { out } = ctx;
       if (!report) return `${out.red('run failed')}: ${failure?.message}\n`;
-      const [first, ...rest] = summaryLines(report, took, env.resultsTable);
-      const verdict = ok ? out.green('done') : out.red('not all backed up');
+      const [first, ...rest] = summaryLines(
+        report,
+        took,
+        env.resultsTable,
+        startWindowEnd(options.policy, options.slot),
+      );
+      const onlyPending = results.every((r) => isSnapshotTaken(r) || r.outcome === 'pending');
+      const verdict = ok
+        ? out.green('done')
+        : onlyPending && results.length > 0
+          ? out.yellow('not backed up yet')
+          : out.red('not all backed up');
       return [`${verdict}: ${first}`, ...rest].map((line) => `${line}\n`).join('');
     },
   });

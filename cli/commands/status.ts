@@ -12,6 +12,8 @@ import { planRegion, type RegionPlan, selectionOf } from '../../shared/backup/pl
 import { inPool } from '../../shared/backup/pool.js';
 import type { ManualSnapshot } from '../../shared/backup/ports.js';
 import { NO_REGION } from '../../shared/backup/results.js';
+import type { Failure } from '../../shared/planning/failure.js';
+import type { BackupJob, JobState, JobWindows } from '../../shared/planning/jobs.js';
 import { missingEverywhere, notFoundMessage } from '../../shared/planning/missing.js';
 import { hasSnapshotIdShape } from '../../shared/planning/naming.js';
 import { ownershipOf } from '../../shared/planning/ownership.js';
@@ -69,7 +71,22 @@ export interface ClusterStatus {
   reason: string | null;
   newestSnapshot: { snapshotId: string; createdAt: string; ageSeconds: number } | null;
   lastResult: RecordedResult | null;
+  /** The cluster's newest backup job for the policy (issue 11); null when none or not read. */
+  latestJob: JobStatus | null;
   overdueAfterSeconds: number | null;
+}
+
+/** A backup job as `status` shows it: every key present, `null` for none. */
+export interface JobStatus {
+  state: JobState;
+  snapshotId: string;
+  scheduledAt: string;
+  requestedAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  error: Failure | null;
+  /** Since `requestedAt`, as of the status time (0 when that is earlier). */
+  ageSeconds: number;
 }
 
 export interface PolicyStatus {
@@ -80,6 +97,8 @@ export interface PolicyStatus {
   checked: boolean;
   /** Null when the schedule fires fewer than twice from now on (never overdue). */
   overdueAfterSeconds: number | null;
+  /** The policy's start and completion windows, in minutes. */
+  windows: JobWindows;
 }
 
 interface StatusContext {
@@ -89,6 +108,8 @@ interface StatusContext {
   /** Manual snapshots per Region, listed once for all policies. */
   snapshots: Map<string, Promise<ManualSnapshot[]>>;
   resultsNote: string | undefined;
+  /** Why the jobs column is empty, once reading a job failed. */
+  jobsNote: string | undefined;
 }
 
 /** The newest available snapshot of `clusterId` that this policy made: id shape first, then the ownership rule. */
@@ -131,6 +152,39 @@ async function lastResult(
   }
 }
 
+/**
+ * A job with every key present, its age as of `now`.
+ * Example: `jobStatus({ state: 'creating', requestedAt: '2026-11-28T03:00:05Z', … }, new Date('2026-11-28T03:12:05Z')).ageSeconds` → `720`
+ */
+export function jobStatus(job: BackupJob, now: Date): JobStatus {
+  return {
+    state: job.state,
+    snapshotId: job.snapshotId,
+    scheduledAt: job.scheduledAt,
+    requestedAt: job.requestedAt,
+    startedAt: job.startedAt ?? null,
+    completedAt: job.completedAt ?? null,
+    error: job.error ?? null,
+    ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(job.requestedAt)) / 1000)),
+  };
+}
+
+async function latestJob(
+  sc: StatusContext,
+  policy: ResolvedPolicy,
+  region: string,
+  clusterId: string,
+): Promise<JobStatus | null> {
+  if (!sc.results || sc.resultsNote || sc.jobsNote) return null;
+  try {
+    const job = await sc.results.latestJob(region, clusterId, policy.name);
+    return job ? jobStatus(job, sc.now) : null;
+  } catch (error) {
+    sc.jobsNote = `backup jobs not read from the results table: ${error instanceof Error ? error.message : String(error)}`;
+    return null;
+  }
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -149,6 +203,7 @@ async function clusterStatus(
     overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
   };
   const last = await lastResult(sc, policy, region, clusterId);
+  const job = await latestJob(sc, policy, region, clusterId);
   let newest: Awaited<ReturnType<typeof newestOwned>>;
   try {
     newest = await newestOwned(sc, policy, region, clusterId, await listedIn(sc, region));
@@ -159,6 +214,7 @@ async function clusterStatus(
       reason: `snapshots not read: ${describeError(error)}`,
       newestSnapshot: null,
       lastResult: last,
+      latestJob: job,
     };
   }
   const protection = assessProtection({
@@ -178,6 +234,7 @@ async function clusterStatus(
         }
       : null,
     lastResult: last,
+    latestJob: job,
   };
 }
 
@@ -208,6 +265,7 @@ async function policyClusters(
     reason,
     newestSnapshot: null,
     lastResult: null,
+    latestJob: null,
     overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
   });
   for (const plan of plans) {
@@ -240,6 +298,7 @@ function ordered(r: ClusterStatus): ClusterStatus {
     reason: r.reason,
     newestSnapshot: r.newestSnapshot,
     lastResult: r.lastResult,
+    latestJob: r.latestJob,
     overdueAfterSeconds: r.overdueAfterSeconds,
   };
 }
@@ -260,6 +319,26 @@ export function resultText(result: RecordedResult | null): string {
   if (!result) return '-';
   const code = result.error ? ` ${result.error.code}` : '';
   return `${result.outcome}${code} ${formatUtc(new Date(result.scheduledAt))}`;
+}
+
+/**
+ * The latest job in a few words: its state, and for an open one its age (a pending one's out of its start
+ * window); a failed one's code.
+ * Example: `jobText({ state: 'pending', ageSeconds: 2400, … }, 480)` → `'pending 40m of 8h'`
+ */
+export function jobText(job: JobStatus | null, startMinutes: number): string {
+  if (!job) return '-';
+  if (job.state === 'pending')
+    return `pending ${formatSpan(job.ageSeconds)} of ${formatSpan(startMinutes * 60)}`;
+  if (job.state === 'creating') return `creating ${formatSpan(job.ageSeconds)}`;
+  if (job.state === 'failed') return job.error ? `failed (${job.error.code})` : 'failed';
+  return job.state;
+}
+
+function jobWord(job: JobStatus | null, startMinutes: number, style: Style): string {
+  const text = jobText(job, startMinutes);
+  if (job?.state === 'failed') return style.red(text);
+  return job?.state === 'pending' || job?.state === 'creating' ? style.yellow(text) : text;
 }
 
 /**
@@ -288,6 +367,7 @@ export function statusLines(policy: PolicyStatus, rows: readonly ClusterStatus[]
       { header: 'NEWEST SNAPSHOT' },
       { header: 'AGE', align: 'right' },
       { header: 'LAST RESULT' },
+      { header: 'LATEST JOB' },
     ],
     sorted.map((r) => [
       r.region,
@@ -296,6 +376,7 @@ export function statusLines(policy: PolicyStatus, rows: readonly ClusterStatus[]
       r.newestSnapshot ? formatUtc(new Date(r.newestSnapshot.createdAt)) : '-',
       r.newestSnapshot ? formatSpan(r.newestSnapshot.ageSeconds) : '-',
       resultText(r.lastResult),
+      jobWord(r.latestJob, policy.windows.startMinutes, style),
     ]),
     { indent: '  ', style },
   );
@@ -336,9 +417,15 @@ function statusText(
       out,
     ).join('\n'),
   );
-  const note = sc.resultsNote ? `${out.dim(`note: ${sc.resultsNote}`)}\n` : '';
+  const note = notesOf(sc)
+    .map((text) => `${out.dim(`note: ${text}`)}\n`)
+    .join('');
   const verdict = ok ? out.green('all protected') : out.red('not all protected');
   return `${blocks.join('\n\n')}\n\n${note}${verdict}: ${summaryText(rows)} (as of ${formatUtc(sc.now)} UTC)\n`;
+}
+
+function notesOf(sc: StatusContext): string[] {
+  return [sc.resultsNote, sc.jobsNote].filter((note): note is string => note !== undefined);
 }
 
 async function run(args: string[], ctx: CommandContext): Promise<number> {
@@ -353,7 +440,8 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     now,
     results: table ? ctx.aws().results(table, regionOfArn(ctx.io.env.ALERT_TOPIC_ARN ?? '')) : undefined,
     snapshots: new Map(),
-    resultsNote: table ? undefined : 'RESULTS_TABLE is not set: last results not shown',
+    resultsNote: table ? undefined : 'RESULTS_TABLE is not set: last results and backup jobs not shown',
+    jobsNote: undefined,
   };
 
   const statuses: PolicyStatus[] = [];
@@ -368,6 +456,10 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
       enabled: policy.enabled,
       checked,
       overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
+      windows: {
+        startMinutes: policy.windows.startMinutes,
+        completionMinutes: policy.windows.completionMinutes,
+      },
     });
     if (checked) rows.push(...(await policyClusters(sc, policy, limit)));
   }
@@ -380,7 +472,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
       policies: statuses,
       clusters: rows.map(ordered),
       counts: countStates(rows),
-      notes: sc.resultsNote ? [sc.resultsNote] : [],
+      notes: notesOf(sc),
     }),
     text: () => statusText(statuses, rows, sc, ok),
   });

@@ -117,6 +117,7 @@ describe('docdb-backup plan', () => {
     expect(out.stdout).toBe(
       [
         'weekly  cron(30 4 ? * SUN *)  us-east-1',
+        '  windows  start within 8h of the slot, available within 1d of the start',
         '  next runs (UTC)  2026-11-29 04:30  2026-12-06 04:30  2026-12-13 04:30',
         '  the run at 2026-11-29 04:30 would:',
         '    REGION     CLUSTER  ACTION    DETAIL',

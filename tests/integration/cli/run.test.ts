@@ -104,9 +104,15 @@ describe('docdb-backup run', () => {
       'nightly-orders-20261128-0300',
       'nightly-payments-20261128-0300',
     ]);
-    expect((await recordedResults(world)).map((r) => [r.pk, r.sk, r.outcome])).toEqual([
+    const records = await recordedResults(world);
+    expect(records.filter((r) => !r.pk?.startsWith('job#')).map((r) => [r.pk, r.sk, r.outcome])).toEqual([
       ['us-east-1#orders', '2026-11-28T03:00:00.000Z#nightly', 'already-exists'],
       ['us-east-1#payments', '2026-11-28T03:00:00.000Z#nightly', 'already-exists'],
+    ]);
+    // One job per snapshot started, followed by the reconciler until it is available.
+    expect(records.filter((r) => r.pk?.startsWith('job#')).map((r) => [r.pk, r.sk, r.state])).toEqual([
+      ['job#us-east-1#orders', '2026-11-28T03:00:00.000Z#nightly', 'creating'],
+      ['job#us-east-1#payments', '2026-11-28T03:00:00.000Z#nightly', 'creating'],
     ]);
     expect(world.emu.recordedEvents()).toHaveLength(4);
 

@@ -86,11 +86,13 @@ describe('docdb-backup status', () => {
     expect(out.stdout).toBe(
       [
         'nightly  cron(0 3 * * ? *)  overdue after 1d 6h',
-        '  REGION     CLUSTER   STATE    NEWEST SNAPSHOT      AGE  LAST RESULT',
-        '  us-east-1  ledger    OVERDUE  -                      -  -',
-        '  us-east-1  payments  OVERDUE  2026-11-24 03:00   4d 5h  failed name-conflict 2026-11-28 03:00',
-        '  *          ghost     MISSING  -                      -  failed cluster-not-found 2026-11-28 03:00',
-        '  us-east-1  orders    ok       2026-11-28 03:00  5h 59m  already-exists 2026-11-28 03:00',
+        '  REGION     CLUSTER   STATE    NEWEST SNAPSHOT      AGE  LAST RESULT                                LATEST JOB',
+        '  us-east-1  ledger    OVERDUE  -                      -  -                                          -',
+        '  us-east-1  payments  OVERDUE  2026-11-24 03:00   4d 5h  failed name-conflict 2026-11-28 03:00      -',
+        '  *          ghost     MISSING  -                      -  failed cluster-not-found 2026-11-28 03:00  -',
+        // The run found the snapshot already there and wrote its job; no reconcile pass has checked it
+        // yet. (Requested after --at: its age shows as 0.)
+        '  us-east-1  orders    ok       2026-11-28 03:00  5h 59m  already-exists 2026-11-28 03:00            creating 0s',
         '  · ledger: no available snapshot from this policy',
         '  · payments: newest snapshot is 4d 5h old; expected one within 1d 6h',
         '  · ghost: no DocumentDB cluster "ghost" in us-east-1 (named in clusters.identifiers)',
@@ -122,6 +124,7 @@ describe('docdb-backup status', () => {
           enabled: true,
           checked: true,
           overdueAfterSeconds: 108_000,
+          windows: { startMinutes: 480, completionMinutes: 1440 },
         },
       ],
       counts: { ok: 1, overdue: 2, missing: 1, unknown: 0 },
@@ -149,6 +152,16 @@ describe('docdb-backup status', () => {
         attempts: 1,
         error: null,
         recordedAt: expect.any(String),
+      },
+      latestJob: {
+        state: 'creating',
+        snapshotId: 'nightly-orders-20261128-0300',
+        scheduledAt: '2026-11-28T03:00:00.000Z',
+        requestedAt: expect.any(String),
+        startedAt: expect.any(String),
+        completedAt: null,
+        error: null,
+        ageSeconds: 0,
       },
       overdueAfterSeconds: 108_000,
     });
@@ -203,7 +216,9 @@ describe('docdb-backup status', () => {
     });
 
     expect(out.code).toBe(1);
-    expect(out.stdout).toContain('  us-east-1  orders    ok       2026-11-28 03:00  5h 59m  -\n');
-    expect(out.stdout).toContain('note: RESULTS_TABLE is not set: last results not shown\n');
+    expect(out.stdout).toContain(
+      '  us-east-1  orders    ok       2026-11-28 03:00  5h 59m  -            -\n',
+    );
+    expect(out.stdout).toContain('note: RESULTS_TABLE is not set: last results and backup jobs not shown\n');
   });
 });

@@ -8,11 +8,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
-import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import { type CliAws, sdkAws } from '../../../cli/aws.js';
 import { bufferedOutput, type CliIo } from '../../../cli/io.js';
 import { runCli } from '../../../cli/main.js';
+import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
+import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import { recordedItems } from '../../support/records.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');

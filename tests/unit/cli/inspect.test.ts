@@ -1,8 +1,15 @@
 // Seam: cli/inspect.ts `planRows` with plain Region plans: what a plan says about every cluster the
-// next run touches or leaves out, and in which order.
+// next run touches or leaves out, and in which order; `slotSnapshotAvailable`, the port retention's
+// preview reads.
 import { describe, expect, it } from 'vitest';
+import {
+  countActions,
+  planRows,
+  type RegionInspection,
+  slotSnapshotAvailable,
+} from '../../../cli/inspect.js';
 import type { RegionPlan } from '../../../shared/backup/plan-region.js';
-import { countActions, planRows, type RegionInspection } from '../../../cli/inspect.js';
+import type { DocdbPort, ManualSnapshot } from '../../../shared/backup/ports.js';
 
 function task(region: string, id: string, status = 'available') {
   return {
@@ -149,5 +156,51 @@ describe('planRows', () => {
       }),
     ]);
     expect(countActions(rows)).toEqual({ snapshot: 1, skip: 1, fail: 1 });
+  });
+});
+
+describe('retention preview port', () => {
+  const slot = new Date('2026-11-28T03:00:00Z');
+  const snap = (snapshotId: string, status: string): ManualSnapshot => ({
+    snapshotId,
+    clusterId: 'orders',
+    arn: `arn:${snapshotId}`,
+    status,
+    createdAt: new Date('2026-11-27T03:00:00Z'),
+  });
+  const port = (listed: ManualSnapshot[]) =>
+    slotSnapshotAvailable(
+      { listClusterSnapshots: async () => listed } as unknown as DocdbPort,
+      'n-orders-20261128-0300',
+      slot,
+    );
+
+  it("counts the slot's snapshot as available: not taken yet, or still creating", async () => {
+    const old = snap('n-orders-20261127-0300', 'available');
+
+    expect(await port([old]).listClusterSnapshots({ region: 'us-east-1' }, 'orders')).toEqual([
+      old,
+      {
+        snapshotId: 'n-orders-20261128-0300',
+        clusterId: 'orders',
+        arn: '',
+        status: 'available',
+        createdAt: slot,
+      },
+    ]);
+    const creating = snap('n-orders-20261128-0300', 'creating');
+    expect(
+      (await port([creating, old]).listClusterSnapshots({ region: 'us-east-1' }, 'orders'))[1],
+    ).toMatchObject({
+      snapshotId: 'n-orders-20261128-0300',
+      status: 'available',
+      arn: 'arn:n-orders-20261128-0300',
+    });
+  });
+
+  it('leaves a slot snapshot that failed as it is', async () => {
+    const failed = snap('n-orders-20261128-0300', 'failed');
+
+    expect(await port([failed]).listClusterSnapshots({ region: 'us-east-1' }, 'orders')).toEqual([failed]);
   });
 });

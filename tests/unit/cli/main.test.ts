@@ -12,8 +12,10 @@ describe('docdb-backup', () => {
 
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: docdb-backup <command> \[options\]\n/);
+    const width = Math.max(...COMMANDS.map((c) => c.name.length));
     for (const command of COMMANDS)
-      expect(help.stdout).toContain(`  ${command.name.padEnd(8)}  ${command.summary}\n`);
+      expect(help.stdout).toContain(`  ${command.name.padEnd(width)}  ${command.summary}\n`);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['validate', 'plan', 'run', 'reconcile', 'status']);
     expect(none).toMatchObject({ code: 2, stdout: '' });
     expect(none.stderr).toBe(help.stdout);
   });

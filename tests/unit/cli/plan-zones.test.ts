@@ -35,6 +35,7 @@ describe('plan: policies in a time zone', () => {
     expect(out.stdout).toBe(
       [
         'berlin  cron(30 2 * * ? *)  Europe/Berlin  eu-central-1',
+        '  windows  start within 8h of the slot, available within 1d of the start',
         '  next runs (Europe/Berlin)  2026-03-28 02:30 +01:00  2026-03-30 02:30 +02:00  2026-03-31 02:30 +02:00',
         '  next runs (UTC)            2026-03-28 01:30  2026-03-30 00:30  2026-03-31 00:30',
         '  daylight saving  2026-03-29: the clocks go forward from 02:00 to 03:00 (UTC+01:00 to UTC+02:00): ' +
@@ -75,7 +76,8 @@ describe('plan: policies in a time zone', () => {
 
     expect(out.stdout).not.toContain('daylight saving');
     expect(out.stdout).toContain(
-      'utc  cron(30 2 * * ? *)  eu-central-1\n  next runs (UTC)  2026-06-01 02:30  2026-06-02 02:30  2026-06-03 02:30\n',
+      'utc  cron(30 2 * * ? *)  eu-central-1\n  windows  start within 8h of the slot, available within 1d of the start\n' +
+        '  next runs (UTC)  2026-06-01 02:30  2026-06-02 02:30  2026-06-03 02:30\n',
     );
   });
 

@@ -27,6 +27,26 @@ describe('progress lines', () => {
     );
   });
 
+  it('shows a pending cluster as busy, with until when the reconciler tries again', () => {
+    const line = resultLine(
+      {
+        region: 'us-east-1',
+        clusterId: 'orders',
+        outcome: 'pending',
+        snapshotId: 'nightly-orders-20261128-0300',
+        attempts: 5,
+        durationMs: 3_100,
+      },
+      widths,
+      plain,
+      new Date('2026-11-28T11:00:00Z'),
+    );
+    expect(line).toBe(
+      '  pending         us-east-1  orders      nightly-orders-20261128-0300 busy; the reconciler tries again ' +
+        'until 2026-11-28 11:00 UTC (5 attempts, 3.1s)',
+    );
+  });
+
   it('shows a failure with its code and message, timing only when something was attempted', () => {
     const failed = {
       region: '*',

@@ -1,8 +1,11 @@
-// Seam: the text of `status` (cli/commands/status.ts: statusLines, resultText, summaryText) with
-// plain rows: one table per policy, worst state first, the reasons under it.
+// Seam: the text of `status` (cli/commands/status.ts: statusLines, resultText, jobText, jobStatus,
+// summaryText) with plain rows: one table per policy, worst state first, the reasons under it, and each
+// cluster's latest backup job.
 import { describe, expect, it } from 'vitest';
 import {
   type ClusterStatus,
+  jobStatus,
+  jobText,
   resultText,
   statusLines,
   summaryText,
@@ -16,6 +19,7 @@ const policy = {
   enabled: true,
   checked: true,
   overdueAfterSeconds: 108_000,
+  windows: { startMinutes: 480, completionMinutes: 1440 },
 };
 
 function row(
@@ -31,6 +35,7 @@ function row(
     reason: null,
     newestSnapshot: null,
     lastResult: null,
+    latestJob: null,
     overdueAfterSeconds: 108_000,
     ...extra,
   };
@@ -53,6 +58,23 @@ const ok = row('orders', 'ok', {
     error: null,
     recordedAt: null,
   },
+  latestJob: {
+    state: 'available',
+    snapshotId: 'nightly-orders-20261128-0300',
+    scheduledAt: '2026-11-28T03:00:00.000Z',
+    requestedAt: '2026-11-28T03:00:01.000Z',
+    startedAt: '2026-11-28T03:00:01.000Z',
+    completedAt: '2026-11-28T03:20:00.000Z',
+    error: null,
+    ageSeconds: 21_599,
+  },
+});
+
+const openJob = (state: 'pending' | 'creating', ageSeconds: number) => ({
+  ...(ok.latestJob as NonNullable<ClusterStatus['latestJob']>),
+  state,
+  completedAt: null,
+  ageSeconds,
 });
 
 describe('status text', () => {
@@ -62,17 +84,20 @@ describe('status text', () => {
       [
         ok,
         row('*', 'unknown', { region: 'eu-west-1', reason: 'listing DocumentDB clusters: throttled' }),
-        row('ledger', 'overdue', { reason: 'no available snapshot from this policy' }),
+        row('ledger', 'overdue', {
+          reason: 'no available snapshot from this policy',
+          latestJob: openJob('pending', 2_400),
+        }),
       ],
       plain,
     );
 
     expect(lines).toEqual([
       'nightly  cron(0 3 * * ? *)  overdue after 1d 6h',
-      '  REGION     CLUSTER  STATE    NEWEST SNAPSHOT      AGE  LAST RESULT',
-      '  us-east-1  ledger   OVERDUE  -                      -  -',
-      '  eu-west-1  *        unknown  -                      -  -',
-      '  us-east-1  orders   ok       2026-11-28 03:00  5h 59m  created 2026-11-28 03:00',
+      '  REGION     CLUSTER  STATE    NEWEST SNAPSHOT      AGE  LAST RESULT               LATEST JOB',
+      '  us-east-1  ledger   OVERDUE  -                      -  -                         pending 40m of 8h',
+      '  eu-west-1  *        unknown  -                      -  -                         -',
+      '  us-east-1  orders   ok       2026-11-28 03:00  5h 59m  created 2026-11-28 03:00  available',
       '  · ledger: no available snapshot from this policy',
       '  · eu-west-1: listing DocumentDB clusters: throttled',
     ]);
@@ -108,5 +133,44 @@ describe('status text', () => {
         error: { code: 'cluster-busy', message: '' },
       }),
     ).toBe('failed cluster-busy 2026-11-28 03:00');
+  });
+
+  it('shows the latest job: its state, an open one with its age (pending out of its start window), a failure with its code', () => {
+    expect(jobText(null, 480)).toBe('-');
+    expect(jobText(openJob('creating', 720), 480)).toBe('creating 12m');
+    expect(jobText(openJob('pending', 2_400), 480)).toBe('pending 40m of 8h');
+    expect(jobText(ok.latestJob, 480)).toBe('available');
+    expect(
+      jobText(
+        { ...openJob('creating', 0), state: 'failed', error: { code: 'snapshot-failed', message: 'm' } },
+        480,
+      ),
+    ).toBe('failed (snapshot-failed)');
+  });
+
+  it('gives a job every key, null for what it lacks, and its age since the request', () => {
+    const job = jobStatus(
+      {
+        policy: 'nightly',
+        scheduledAt: '2026-11-28T03:00:00.000Z',
+        region: 'us-east-1',
+        clusterId: 'orders',
+        snapshotId: 'nightly-orders-20261128-0300',
+        state: 'pending',
+        requestedAt: '2026-11-28T03:00:05.000Z',
+      },
+      new Date('2026-11-28T03:12:05Z'),
+    );
+
+    expect(job).toEqual({
+      state: 'pending',
+      snapshotId: 'nightly-orders-20261128-0300',
+      scheduledAt: '2026-11-28T03:00:00.000Z',
+      requestedAt: '2026-11-28T03:00:05.000Z',
+      startedAt: null,
+      completedAt: null,
+      error: null,
+      ageSeconds: 720,
+    });
   });
 });

@@ -1,0 +1,322 @@
+/**
+ * `docdb-backup reconcile [--json] [--file F]`: one reconcile pass now, by hand, with the engine the
+ * reconcile function runs (shared/lifecycle `reconcile`) and the same records: each followed job of every
+ * policy of the file (enabled or not) carried forward (pending ones tried again, creating ones checked),
+ * retention after a completion, one page per policy for the failures, events. It needs the function's
+ * environment (ALERT_TOPIC_ARN, RESULTS_TABLE, …), read by `readBackupEnv`.
+ */
+
+import { systemClock } from '../../shared/backup/clock.js';
+import { NEXT_STEP } from '../../shared/backup/failures.js';
+import type { DeletionResult, FailureCode } from '../../shared/backup/results.js';
+import { type ReconcileReport, reconcile } from '../../shared/lifecycle/pass.js';
+import type { BackupJob, JobState, JobTransition } from '../../shared/planning/jobs.js';
+import { nonEmpty, parseCommandArgs } from '../args.js';
+import { requireCredentials } from '../aws.js';
+import type { Command, CommandContext } from '../context.js';
+import { readFunctionEnv } from '../environment.js';
+import { counted, printOutcome } from '../output.js';
+import { loadPolicies, policyFileOf } from '../policies.js';
+import type { Style } from '../style.js';
+import { renderTable } from '../table.js';
+import { formatDuration, parseDurationFlag } from '../time.js';
+
+/** A pass by hand gets the run's default deadline; the function's is its Lambda timeout. */
+const DEFAULT_TIMEOUT_SECONDS = 900;
+
+const HELP = `Usage: docdb-backup reconcile [--file F] [--timeout D] [--json]
+
+Runs one reconcile pass now, as the scheduled reconcile function does: for every policy of the
+file (enabled or not) the backup jobs still followed are carried forward. A pending job (its
+cluster was busy through the run) is tried again until its start window closes; a creating job
+is checked against AWS until its snapshot is available, failed or gone, or its completion window
+closes. A completion applies the policy's retention; the failures of a policy are paged once.
+Prints each job that changed, the pages sent and how many jobs are still open.
+
+Options:
+  --file F       the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
+  --timeout D    stop starting work after D (e.g. 90s, 5m; default 15m)
+  --json         print the outcome as JSON (shape: cli/README.md)
+  --no-color     plain text even on a terminal
+  --debug        show the engine's log lines and stack traces on stderr
+  -h, --help     show this help
+
+Environment (the stack's outputs AlertTopicArn, ResultsTableName):
+  ALERT_TOPIC_ARN, RESULTS_TABLE       required
+  EVENT_BUS_NAME, BACKUP_CONCURRENCY   optional, as for the functions
+  AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...)
+
+Exit codes: 0 the pass did all it had to (jobs may still be open: their snapshots are being
+taken); 1 a job failed in this pass, a page could not be sent, or a policy's jobs could not be
+read; 2 could not run (flags, policy file, environment, credentials); 130 interrupted (Ctrl-C).`;
+
+/** How many of the pass's transitions ended each way, and how many jobs are still open. */
+export interface ReconcileCounts {
+  /** Jobs whose snapshot became available. */
+  available: number;
+  failed: number;
+  /** Pending jobs whose snapshot AWS accepted in this pass. */
+  started: number;
+  /** Jobs still pending or creating after the pass. */
+  open: number;
+}
+
+/**
+ * The counts of a pass.
+ * Example: `reconcileCounts(report)` → `{ available: 1, failed: 0, started: 0, open: 2 }`
+ */
+export function reconcileCounts(report: Pick<ReconcileReport, 'transitions' | 'open'>): ReconcileCounts {
+  const to = (state: JobState) => report.transitions.filter((t) => t.to === state).length;
+  return {
+    available: to('available'),
+    failed: to('failed'),
+    started: to('creating'),
+    open: report.open.length,
+  };
+}
+
+/**
+ * Whether the pass did all it had to: no job failed, every page was sent, every policy's jobs were read.
+ * Example: `passOk({ transitions: [], pages: [], unread: [] })` → `true`
+ */
+export function passOk(report: Pick<ReconcileReport, 'transitions' | 'pages' | 'unread'>): boolean {
+  return (
+    report.transitions.every((t) => t.to !== 'failed') &&
+    report.pages.every((p) => !p.failed) &&
+    report.unread.length === 0
+  );
+}
+
+function stateWord(state: JobState, style: Style): string {
+  if (state === 'available') return style.green(state);
+  return state === 'failed' ? style.red(state) : style.yellow(state);
+}
+
+/** What a transition says besides its states: the failure, or how long the snapshot took. */
+function transitionDetail(t: JobTransition): string {
+  if (t.error) return `${t.error.code}: ${t.error.message}`;
+  if (t.to === 'available' && t.durationMs !== undefined) return `in ${formatDuration(t.durationMs)}`;
+  if (t.to === 'creating') return 'snapshot requested';
+  return '';
+}
+
+/**
+ * The pass's transitions as aligned lines: new state, policy, Region, cluster, snapshot, from → to, detail.
+ * Example: `transitionLines([t], style)` → `['  available  nightly  us-east-1  orders  nightly-orders-20261128-0300  creating → available  in 4m 10s']`
+ */
+export function transitionLines(transitions: readonly JobTransition[], style: Style): string[] {
+  if (transitions.length === 0) return ['  no job changed'];
+  return renderTable(
+    [
+      { header: '' },
+      { header: '' },
+      { header: '' },
+      { header: '' },
+      { header: '' },
+      { header: '' },
+      { header: '' },
+    ],
+    transitions.map((t) => [
+      stateWord(t.to, style),
+      t.policy,
+      t.region,
+      t.clusterId,
+      t.snapshotId,
+      `${t.from} → ${t.to}`,
+      transitionDetail(t),
+    ]),
+    { indent: '  ', noHeader: true, style },
+  );
+}
+
+/** `2 jobs still open (1 pending, 1 creating)`, or `no job open`. */
+export function openText(open: readonly Pick<BackupJob, 'state'>[]): string {
+  if (open.length === 0) return 'no job open';
+  const pending = open.filter((j) => j.state === 'pending').length;
+  const creating = open.length - pending;
+  return `${counted(open.length, 'job')} still open (${pending} pending, ${creating} creating)`;
+}
+
+/**
+ * The closing lines of a pass: counts and open jobs, retention, pages, unread policies, events, next steps.
+ * Example: `passSummaryLines(report, 2_100)` → `['1 available, 0 failed, 0 started; 2 jobs still open (1 pending, 1 creating) in 2.1s', …]`
+ */
+export function passSummaryLines(report: ReconcileReport, elapsedMs: number): string[] {
+  const counts = reconcileCounts(report);
+  const lines = [
+    `${counts.available} available, ${counts.failed} failed, ${counts.started} started; ` +
+      `${openText(report.open)} in ${formatDuration(elapsedMs)}`,
+  ];
+  const deletions = report.deletions.flatMap((slot) => slot.deletions);
+  if (deletions.length) {
+    const deleted = deletions.filter((d) => d.outcome === 'deleted').length;
+    const failed = deletions.length - deleted;
+    lines.push(
+      `retention deleted ${counted(deleted, 'snapshot')}${failed ? `; ${counted(failed, 'deletion')} failed` : ''}:`,
+      ...renderTable(
+        [{ header: '' }, { header: '' }, { header: '' }, { header: '' }],
+        deletions.map((d) => [
+          d.outcome,
+          d.region,
+          d.snapshotId,
+          d.error ? `${d.error.code}: ${d.error.message}` : d.reason,
+        ]),
+        { indent: '  ', noHeader: true },
+      ),
+    );
+  }
+  for (const page of report.pages) {
+    lines.push(
+      page.sent
+        ? `on-call alerted for ${counted(page.jobs, 'failed job')}: ${page.subject}`
+        : `page not sent (${page.note ?? 'unknown reason'}): ${page.subject}; the next pass pages again`,
+    );
+  }
+  for (const u of report.unread) {
+    lines.push(`jobs of policy ${u.policy} not read: ${u.error}; the next pass tries again`);
+  }
+  if (report.eventsFailed) lines.push(`${counted(report.eventsFailed, 'event')} not delivered`);
+  const codes = [
+    ...new Set(
+      report.transitions
+        .filter((t) => t.to === 'failed')
+        .map((t) => t.error?.code ?? ('aws-error' as FailureCode)),
+    ),
+  ];
+  if (codes.length) {
+    lines.push('next steps:');
+    for (const code of codes) lines.push(`  ${code}: ${NEXT_STEP[code] ?? ''}`);
+  }
+  return lines;
+}
+
+function transitionJson(t: JobTransition) {
+  return {
+    policy: t.policy,
+    region: t.region,
+    clusterId: t.clusterId,
+    snapshotId: t.snapshotId,
+    scheduledAt: t.scheduledAt,
+    from: t.from,
+    to: t.to,
+    durationMs: t.durationMs ?? null,
+    error: t.error ?? null,
+  };
+}
+
+function openJson(job: BackupJob) {
+  return {
+    policy: job.policy,
+    region: job.region,
+    clusterId: job.clusterId,
+    snapshotId: job.snapshotId,
+    scheduledAt: job.scheduledAt,
+    state: job.state,
+    requestedAt: job.requestedAt,
+    startedAt: job.startedAt ?? null,
+  };
+}
+
+function deletionJson(policy: string, scheduledAt: string, d: DeletionResult) {
+  return {
+    policy,
+    scheduledAt,
+    region: d.region,
+    clusterId: d.clusterId,
+    snapshotId: d.snapshotId,
+    outcome: d.outcome,
+    reason: d.reason,
+    error: d.error ?? null,
+  };
+}
+
+/** The `--json` document's fields after `version` and `command`. */
+export function reconcileJson(file: string, report: ReconcileReport) {
+  return {
+    file,
+    ok: passOk(report),
+    counts: reconcileCounts(report),
+    transitions: report.transitions.map(transitionJson),
+    open: report.open.map(openJson),
+    deletions: report.deletions.flatMap((slot) =>
+      slot.deletions.map((d) => deletionJson(slot.policy, slot.scheduledAt, d)),
+    ),
+    pages: report.pages.map((p) => ({
+      policy: p.policy,
+      subject: p.subject,
+      jobs: p.jobs,
+      sent: p.sent,
+      note: p.note ?? null,
+    })),
+    unread: report.unread,
+    eventsFailed: report.eventsFailed,
+  };
+}
+
+async function run(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    'reconcile',
+    args,
+    { file: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+    0,
+  );
+  const file = policyFileOf(nonEmpty(values.file, '--file', 'reconcile'), ctx.io);
+  const timeoutSeconds =
+    values.timeout === undefined
+      ? DEFAULT_TIMEOUT_SECONDS
+      : parseDurationFlag(values.timeout, '--timeout', 'reconcile');
+  const policies = await loadPolicies(file, ctx.io, 'reconcile');
+  const env = readFunctionEnv(
+    ctx,
+    'reconcile',
+    "a reconcile pass records job changes and pages like the reconcile function, so it needs the function's environment:",
+  );
+  await requireCredentials(ctx.aws(), 'reconcile');
+
+  const json = values.json === true;
+  const { out } = ctx;
+  if (!json)
+    ctx.io.stdout.write(
+      `${out.bold('reconcile')} the jobs of ${counted(policies.length, 'policy', 'policies')} of ${file}\n`,
+    );
+  const started = Date.now();
+  const stop = new AbortController();
+  const stopListening = ctx.io.onInterrupt(() => {
+    if (stop.signal.aborted) return;
+    ctx.io.stderr.write(
+      '\ninterrupted: the pass stops; snapshots already requested go on in AWS, and the jobs it did not ' +
+        'record stay as they were: the next pass (scheduled, or docdb-backup reconcile) carries them forward.\n',
+    );
+    stop.abort(new Error('interrupted'));
+  });
+  let report: ReconcileReport;
+  try {
+    report = await reconcile(ctx.aws().engineDeps(env, ctx.log, systemClock), {
+      policies,
+      deadline: Date.now() + timeoutSeconds * 1000,
+      concurrency: env.concurrency,
+      signal: stop.signal,
+    });
+  } finally {
+    stopListening();
+  }
+  if (stop.signal.aborted) return 130;
+  const ok = passOk(report);
+  return printOutcome(ctx.io, 'reconcile', json, ok, {
+    json: () => reconcileJson(file, report),
+    text: () => {
+      const [first, ...rest] = passSummaryLines(report, Date.now() - started);
+      const verdict = ok ? out.green('done') : out.red('needs attention');
+      return [...transitionLines(report.transitions, out), `${verdict}: ${first}`, ...rest]
+        .map((line) => `${line}\n`)
+        .join('');
+    },
+  });
+}
+
+export const reconcileCommand: Command = {
+  name: 'reconcile',
+  summary: 'carry the backup jobs forward now, as the reconcile function does (pages failures)',
+  help: HELP,
+  run,
+};
