@@ -58,4 +58,9 @@ export const METRICS = {
   /** What the no-snapshot alarm sums: a run succeeded for a cluster when either is counted. */
   succeeded: [METRIC_NAMES.snapshotsCreated, METRIC_NAMES.snapshotsAlreadyExisting],
   eventsFailed: METRIC_NAMES.eventsFailed,
+  /**
+   * Invocations of either function that ended in an error (functions/common/entry.ts), 1 each, with the
+   * `service` dimension (and `policy` when the run had set it); absent, not 0, when none failed.
+   */
+  invocationsFailed: 'InvocationsFailed',
 } as const;
