@@ -75,6 +75,8 @@ export const BACKUP_FUNCTION: FunctionEntry = {
       module: 'shared/aws/results-table/jobs.ts',
       declarations: JOB_STORE_CALLS,
       except: {
+        listPolicies: RECONCILER_ONLY,
+        forget: RECONCILER_ONLY,
         listFollowed: RECONCILER_ONLY,
         transition: RECONCILER_ONLY,
         claimPage: RECONCILER_ONLY,
@@ -124,7 +126,10 @@ export const RECONCILE_FUNCTION: FunctionEntry = {
     {
       module: 'shared/aws/results-table/jobs.ts',
       declarations: JOB_STORE_CALLS,
-      except: { put: 'the backup run writes jobs; a pass only moves them' },
+      except: {
+        put: 'the backup run writes jobs; a pass only moves them',
+        remember: 'the backup run notes the policies it writes jobs for',
+      },
     },
     { module: 'shared/aws/eventbridge.ts', declarations: EVENTBRIDGE_CALLS },
     { module: 'shared/aws/sns.ts', declarations: SNS_CALLS },

@@ -59,6 +59,30 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
+/**
+ * SNS takes messages up to 256 KB: a page lists its items up to this many bytes, then says how many
+ * more there are (the details are in the results table, `docdb-backup status`, and the events).
+ */
+export const PAGE_LIST_BUDGET = 160_000;
+/** Items the machine-readable end of a page carries at most. */
+export const PAGE_DETAILS_MAX = 25;
+
+/**
+ * The lines of a page's list, as many as fit in `budget` bytes, then one line saying what was left out.
+ * @example fitList(['- a', '- b'], 4, (n) => `…and ${n} more`) // ['- a', '…and 1 more']
+ */
+export function fitList(lines: readonly string[], budget: number, more: (left: number) => string): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const size = Buffer.byteLength(line, 'utf8') + 1;
+    if (used + size > budget) return [...kept, more(lines.length - kept.length)];
+    kept.push(line);
+    used += size;
+  }
+  return kept;
+}
+
 function percent(used: number, quota: number): number {
   return Math.round((used / Math.max(1, quota)) * 100);
 }
@@ -165,9 +189,13 @@ function openingLines(summary: RunSummary, failed: ClusterResult[], warned: bool
       `docdb-backup policy "${summary.policy}", scheduled at ${summary.scheduledAt}: ${failureText(summary, failed)}.`,
       '',
       'What happened:',
-      ...failed.map(
-        (r) =>
-          `- ${whereOf(r)}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
+      ...fitList(
+        failed.map(
+          (r) =>
+            `- ${whereOf(r)}: ${r.error?.code ?? r.outcome} — ${r.error?.message ?? ''} (attempts: ${r.attempts})`,
+        ),
+        PAGE_LIST_BUDGET,
+        (left) => `- …and ${left} more: npx docdb-backup status --policy ${summary.policy}`,
       ),
       '',
     ];
@@ -204,14 +232,17 @@ function detailLines(summary: RunSummary, failed: ClusterResult[], context: Aler
   const details = {
     policy: summary.policy,
     scheduledAt: summary.scheduledAt,
-    failed: failed.map(({ region, clusterId, outcome, snapshotId, attempts, error }) => ({
-      region,
-      clusterId,
-      outcome,
-      snapshotId,
-      attempts,
-      error,
-    })),
+    failedCount: failed.length,
+    failed: failed
+      .slice(0, PAGE_DETAILS_MAX)
+      .map(({ region, clusterId, outcome, snapshotId, attempts, error }) => ({
+        region,
+        clusterId,
+        outcome,
+        snapshotId,
+        attempts,
+        error,
+      })),
     quota: context.quotaReports,
     warnings: context.warnings,
     notices: summary.notices ?? [],

@@ -44,6 +44,10 @@ export const NEXT_STEP: Record<FailureCode, string> = {
     "The cluster stayed busy (maintenance, a modification, another backup) for the policy's whole start window, so this slot has no backup. Check the cluster's status and maintenance window; take the slot now with the command below, or widen startWindowMinutes.",
   'completion-window-missed':
     "The snapshot was still creating when the policy's completion window closed: it may yet finish, but it cannot be relied on. Check the snapshot's status (aws docdb describe-db-cluster-snapshots --db-cluster-snapshot-identifier <id>); if it stays creating, open an AWS support case, or widen completionWindowMinutes.",
+  'policy-disabled':
+    'The policy was disabled while a busy cluster still waited for its snapshot, so that slot has no backup. Enable the policy again if the cluster still needs backups, or take one now with npx docdb-backup run --policy <policy>.',
+  'policy-removed':
+    'The policy was removed from (or renamed in) config/policies.yml while this job was open, so nobody follows it any more: a pending cluster was not backed up. Take a backup under the current policy (npx docdb-backup run --policy <policy>), and check the snapshot named here.',
   'internal-error':
     'docdb-backup met an unexpected error for this Region or cluster (a bug, or data it did not expect); the other clusters went on. Check the logs and report it; run the policy again for this slot.',
   'aws-error': 'An unexpected AWS error. Check the logs for this cluster and run the policy again.',

@@ -148,6 +148,15 @@ export interface JobStore {
   /** Writes a new job; false when the slot already has a job for the cluster (a retried run). */
   put(job: BackupJob, signal?: AbortSignal): Promise<boolean>;
   /**
+   * Notes that a policy has jobs, so a pass finds them even after the policy is renamed or removed from
+   * the file (listPolicies); written by a run that starts jobs.
+   */
+  remember(policy: string, signal?: AbortSignal): Promise<void>;
+  /** Every policy a run has noted jobs for (one Query, no scan). */
+  listPolicies(signal?: AbortSignal): Promise<string[]>;
+  /** Drops a policy's note once it has no followed job left and is no longer in the file. */
+  forget(policy: string, signal?: AbortSignal): Promise<void>;
+  /**
    * Every job the reconciler still follows for a policy, oldest slot first, without a table scan: the
    * open ones (`pending`, `creating`) and the `failed` ones whose page was not confirmed yet.
    */

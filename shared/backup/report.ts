@@ -217,6 +217,8 @@ export async function reportRun(
       deps.results.record({ ...summary, deletions: unrecorded }, request.signal),
       // A job already there (a retried run of the slot) is kept as it is: the first run's times stand.
       inPool(jobs, JOBS_IN_FLIGHT, (job) => deps.jobs.put(job, request.signal)),
+      // The policy's note lets a pass find these jobs even after the policy leaves the file.
+      jobs.length > 0 ? deps.jobs.remember(summary.policy, request.signal) : undefined,
     ]).then(
       () => true,
       (error: unknown) => {

@@ -140,6 +140,9 @@ function settled(
   // A retry of a busy cluster cut off at the run's cutoff: the cluster was busy to the end.
   if (attempts > 1 && isCutOff(attempt.error))
     return stillBusy(ctx, task, attempts, 'the run reached its cutoff during the last one');
+  // A first create cut off in flight: AWS may have taken it. Inside the start window the slot stays
+  // `pending` (the next attempt finds our snapshot if it was taken); after it, a `deadline` failure.
+  if (isCutOff(attempt.error) && inStartWindow(ctx)) return { ...base, outcome: 'pending', attempts };
   if (!(attempt.error instanceof ClusterBusyError))
     return { ...base, outcome: 'failed', attempts, error: describeFailure(attempt.error) };
   if (attempts >= ctx.retry.maxAttempts)
@@ -151,9 +154,14 @@ function settled(
  * A cluster still busy when this run gives up on it: `pending` while its start window is open (the
  * reconciler tries again), a `cluster-busy` failure after.
  */
+/** Whether the slot's start window is still open (never, without one). */
+function inStartWindow(ctx: TakeContext): boolean {
+  return ctx.startWindowEndsAt !== undefined && ctx.clock.now() < ctx.startWindowEndsAt;
+}
+
 function stillBusy(ctx: TakeContext, task: SnapshotTask, attempts: number, why: string): Result {
   const windowEnds = ctx.startWindowEndsAt;
-  if (windowEnds !== undefined && ctx.clock.now() < windowEnds) {
+  if (windowEnds !== undefined && inStartWindow(ctx)) {
     ctx.log.info('cluster still busy; pending until its start window closes', {
       region: describeLocation(task.at),
       cluster: task.cluster.id,

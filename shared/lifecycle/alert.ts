@@ -3,7 +3,14 @@
  * snapshot failed or vanished, a window closed) and was not paged yet, each with its cluster, snapshot and
  * slot, what to do next and the command that takes the slot again.
  */
-import { MAX_SUBJECT, rerunCommand, truncate } from '../backup/alert.js';
+import {
+  fitList,
+  MAX_SUBJECT,
+  PAGE_DETAILS_MAX,
+  PAGE_LIST_BUDGET,
+  rerunCommand,
+  truncate,
+} from '../backup/alert.js';
 import { NEXT_STEP } from '../backup/failures.js';
 import { describeLocation, locationOf } from '../backup/location.js';
 import type { Alert } from '../backup/ports.js';
@@ -36,7 +43,11 @@ export function composeJobAlert(policy: string, failed: readonly BackupJob[]): A
     `docdb-backup policy "${policy}": ${count} followed after the run will not be restorable.`,
     '',
     'What happened:',
-    ...failed.map(jobLine),
+    ...fitList(
+      failed.map(jobLine),
+      PAGE_LIST_BUDGET,
+      (left) => `- …and ${left} more: npx docdb-backup status --policy ${policy}`,
+    ),
     '',
     'What to do next:',
     ...codes.map((code) => `- ${code}: ${NEXT_STEP[code]}`),
@@ -44,7 +55,11 @@ export function composeJobAlert(policy: string, failed: readonly BackupJob[]): A
     ...(anew ? [`- Then take a new backup now: npx docdb-backup run --policy ${policy}`] : []),
     '',
     'Details (JSON):',
-    JSON.stringify({ policy, failed }, null, 2),
+    JSON.stringify(
+      { policy, failedCount: failed.length, failed: failed.slice(0, PAGE_DETAILS_MAX) },
+      null,
+      2,
+    ),
   ];
   return { policy, severity: quota ? 'critical' : 'error', subject, body: lines.join('\n') };
 }

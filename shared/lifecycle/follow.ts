@@ -11,7 +11,13 @@ import { pruneCluster } from '../backup/prune.js';
 import type { DeletionResult } from '../backup/results.js';
 import { pruneContextFor } from '../backup/retain.js';
 import { openScope, type RunScope } from '../backup/scope.js';
-import { type BackupJob, type JobTransition, moved, transitionOf } from '../planning/jobs.js';
+import {
+  type BackupJob,
+  type JobTransition,
+  moved,
+  OPEN_JOB_STATES,
+  transitionOf,
+} from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { checkCreating } from './check.js';
 import { type JobsPage, pageFailedJobs } from './page.js';
@@ -81,6 +87,36 @@ async function pruneCompleted(scope: RunScope, completed: readonly BackupJob[]):
   return found.filter((slot) => slot.deletions.length > 0);
 }
 
+/** The jobs as they are after this pass's moves. */
+function afterMoves(followed: readonly BackupJob[], made: readonly Move[]): BackupJob[] {
+  const after = new Map(followed.map((job) => [jobKey(job), job]));
+  for (const { job, change } of made) after.set(jobKey(job), moved(job, change));
+  return [...after.values()];
+}
+
+/** Pages the failures and says what the pass did for the policy. */
+async function conclude(
+  deps: EngineDeps,
+  policy: string,
+  request: FollowRequest,
+  followed: { jobs: readonly BackupJob[]; made: readonly Move[]; deletions: SlotDeletions[] },
+): Promise<PolicyPass> {
+  const now = afterMoves(followed.jobs, followed.made);
+  const page = await pageFailedJobs(
+    deps,
+    policy,
+    now.filter((job) => job.state === 'failed'),
+    { deadline: request.deadline, signal: request.signal },
+  );
+  return {
+    policy,
+    transitions: followed.made.map((m) => transitionOf(m.job, m.change)),
+    open: now.filter((job) => OPEN_JOB_STATES.includes(job.state)),
+    deletions: followed.deletions,
+    page,
+  };
+}
+
 /**
  * Follows one policy's jobs through one pass. Throws only when its jobs cannot be read.
  * @example await followPolicy(deps, policy, { deadline: Date.now() + 240_000 }) // { transitions: [...], open: [...] }
@@ -90,38 +126,53 @@ export async function followPolicy(
   policy: ResolvedPolicy,
   request: FollowRequest,
 ): Promise<PolicyPass> {
-  const followed = await deps.jobs.listFollowed(policy.name, request.signal);
-  if (followed.length === 0) return { policy: policy.name, transitions: [], open: [], deletions: [] };
+  const jobs = await deps.jobs.listFollowed(policy.name, request.signal);
+  if (jobs.length === 0) return { policy: policy.name, transitions: [], open: [], deletions: [] };
   const scope = openScope(deps, { ...request, policy, slot: new Date(deps.clock.now()) });
   const [started, checked] = await Promise.all([
     startPending(
       scope,
       policy,
-      followed.filter((job) => job.state === 'pending'),
+      jobs.filter((job) => job.state === 'pending'),
     ),
     checkCreating(
       scope,
       policy.windows,
-      followed.filter((job) => job.state === 'creating'),
+      jobs.filter((job) => job.state === 'creating'),
     ),
   ]);
   const made = await apply(deps, [...started, ...checked], request.signal);
-  const after = new Map(followed.map((job) => [jobKey(job), job]));
-  for (const { job, change } of made) after.set(jobKey(job), moved(job, change));
-  const now = [...after.values()];
   const completed = made.filter((m) => m.change.state === 'available').map((m) => moved(m.job, m.change));
   const deletions = await pruneCompleted(scope, completed);
-  const page = await pageFailedJobs(
-    deps,
-    policy.name,
-    now.filter((job) => job.state === 'failed'),
-    { deadline: request.deadline, signal: request.signal },
-  );
-  return {
-    policy: policy.name,
-    transitions: made.map((m) => transitionOf(m.job, m.change)),
-    open: now.filter((job) => job.state === 'pending' || job.state === 'creating'),
-    deletions,
-    page,
-  };
+  return conclude(deps, policy.name, request, { jobs, made, deletions });
+}
+
+/**
+ * The jobs of a policy no longer in the file (removed or renamed): nobody can follow them by its rules any
+ * more, so each open one fails (`policy-removed`) and pages once, naming its snapshot; the policy's note is
+ * dropped once nothing of it is followed.
+ * @example await followRemovedPolicy(deps, 'nightly-old', { deadline }) // { transitions: [{ to: 'failed', … }] }
+ */
+export async function followRemovedPolicy(
+  deps: EngineDeps,
+  policy: string,
+  request: FollowRequest,
+): Promise<PolicyPass> {
+  const jobs = await deps.jobs.listFollowed(policy, request.signal);
+  if (jobs.length === 0) {
+    await deps.jobs.forget(policy, request.signal);
+    return { policy, transitions: [], open: [], deletions: [] };
+  }
+  const completedAt = new Date(deps.clock.now()).toISOString();
+  const moves = jobs
+    .filter((job) => OPEN_JOB_STATES.includes(job.state))
+    .map((job) => {
+      const message = `policy "${policy}" is no longer in the policy file, so snapshot "${job.snapshotId}" of ${job.clusterId} (slot ${job.scheduledAt}, ${job.state}) is not followed any more`;
+      return {
+        job,
+        change: { state: 'failed', completedAt, error: { code: 'policy-removed', message } },
+      } as Move;
+    });
+  const made = await apply(deps, moves, request.signal);
+  return conclude(deps, policy, request, { jobs, made, deletions: [] });
 }

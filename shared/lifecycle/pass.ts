@@ -8,7 +8,13 @@ import { inPool } from '../backup/pool.js';
 import type { EngineDeps } from '../backup/ports.js';
 import type { BackupJob, JobTransition } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
-import { type FollowRequest, followPolicy, type PolicyPass, type SlotDeletions } from './follow.js';
+import {
+  type FollowRequest,
+  followPolicy,
+  followRemovedPolicy,
+  type PolicyPass,
+  type SlotDeletions,
+} from './follow.js';
 import type { JobsPage } from './page.js';
 
 /** Policies followed side by side. */
@@ -30,17 +36,39 @@ export interface ReconcileReport {
   eventsFailed: number;
 }
 
-async function followOrNote(deps: EngineDeps, policy: ResolvedPolicy, request: FollowRequest) {
+async function followOrNote(
+  deps: EngineDeps,
+  policy: string,
+  request: FollowRequest,
+  follow: () => Promise<PolicyPass>,
+): Promise<PolicyPass | { policy: string; error: string }> {
   try {
-    return await followPolicy(deps, policy, request);
+    return await follow();
   } catch (error) {
     const failure = describeFailure(error);
     deps.log.error("could not read the policy's jobs; the next pass tries again", {
-      policy: policy.name,
+      policy,
       error: failure,
     });
-    return { policy: policy.name, error: failure.message };
+    return { policy, error: failure.message };
   }
+}
+
+/** The jobs of policies a run noted that the file no longer has (removed or renamed). */
+async function followRemoved(deps: EngineDeps, request: ReconcileRequest) {
+  const known = new Set(request.policies.map((policy) => policy.name));
+  let noted: string[];
+  try {
+    noted = await deps.jobs.listPolicies(request.signal);
+  } catch (error) {
+    const failure = describeFailure(error);
+    deps.log.error('could not read which policies have jobs; the next pass tries again', { error: failure });
+    return [{ policy: '(policies with jobs)', error: failure.message }];
+  }
+  const removed = noted.filter((policy) => !known.has(policy));
+  return inPool(removed, POLICIES_IN_FLIGHT, (policy) =>
+    followOrNote(deps, policy, request, () => followRemovedPolicy(deps, policy, request)),
+  );
 }
 
 /** Publishes the pass's completions, failures and deletions; returns how many events were not delivered. */
@@ -70,8 +98,9 @@ async function publish(
  */
 export async function reconcile(deps: EngineDeps, request: ReconcileRequest): Promise<ReconcileReport> {
   const outcomes = await inPool(request.policies, POLICIES_IN_FLIGHT, (policy) =>
-    followOrNote(deps, policy, request),
+    followOrNote(deps, policy.name, request, () => followPolicy(deps, policy, request)),
   );
+  outcomes.push(...(await followRemoved(deps, request)));
   const passes = outcomes.filter((o): o is PolicyPass => 'transitions' in o);
   const unread = outcomes.filter((o): o is { policy: string; error: string } => 'error' in o);
   const eventsFailed = await publish(deps, passes, request.signal);

@@ -17,6 +17,8 @@ export type FailureCode =
   | 'snapshot-failed'
   | 'start-window-missed'
   | 'completion-window-missed'
+  | 'policy-disabled'
+  | 'policy-removed'
   | 'internal-error'
   | 'aws-error';
 

@@ -9,6 +9,7 @@
  * | notice | `notice#<policy>` | `<scheduledAt>#<region>` |
  * | page claim | `alert#<policy>` | `<scheduledAt>` |
  * | backup job | `job#<where>#<cluster>` | `<scheduledAt>#<policy>` |
+ * | policy with jobs | `job-policies` | `<policy>` |
  *
  * `<where>` is the Region for the service's own account and `<account>/<region>` for another
  * (location.ts), so the own account's keys are those written before accounts existed. A cluster result's
@@ -70,6 +71,14 @@ export function resultPk(at: { region: string; account?: string; clusterId: stri
 
 export function alertKey(policy: string, scheduledAt: string): Item {
   return { pk: { S: `alert#${policy}` }, sk: { S: scheduledAt } };
+}
+
+/** The partition of the notes of policies with jobs (one item per policy). */
+export const JOB_POLICIES_PK = 'job-policies';
+
+/** The note that `policy` has jobs. */
+export function policyNoteKey(policy: string): Item {
+  return { pk: { S: JOB_POLICIES_PK }, sk: { S: policy } };
 }
 
 /** The partition of a cluster's jobs: every slot and policy, newest last. */

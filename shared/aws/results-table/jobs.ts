@@ -4,11 +4,20 @@
  * transition or a page; followed jobs (open, or failed and not yet paged) are listed through the sparse
  * open-jobs index, never by scanning the table.
  */
-import { PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { JobStore } from '../../backup/ports.js';
 import { type BackupJob, canMove, type JobChange, OPEN_JOB_STATES } from '../../planning/jobs.js';
 import type { CallDeclarations } from '../permissions.js';
-import { type Item, jobFromItem, jobItem, jobKey, OPEN_JOBS_INDEX } from './codec.js';
+import {
+  type Item,
+  JOB_POLICIES_PK,
+  jobFromItem,
+  jobItem,
+  jobKey,
+  OPEN_JOBS_INDEX,
+  policyNoteKey,
+  stamps,
+} from './codec.js';
 import { TableWriter } from './writer.js';
 
 /** The SET and REMOVE clauses and values of a transition. */
@@ -39,6 +48,24 @@ export const JOB_STORE_CALLS = {
     actions: ['dynamodb:PutItem'],
     resources: ['results-table'],
     why: 'open a backup job (conditional put: one per cluster and slot)',
+  },
+  remember: {
+    command: PutItemCommand,
+    actions: ['dynamodb:PutItem'],
+    resources: ['results-table'],
+    why: 'note that a policy has jobs (found by a pass even after the policy is removed)',
+  },
+  listPolicies: {
+    command: QueryCommand,
+    actions: ['dynamodb:Query'],
+    resources: ['results-table'],
+    why: 'the policies with jobs, including ones no longer in the file',
+  },
+  forget: {
+    command: DeleteItemCommand,
+    actions: ['dynamodb:DeleteItem'],
+    resources: ['results-table'],
+    why: 'drop the note of a removed policy with no job left',
   },
   listFollowed: {
     command: QueryCommand,
@@ -85,6 +112,42 @@ export class DynamoJobStore extends TableWriter implements JobStore {
       }),
       signal,
     );
+  }
+
+  async remember(policy: string, signal?: AbortSignal): Promise<void> {
+    const now = this.options.clock.now();
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: { ...policyNoteKey(policy), policy: { S: policy }, ...stamps(now, now + this.keepMs) },
+      }),
+      { abortSignal: signal },
+    );
+  }
+
+  async listPolicies(signal?: AbortSignal): Promise<string[]> {
+    const policies: string[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: JOB_POLICIES_PK } },
+          ExclusiveStartKey: startKey,
+        }),
+        { abortSignal: signal },
+      );
+      for (const item of out.Items ?? []) if (item.policy?.S) policies.push(item.policy.S);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return policies;
+  }
+
+  async forget(policy: string, signal?: AbortSignal): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: policyNoteKey(policy) }), {
+      abortSignal: signal,
+    });
   }
 
   async listFollowed(policy: string, signal?: AbortSignal): Promise<BackupJob[]> {
