@@ -10,6 +10,9 @@
  *   function reads (its `POLICIES_FILE`), so rules and function always agree and the function's cold start
  *   carries no YAML parser or validator.
  * - `DEPLOY_SETTINGS_FILE`: deployment settings (default `config/deploy.yml`; missing = no subscriptions).
+ *
+ * Who would be paged is checked here too (deploy/subscribers.ts): the problems are returned with the stack,
+ * serverless.cjs prints them, and `deployRefusal` says whether a deploy must stop.
  */
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import {
@@ -22,8 +25,12 @@ import {
 import { METRICS } from '../shared/metrics.js';
 import { compilePolicyFile } from '../shared/policy/compile.js';
 import { deployedFunctions } from './functions.js';
-import { alertsForStage, loadDeploySettings } from './settings.js';
+import { alertsForStage, type DeploySettings, loadDeploySettings } from './settings.js';
+import { blockingProblems, type SubscriberProblem, subscriberProblems } from './subscribers.js';
 import { buildDeployment, DeployConfigError, type Deployment } from './template.js';
+
+export { formatSubscriberWarnings } from './subscribers.js';
+export { DeployConfigError } from './template.js';
 
 export interface GenerateOptions {
   /** The directory of serverless.yml. */
@@ -41,6 +48,49 @@ export interface GeneratedStack extends Deployment {
   compiledPoliciesFile: string;
   /** The function's `POWERTOOLS_METRICS_NAMESPACE`: the namespace the alarms watch. */
   metricsNamespace: string;
+  /** What is wrong with who would be paged in this stage (empty: someone is subscribed, no URL in plain text). */
+  subscriberProblems: SubscriberProblem[];
+}
+
+/** Set to `true` (by `npm run deploy --allow-no-subscribers`) to deploy a stage that would page nobody. */
+export const ALLOW_NO_SUBSCRIBERS_VARIABLE = 'DOCDB_BACKUP_ALLOW_NO_SUBSCRIBERS';
+
+/**
+ * The deployment settings file the stack uses: `DEPLOY_SETTINGS_FILE` (relative to the service directory
+ * unless absolute), else config/deploy.yml.
+ * @example settingsFileFrom('/work/main', {}) // '/work/main/config/deploy.yml'
+ */
+export function settingsFileFrom(serviceDir: string, env: NodeJS.ProcessEnv): string {
+  const path = env[SETTINGS_FILE_VARIABLE] || DEFAULT_SETTINGS_FILE;
+  return isAbsolute(path) ? path : join(serviceDir, path);
+}
+
+/**
+ * Reads the deployment settings the stack uses (a missing file: no subscriptions).
+ * @example await loadStackSettings('/work/main') // { version: 1, alerts: { … } }
+ */
+export async function loadStackSettings(
+  serviceDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DeploySettings> {
+  return loadDeploySettings(shown(settingsFileFrom(serviceDir, env)));
+}
+
+/**
+ * Why a deploy of the stage must stop, or undefined: nobody would be paged, the settings do not opt in
+ * (`allowNone: true`) and neither does the deployer (`--allow-no-subscribers`, passed on as
+ * `DOCDB_BACKUP_ALLOW_NO_SUBSCRIBERS=true`).
+ * @example deployRefusal(stack.subscriberProblems, process.env) // 'refusing to deploy: …' or undefined
+ */
+export function deployRefusal(
+  problems: readonly SubscriberProblem[],
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const blocking = blockingProblems(problems, {
+    allowNoSubscribers: env[ALLOW_NO_SUBSCRIBERS_VARIABLE] === 'true',
+  });
+  if (blocking.length === 0) return undefined;
+  return `refusing to deploy: ${blocking.map((problem) => problem.message).join('; ')}`;
 }
 
 /**
@@ -77,10 +127,7 @@ export async function generateStack(options: GenerateOptions): Promise<Generated
     shown(join(options.serviceDir, policiesFile)),
     join(options.serviceDir, COMPILED_POLICIES_FILE),
   );
-  const settingsPath = env[SETTINGS_FILE_VARIABLE] || DEFAULT_SETTINGS_FILE;
-  const settings = await loadDeploySettings(
-    shown(isAbsolute(settingsPath) ? settingsPath : join(options.serviceDir, settingsPath)),
-  );
+  const settings = await loadStackSettings(options.serviceDir, env);
   const deployment = buildDeployment({
     service: options.service,
     stage: options.stage,
@@ -95,5 +142,6 @@ export async function generateStack(options: GenerateOptions): Promise<Generated
     policiesFile,
     compiledPoliciesFile: COMPILED_POLICIES_FILE,
     metricsNamespace: METRICS.namespace,
+    subscriberProblems: subscriberProblems(settings, options.stage),
   };
 }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { isDynamicReference, parseEndpointReference } from './subscribers.js';
 import type { AlertSubscriptions } from './template.js';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -17,9 +18,29 @@ const AlertsSchema = z
       .optional()
       .describe('E-mail addresses subscribed to the alert topic; each must confirm the subscription.'),
     https: z
-      .array(z.string().regex(HTTPS_URL, 'expected an https:// URL'))
+      .array(
+        z.string().superRefine((value, context) => {
+          if (isDynamicReference(value)) {
+            const parsed = parseEndpointReference(value);
+            if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error });
+          } else if (!HTTPS_URL.test(value)) {
+            context.addIssue({
+              code: 'custom',
+              message: 'expected an https:// URL or a dynamic reference such as {{resolve:ssm:/path}}',
+            });
+          }
+        }),
+      )
       .optional()
-      .describe('HTTPS endpoints (PagerDuty, Opsgenie, a webhook) subscribed to the alert topic.'),
+      .describe(
+        'HTTPS endpoints (PagerDuty, Opsgenie, a webhook) subscribed to the alert topic: an https:// URL ' +
+          '(written into the template) or a CloudFormation dynamic reference ({{resolve:ssm:/path}}, ' +
+          '{{resolve:secretsmanager:…}}) resolved at deploy time and never written into it.',
+      ),
+    allowNone: z
+      .boolean()
+      .optional()
+      .describe('true: deploy even though no email or https subscriber would be paged.'),
   })
   .strict();
 

@@ -4,7 +4,7 @@
  * schedule for a policy with a time zone, plus the stack's schedule group and the execution role they
  * share), one "no successful snapshot" alarm per enabled policy, the alert subscriptions, the result-event
  * archive, the reconcile function's schedule and alarms (from the file's `reconcile.schedule` and the
- * policies' windows), and one execution role per deployed function whose IAM statements are derived from
+ * policies' windows), the dashboard and one quota alarm per Region (deploy/dashboard.ts), and one execution role per deployed function whose IAM statements are derived from
  * the calls its adapters declare (deploy/functions.ts). Pure: policies and settings in, plain CloudFormation objects out. serverless.yml holds the fixed resources (topic, key, table, queue)
  * whose logical ids are in `LOGICAL_IDS`.
  */
@@ -24,6 +24,7 @@ import { MANAGED_BY_TAG, MANAGED_BY_VALUE, POLICY_TAG } from '../shared/planning
 import type { ReconcileSettings } from '../shared/policy/resolved.js';
 import { longestIntervalSeconds, scheduleOf } from '../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
+import { dashboardResources } from './dashboard.js';
 
 /**
  * Logical ids of the resources serverless.yml declares (and the functions osls names `BackupLambdaFunction`
@@ -1255,6 +1256,10 @@ export function buildDeployment(input: DeployInput): Deployment {
   if (input.policies.some((policy) => policy.timezone !== undefined))
     Object.assign(resources, schedulerResources(input));
   Object.assign(resources, alertSubscriptions(input.alerts), resultArchive());
+  for (const [id, resource] of Object.entries(dashboardResources(input))) {
+    if (resources[id]) throw new DeployConfigError(`the dashboard resource "${id}" collides with a policy's`);
+    resources[id] = resource;
+  }
   if (input.reconcile !== undefined) {
     if (!input.functions.some((fn) => fn.name === RECONCILE_FUNCTION_NAME))
       throw new DeployConfigError(

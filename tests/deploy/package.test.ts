@@ -68,7 +68,8 @@ beforeAll(async () => {
   service = copyService('docdb-backup-package-');
   writeFileSync(
     join(service, 'config', 'deploy.yml'),
-    'version: 1\nalerts:\n  email: [oncall@example.com]\n  https: [https://hooks.example.com/docdb-backup]\n',
+    'version: 1\nalerts:\n  email: [oncall@example.com]\n' +
+      '  https: [https://hooks.example.com/docdb-backup, "{{resolve:ssm:/docdb-backup/pagerduty-url}}"]\n',
   );
   const out = join(service, 'out');
   mkdirSync(out);
@@ -741,7 +742,59 @@ describe('serverless package: alarms, alerts and records', () => {
         Protocol: 'https',
         Endpoint: 'https://hooks.example.com/docdb-backup',
       },
+      // A dynamic reference: CloudFormation resolves it at deploy time; the URL is never in the template.
+      {
+        TopicArn: { Ref: 'AlertTopic' },
+        Protocol: 'https',
+        Endpoint: '{{resolve:ssm:/docdb-backup/pagerduty-url}}',
+      },
     ]);
+  });
+
+  it('has the dashboard: a widget per policy, per Region of the policies, and the reconciler', () => {
+    const dashboard = resource('Dashboard').Properties;
+    const body = JSON.parse(dashboard.DashboardBody['Fn::Sub']);
+    const titles: string[] = body.widgets.map((w: Json) => w.properties.title).filter(Boolean);
+    const regions = [...new Set(policies.flatMap((p) => p.regions))].sort();
+
+    expect(dashboard.DashboardName).toBe('docdb-backup-prod');
+    for (const p of policies)
+      expect(titles).toContainEqual(
+        expect.stringMatching(new RegExp(`^${p.name}( \\(disabled\\))?: snapshots per run$`)),
+      );
+    for (const region of regions)
+      expect(titles).toContain(`${region}: manual snapshots (all engines) against the quota`);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Open jobs',
+        'Oldest open job (seconds)',
+        'Snapshot completion time (seconds)',
+        'Jobs failed',
+      ]),
+    );
+    const metricNames = body.widgets.flatMap((w: Json) =>
+      (w.properties.metrics ?? []).map((m: Json[]) => m[1]),
+    );
+    for (const name of [
+      METRICS.succeeded[0],
+      RECONCILE_METRIC_NAMES.openJobs,
+      RECONCILE_METRIC_NAMES.completionLatency,
+    ])
+      expect(metricNames).toContain(name);
+  });
+
+  it('pages per Region (not per policy) when manual snapshots reach quota.warnAtPercent', () => {
+    const regions = [...new Set(policies.flatMap((p) => p.regions))].sort();
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([id]) => /^Quota.*Alarm$/.test(id));
+
+    expect(alarms.map(([, a]) => a.Properties.AlarmName).sort()).toEqual(
+      regions.map((region) => `docdb-backup-prod-quota-${region}`),
+    );
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.Threshold).toBe(policies[0]!.quota.warnAtPercent);
+      expect(alarm.Properties.Metrics[0].Expression).toBe('100 * used / quota');
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+    }
   });
 
   it('records results in an on-demand table with TTL, point-in-time recovery and encryption', () => {

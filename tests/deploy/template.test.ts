@@ -14,7 +14,13 @@ import {
 import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { policiesFileFrom } from '../../deploy/entry.js';
+import {
+  POLICY_WIDGET_METRICS,
+  QUOTA_ALARM_PERIOD,
+  quotaRegions,
+  regionLogicalId,
+} from '../../deploy/dashboard.js';
+import { ALLOW_NO_SUBSCRIBERS_VARIABLE, deployRefusal, policiesFileFrom } from '../../deploy/entry.js';
 import {
   BACKUP_FUNCTION,
   callsOf,
@@ -24,6 +30,12 @@ import {
   RECONCILE_FUNCTION,
 } from '../../deploy/functions.js';
 import { alertsForStage, DeploySettingsError, parseDeploySettings } from '../../deploy/settings.js';
+import {
+  blockingProblems,
+  formatSubscriberWarnings,
+  parseEndpointReference,
+  subscriberProblems,
+} from '../../deploy/subscribers.js';
 import {
   ALARM_GRACE_SECONDS,
   alarmWindowSeconds,
@@ -420,10 +432,12 @@ describe('no-snapshot alarms', () => {
   it('has no alarm for a disabled policy', () => {
     const { Resources } = buildDeployment(input([nightly, paused])).resources;
 
-    expect(ofType(Resources, 'AWS::CloudWatch::Alarm').map(([id]) => id)).toEqual([
-      'NightlyProdNoSnapshotAlarm',
-      'NightlyProdEventsFailedAlarm',
-    ]);
+    // The quota alarms are per Region (the dashboard's), not per policy.
+    expect(
+      ofType(Resources, 'AWS::CloudWatch::Alarm')
+        .map(([id]) => id)
+        .filter((id) => !id.startsWith('Quota')),
+    ).toEqual(['NightlyProdNoSnapshotAlarm', 'NightlyProdEventsFailedAlarm']);
   });
 
   it('pages when result events were lost: the metric and dimensions the function emits', () => {
@@ -1194,7 +1208,12 @@ describe('the metrics the alarms watch', () => {
       .flatMap((line) => line.split('\n'))
       .filter((line) => line.includes('"_aws"'))
       .map((line) => JSON.parse(line));
-    const record = emf.find((e) => e._aws.CloudWatchMetrics[0].Namespace === METRICS.namespace);
+    // The run's record (the quota metrics are single metrics of their own, dimension region: metrics.test.ts).
+    const record = emf.find(
+      (e) =>
+        e._aws.CloudWatchMetrics[0].Namespace === METRICS.namespace &&
+        e._aws.CloudWatchMetrics[0].Dimensions[0].includes(METRICS.policyDimension),
+    );
     expect(record).toBeDefined();
     const [directive] = record._aws.CloudWatchMetrics;
     expect(directive.Dimensions).toEqual([['service', 'policy']]);
@@ -1246,5 +1265,287 @@ describe('the reconciler metrics the alarms watch', () => {
     expect(names).toContain(RECONCILE_METRIC_NAMES.openJobs);
     expect(names).toContain(RECONCILE_METRIC_NAMES.oldestOpenJobAge);
     expect(record[RECONCILE_METRIC_NAMES.openJobs]).toBe(0);
+  });
+});
+
+describe('who would be paged (deploy/subscribers.ts)', () => {
+  const settings = (text: string) => parseDeploySettings(text, 'config/deploy.yml');
+
+  it('finds nobody paged in the shipped defaults, and blocks a deploy until the stage opts in', () => {
+    const problems = subscriberProblems(settings('version: 1\nalerts:\n  email: []\n  https: []\n'), 'prod');
+
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: 'no-subscribers', stage: 'prod', path: 'alerts', allowed: false }),
+    ]);
+    expect(problems[0]!.message).toMatch(
+      /no one would be paged for stage "prod".*allowNone: true.*--allow-no-subscribers/,
+    );
+    expect(blockingProblems(problems, { allowNoSubscribers: false })).toHaveLength(1);
+    expect(blockingProblems(problems, { allowNoSubscribers: true })).toEqual([]);
+    expect(formatSubscriberWarnings(problems)).toContain('NO ONE WOULD BE PAGED');
+  });
+
+  it('lets alerts.allowNone: true opt a stage in explicitly, still warning', () => {
+    const problems = subscriberProblems(
+      settings(
+        'version: 1\nalerts:\n  email: [oncall@example.com]\nstages:\n  dev:\n    alerts:\n      allowNone: true\n',
+      ),
+      'dev',
+    );
+
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: 'no-subscribers', path: 'stages.dev.alerts', allowed: true }),
+    ]);
+    expect(blockingProblems(problems, { allowNoSubscribers: false })).toEqual([]);
+  });
+
+  it('refuses a deploy through the generator unless the deployer passes --allow-no-subscribers', () => {
+    const problems = subscriberProblems(settings('version: 1\n'), 'prod');
+
+    expect(deployRefusal(problems, {})).toMatch(
+      /^refusing to deploy: no one would be paged for stage "prod"/,
+    );
+    expect(deployRefusal(problems, { [ALLOW_NO_SUBSCRIBERS_VARIABLE]: 'true' })).toBeUndefined();
+    expect(
+      deployRefusal(
+        subscriberProblems(settings('version: 1\nalerts:\n  email: [a@example.com]\n'), 'prod'),
+        {},
+      ),
+    ).toBeUndefined();
+  });
+
+  it('warns that a plain https URL lands in the template, and not about a dynamic reference', () => {
+    const problems = subscriberProblems(
+      settings(
+        'version: 1\nalerts:\n  https:\n    - https://events.pagerduty.com/integration/abc123/enqueue\n    - "{{resolve:ssm:/docdb-backup/opsgenie-url}}"\n',
+      ),
+      'prod',
+    );
+
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: 'endpoint-in-template', path: 'alerts.https[0]' }),
+    ]);
+    expect(problems[0]!.message).toMatch(
+      /written into the CloudFormation template in plain text.*\{\{resolve:ssm:/,
+    );
+  });
+
+  it('checks the top-level alerts and every listed stage when no stage is given (docdb-backup validate)', () => {
+    const problems = subscriberProblems(
+      settings(
+        'version: 1\nalerts:\n  email: [oncall@example.com]\nstages:\n  dev:\n    alerts:\n      email: []\n  qa: {}\n',
+      ),
+    );
+
+    expect(problems.map((p) => `${p.kind} ${p.stage} ${p.path}`)).toEqual([
+      'no-subscribers dev stages.dev.alerts',
+    ]);
+  });
+});
+
+describe('https endpoints as dynamic references', () => {
+  it('parses SSM String parameters and Secrets Manager secrets by name or ARN', () => {
+    expect(parseEndpointReference('{{resolve:ssm:/docdb-backup/pagerduty-url}}')).toEqual({
+      ok: true,
+      reference: { service: 'ssm', parameter: '/docdb-backup/pagerduty-url' },
+    });
+    expect(parseEndpointReference('{{resolve:ssm:pagerduty-url:3}}')).toEqual({
+      ok: true,
+      reference: { service: 'ssm', parameter: 'pagerduty-url', version: 3 },
+    });
+    expect(parseEndpointReference('{{resolve:secretsmanager:prod/pagerduty:SecretString:url}}')).toEqual({
+      ok: true,
+      reference: { service: 'secretsmanager', secretId: 'prod/pagerduty', jsonKey: 'url' },
+    });
+    expect(
+      parseEndpointReference(
+        '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:pd-AbCdEf:SecretString:url:AWSCURRENT}}',
+      ),
+    ).toEqual({
+      ok: true,
+      reference: {
+        service: 'secretsmanager',
+        secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:pd-AbCdEf',
+        jsonKey: 'url',
+        versionStage: 'AWSCURRENT',
+      },
+    });
+  });
+
+  it('explains what is wrong with a malformed reference', () => {
+    const error = (text: string) => {
+      const parsed = parseEndpointReference(text);
+      return parsed.ok ? '' : parsed.error;
+    };
+
+    expect(error('{{resolve:ssm-secure:/pd/url}}')).toMatch(
+      /ssm-secure.*not in an SNS subscription’s Endpoint/,
+    );
+    expect(error('{{resolve:s3:bucket/key}}')).toMatch(
+      /"s3" is not a dynamic reference.*expected \{\{resolve:ssm:/,
+    );
+    expect(error('https://x/{{resolve:ssm:/a}}')).toMatch(/must be the whole value/);
+    expect(error('{{resolve:ssm:/has space}}')).toMatch(/not an SSM parameter name/);
+    expect(error('{{resolve:secretsmanager:pd:SecretBinary}}')).toMatch(/must be "SecretString"/);
+    expect(error('{{resolve:secretsmanager:pd:SecretString:url:AWSCURRENT:0123}}')).toMatch(/not both/);
+  });
+
+  it('accepts references in config/deploy.yml, names the key of a bad one, and emits them unresolved', () => {
+    const good = parseDeploySettings(
+      'version: 1\nalerts:\n  https: ["{{resolve:secretsmanager:prod/pagerduty:SecretString:url}}"]\n',
+      'config/deploy.yml',
+    );
+    const bad = () =>
+      parseDeploySettings(
+        'version: 1\nalerts:\n  https: ["{{resolve:ssm:}}", "http://plain"]\n',
+        'config/deploy.yml',
+      );
+
+    expect(bad).toThrow(/config\/deploy\.yml {2}alerts\.https\.0 {2}"" is not an SSM parameter name/);
+    expect(bad).toThrow(/alerts\.https\.1 {2}expected an https:\/\/ URL or a dynamic reference/);
+    const subscriptions = ofType(
+      buildDeployment(input([nightly], { alerts: alertsForStage(good, 'prod') })).resources.Resources,
+      'AWS::SNS::Subscription',
+    );
+    expect(subscriptions.map(([, s]) => s.Properties)).toEqual([
+      {
+        TopicArn: { Ref: 'AlertTopic' },
+        Protocol: 'https',
+        Endpoint: '{{resolve:secretsmanager:prod/pagerduty:SecretString:url}}',
+      },
+    ]);
+  });
+});
+
+describe('the dashboard and quota alarms', () => {
+  const reconcile = { schedule: 'rate(10 minutes)' };
+  const body = (resources: Record<string, CfnResource>) =>
+    JSON.parse((resources.Dashboard!.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']) as {
+      widgets: { type: string; properties: { title?: string; region?: string; metrics?: unknown[][] } }[];
+    };
+
+  it('shows per policy created, failed, pending and retries with the service and policy dimensions', () => {
+    const { Resources } = buildDeployment(input([nightly, weekly], { reconcile })).resources;
+
+    expect(Resources.Dashboard!.Properties.DashboardName).toBe('docdb-backup-prod');
+    const widgets = body(Resources).widgets.filter((w) => w.properties.title?.endsWith('snapshots per run'));
+    expect(widgets.map((w) => w.properties.title)).toEqual([
+      'nightly-prod: snapshots per run',
+      'weekly-staging: snapshots per run',
+    ]);
+    expect(widgets[0]!.properties.region).toBe(`\${AWS::Region}`);
+    expect(widgets[0]!.properties.metrics!.map((m) => m.slice(0, 6))).toEqual(
+      POLICY_WIDGET_METRICS.map(({ name }) => [
+        'DocdbBackup',
+        name,
+        'service',
+        'docdb-backup',
+        'policy',
+        'nightly-prod',
+      ]),
+    );
+  });
+
+  it('shows each Region’s manual snapshots against its quota, once per Region, not per policy', () => {
+    const other = policy({
+      ...nightly,
+      name: 'hourly-prod',
+      snapshot: { ...nightly.snapshot, prefix: 'hourly' },
+    });
+    const { Resources } = buildDeployment(input([nightly, other, weekly])).resources;
+
+    const quota = body(Resources).widgets.filter((w) => w.properties.title?.includes('against the quota'));
+    expect(quota.map((w) => w.properties.title?.split(':')[0])).toEqual([
+      'eu-west-1',
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(quota[0]!.properties.metrics).toEqual([
+      [
+        'DocdbBackup',
+        'ManualSnapshotsUsed',
+        'service',
+        'docdb-backup',
+        'region',
+        'eu-west-1',
+        expect.objectContaining({ id: 'used' }),
+      ],
+      [
+        'DocdbBackup',
+        'ManualSnapshotQuota',
+        'service',
+        'docdb-backup',
+        'region',
+        'eu-west-1',
+        expect.objectContaining({ id: 'quota' }),
+      ],
+      [expect.objectContaining({ expression: '100 * used / quota' })],
+    ]);
+    expect(
+      ofType(Resources, 'AWS::CloudWatch::Alarm')
+        .filter(([id]) => id.startsWith('Quota'))
+        .map(([id]) => id),
+    ).toEqual(['QuotaEuWest1Alarm', 'QuotaUsEast1Alarm', 'QuotaUsWest2Alarm']);
+  });
+
+  it('pages when a Region reaches the policies’ warnAtPercent of its quota: used / quota × 100', () => {
+    const warnAt = (p: ResolvedPolicy, percent: number) => ({
+      ...p,
+      quota: { ...p.quota, warnAtPercent: percent },
+    });
+    const { Resources } = buildDeployment(input([warnAt(nightly, 70)])).resources;
+
+    expect(regionLogicalId('us-east-1')).toBe('UsEast1');
+    expect(quotaRegions([warnAt(nightly, 70), warnAt(weekly, 90)])).toEqual([
+      { region: 'eu-west-1', warnAtPercent: 70 },
+      { region: 'us-east-1', warnAtPercent: 70 },
+      { region: 'us-west-2', warnAtPercent: 90 },
+    ]);
+    const alarm = Resources.QuotaUsEast1Alarm!.Properties;
+    expect(alarm).toMatchObject({
+      AlarmName: 'docdb-backup-prod-quota-us-east-1',
+      Threshold: 70,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+    expect(alarm.Metrics).toEqual([
+      expect.objectContaining({ Id: 'percent', Expression: '100 * used / quota', ReturnData: true }),
+      ...['ManualSnapshotsUsed', 'ManualSnapshotQuota'].map((name) =>
+        expect.objectContaining({
+          MetricStat: {
+            Metric: {
+              Namespace: 'DocdbBackup',
+              MetricName: name,
+              Dimensions: [
+                { Name: 'service', Value: 'docdb-backup' },
+                { Name: 'region', Value: 'us-east-1' },
+              ],
+            },
+            Period: QUOTA_ALARM_PERIOD,
+            Stat: 'Maximum',
+          },
+        }),
+      ),
+    ]);
+  });
+
+  it('shows the reconciler’s open jobs, oldest job, completion p50/p90 and failures when it is deployed', () => {
+    const withPass = body(buildDeployment(input([nightly], { reconcile })).resources.Resources);
+    const without = body(buildDeployment(input([nightly])).resources.Resources);
+
+    const reconcilerRows = (b: ReturnType<typeof body>) =>
+      b.widgets
+        .flatMap((w) => w.properties.metrics ?? [])
+        .filter((m) => m.length === 5 && m[2] === 'service')
+        .map((m) => `${m[1]} ${(m[4] as { stat: string }).stat}`);
+    expect(reconcilerRows(withPass)).toEqual([
+      'OpenJobs Maximum',
+      'OldestOpenJobAgeSeconds Maximum',
+      'JobCompletionSeconds p50',
+      'JobCompletionSeconds p90',
+      'JobsFailed Sum',
+    ]);
+    expect(reconcilerRows(without)).toEqual([]);
   });
 });
