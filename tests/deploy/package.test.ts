@@ -373,6 +373,7 @@ describe('serverless package: the reconcile function', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:Query',
+        'dynamodb:DeleteItem',
         'events:PutEvents',
         'sns:Publish',
         'kms:GenerateDataKey',

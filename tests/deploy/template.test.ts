@@ -1032,9 +1032,15 @@ describe('the reconcile function: schedule, role and alarms', () => {
       'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/docdb-backup-prod-reconcile:*:*',
     ]);
     expect(statements.at(-1)).toMatchObject({ Sid: 'DeadLetters', Action: ['sqs:SendMessage'] });
-    // recordDeletion (PutItem) and the job moves and page claims (UpdateItem): no BatchWriteItem (run
-    // results), no GetItem (run alert claims), no Query on the table itself.
-    expect(actionsOn('ResultsTable').sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // recordDeletion (PutItem), the job moves and page claims (UpdateItem), the notes of policies with
+    // jobs (Query on their one partition, DeleteItem of a removed policy's note): no BatchWriteItem (run
+    // results), no GetItem (run alert claims).
+    expect([...actionsOn('ResultsTable')].sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(statements.find((s) => s.Sid === 'ResultsTableIndexes')).toEqual({
       Sid: 'ResultsTableIndexes',
       Effect: 'Allow',

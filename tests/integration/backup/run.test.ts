@@ -60,7 +60,14 @@ describe('scheduled run on the emulator', () => {
       tier: 'gold',
     });
     const records = await recordedResults(world);
-    expect(records.map((r) => [r.pk, r.sk, r.outcome, r.snapshotId, r.attempts])).toEqual([
+    // Besides the results: a job per snapshot for the reconciler, and the note that the policy has jobs.
+    expect(records.filter((r) => r.pk?.startsWith('job#')).map((r) => [r.pk, r.state])).toEqual([
+      ['job#us-east-1#billing', 'creating'],
+      ['job#us-east-1#orders', 'creating'],
+    ]);
+    expect(records.filter((r) => r.pk === 'job-policies').map((r) => r.sk)).toEqual(['nightly']);
+    const results = records.filter((r) => !r.pk?.startsWith('job'));
+    expect(results.map((r) => [r.pk, r.sk, r.outcome, r.snapshotId, r.attempts])).toEqual([
       [
         'us-east-1#billing',
         '2026-11-28T03:00:00.000Z#nightly',
