@@ -105,7 +105,7 @@ describe('docdb-backup run', () => {
       'nightly-payments-20261128-0300',
     ]);
     const records = await recordedResults(world);
-    expect(records.filter((r) => !r.pk?.startsWith('job#')).map((r) => [r.pk, r.sk, r.outcome])).toEqual([
+    expect(records.filter((r) => !r.pk?.startsWith('job')).map((r) => [r.pk, r.sk, r.outcome])).toEqual([
       ['us-east-1#orders', '2026-11-28T03:00:00.000Z#nightly', 'already-exists'],
       ['us-east-1#payments', '2026-11-28T03:00:00.000Z#nightly', 'already-exists'],
     ]);
