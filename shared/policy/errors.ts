@@ -19,20 +19,27 @@ export interface PolicyProblem {
   path: string;
   message: string;
   severity: ProblemSeverity;
+  /**
+   * For problems with the file's YAML syntax: the offending line and a caret under the column, two lines
+   * ready to print under the problem (see `excerpt` in text.ts).
+   */
+  excerpt?: string;
 }
 
 /**
- * Formats a problem as one line: `file:line:column  policy  key.path  message` (`-` for a missing part).
+ * Formats a problem as one line: `file:line:column  policy  key.path  message` (`-` for a missing part),
+ * followed by its excerpt (the offending line and a caret) when it has one.
  * Example: `formatProblem(p)` → `config/policies.yml:12:13  nightly-prod  snapshot.prefix  expected …`
  */
 export function formatProblem(problem: PolicyProblem): string {
   const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
-  return `${where}  ${problem.policy ?? '-'}  ${problem.path || '-'}  ${problem.message}`;
+  const line = `${where}  ${problem.policy ?? '-'}  ${problem.path || '-'}  ${problem.message}`;
+  return problem.excerpt ? `${line}\n${problem.excerpt}` : line;
 }
 
 /**
  * The policy file cannot be used. `problems` holds every error found (warnings are not included);
- * `message` has one formatted line per problem.
+ * `message` has one formatted line per problem (and a YAML syntax problem's excerpt under its line).
  * Example: `catch (e) { if (e instanceof PolicyValidationError) for (const p of e.problems) … }`
  */
 export class PolicyValidationError extends Error {

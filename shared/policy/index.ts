@@ -75,6 +75,7 @@ export {
   type RetrySettings,
 } from './schema.js';
 export { checkTag, MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from './tags.js';
+export { counted, every } from './text.js';
 export {
   formatLocal,
   formatOffset,

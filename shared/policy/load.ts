@@ -7,9 +7,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { PolicyFileReadError, type PolicyProblem, PolicyValidationError } from './errors.js';
 import { resolvePolicies } from './resolve.js';
 import type { ReconcileSettings, ResolvedPolicies } from './resolved.js';
-import { type PathSegment, PolicySource } from './source.js';
+import { PolicySource } from './source.js';
 import { checkStructure } from './structure.js';
-import { clip, describeValue, quote } from './text.js';
+import { binaryEvidence, excerptAt, MAX_YAML_MESSAGE, yamlProblems } from './syntax.js';
+import { clip, describeValue } from './text.js';
 import { checkSemantics, type SemanticOptions } from './validate.js';
 
 export type ValidateOptions = SemanticOptions;
@@ -47,6 +48,11 @@ function collectProblems(
   file: string,
   options: ValidateOptions,
 ): { policies?: ResolvedPolicies; problems: PolicyProblem[] } {
+  const binary = binaryEvidence(text);
+  if (binary !== undefined) {
+    const message = `not a text file (it looks binary: ${binary}): point --file at the YAML policy file`;
+    return { problems: [{ file, line: 0, column: 0, path: '', message, severity: 'error' }] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let data: unknown;
@@ -57,25 +63,18 @@ function collectProblems(
     toJsError = error as Error;
   }
   const source = new PolicySource(file, doc, lineCounter, data);
-  const yamlProblems = [...doc.errors, ...doc.warnings].map((error): PolicyProblem => {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const path = source.pathAt(error.pos[0]);
-    const problem = source.problem(
-      path,
-      yamlMessage(error.code, path, text.slice(...error.pos), error.message),
-    );
-    return { ...problem, line, column: col };
-  });
-  if (yamlProblems.length > 0) return { problems: yamlProblems };
+  const syntax = yamlProblems(source, text, [...doc.errors, ...doc.warnings]);
+  if (syntax.length > 0) return { problems: syntax };
   if (toJsError)
     return { problems: [source.problem([], `YAML: ${clip(toJsError.message, MAX_YAML_MESSAGE)}`)] };
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const found = data === null || data === undefined ? 'an empty document' : describeValue(data);
-    return {
-      problems: [
-        source.problem([], `expected a mapping with version, defaults and policies, found ${found}`),
-      ],
-    };
+    const problem = source.problem(
+      [],
+      `expected a mapping with version, defaults and policies, found ${found}`,
+    );
+    const shown = excerptAt(source, text, problem.line, problem.column);
+    return { problems: [shown === undefined ? problem : { ...problem, excerpt: shown }] };
   }
   const structure = checkStructure(source);
   const problems = [...structure.problems, ...checkSemantics(source, structure.brokenPaths, options)];
@@ -84,25 +83,6 @@ function collectProblems(
     policies: !failed && structure.file ? resolvePolicies(structure.file, { now: options.now }) : undefined,
     problems,
   };
-}
-
-/** The YAML parser's own messages can quote the source: long enough to say what is wrong, no more. */
-const MAX_YAML_MESSAGE = 200;
-
-function yamlMessage(code: string, path: PathSegment[], text: string, message: string): string {
-  const firstLine = message.split('\n')[0] ?? message;
-  switch (code) {
-    case 'DUPLICATE_KEY':
-      return `YAML: expected each key once in a mapping, found ${quote(String(path.at(-1) ?? text))} again`;
-    case 'MULTIPLE_DOCS':
-      return 'YAML: expected a single document, found a second one ("---")';
-    case 'TAB_AS_INDENT':
-      return 'YAML: expected spaces for indentation, found a tab';
-    case 'TAG_RESOLVE_FAILED':
-      return `YAML: unknown tag ${clip(text.trim())}; policy files use plain YAML values`;
-    default:
-      return `YAML: ${clip(firstLine, MAX_YAML_MESSAGE)}`;
-  }
 }
 
 /**

@@ -19,7 +19,7 @@ import { clip, escapeControls, quote } from './text.js';
 export type PathSegment = string | number;
 
 /** Keys in a problem's path are shown whole up to this length (tag keys go up to 128), shortened beyond. */
-const MAX_PATH_KEY = 200;
+export const MAX_PATH_KEY = 200;
 
 /** `key` points at a map key (unknown or duplicate keys), `value` at its value, `parent` at the enclosing map. */
 export type Target = 'key' | 'value' | 'parent';

@@ -7,7 +7,7 @@ import type { PolicyProblem } from './errors.js';
 import { CLUSTER_ID_PATTERN, LOWERCASE_NAME_PATTERN, PolicyFileSchema } from './schema.js';
 import { formatPath, type PathSegment, type PolicySource, type Target } from './source.js';
 import { disallowedCharacter, TAG_CHARACTERS } from './tags.js';
-import { closest, describeValue, quote } from './text.js';
+import { closest, counted, describeValue, quote } from './text.js';
 
 export interface StructureResult {
   /** The typed file when there was no structural problem. */
@@ -120,7 +120,9 @@ function typeName(expected: string): string {
 /** ` (41 characters)` for length issues on text. */
 function lengthNote(issue: z.core.$ZodIssue | undefined, value: unknown): string {
   if (!issue || typeof value !== 'string') return '';
-  return issue.code === 'too_big' || issue.code === 'too_small' ? ` (${[...value].length} characters)` : '';
+  return issue.code === 'too_big' || issue.code === 'too_small'
+    ? ` (${counted([...value].length, 'character')})`
+    : '';
 }
 
 /** Says which part of a value breaks an identifier or tag pattern. */

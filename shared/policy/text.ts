@@ -1,4 +1,7 @@
-/** Small text helpers for messages: quoting what was found, "did you mean …?" suggestions. */
+/**
+ * Small text helpers for messages: quoting what was found, counts with their nouns, "did you mean …?"
+ * suggestions, and the offending line of a file with a caret under a column.
+ */
 
 /** How much of a value a message echoes: enough to recognise it, never a whole document. */
 export const MAX_ECHO = 80;
@@ -48,6 +51,69 @@ export function escapeControls(text: string): string {
 export function clip(text: string, max = MAX_ECHO): string {
   const chars = [...escapeControls(text)];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
+
+/**
+ * A count with its noun, singular for one: the one helper for count phrases in policy messages.
+ * Example: `counted(1, 'minute')` → `'1 minute'`; `counted(3, 'policy', 'policies')` → `'3 policies'`
+ */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/**
+ * "every" with a count of units, the count left out for one.
+ * Example: `every(1, 'minute')` → `'every minute'`; `every(15, 'minute')` → `'every 15 minutes'`
+ */
+export function every(count: number, singular: string, plural = `${singular}s`): string {
+  return count === 1 ? `every ${singular}` : `every ${counted(count, singular, plural)}`;
+}
+
+/** Widest excerpt of a source line a message shows; a longer line is cut around the column. */
+export const MAX_EXCERPT = 100;
+
+/**
+ * A line of a file with its number and a caret under `column` (1-based, in UTF-16 units as the `yaml`
+ * package counts), control characters escaped, a long line cut around the column (`…` marks the cuts).
+ * Example: `excerpt(5, '  regions: [us-east-1', 12)` →
+ * `'    5 |   regions: [us-east-1\n      |            ^'`
+ */
+export function excerpt(line: number, text: string, column: number): string {
+  // One piece per character as shown (a control character becomes its 6-character escape), so a piece's
+  // width is its length in code points.
+  const pieces: string[] = [];
+  let caret = -1;
+  let unit = 1;
+  for (const char of text) {
+    if (caret < 0 && unit + char.length > column) caret = pieces.length;
+    const code = char.charCodeAt(0);
+    pieces.push(isControl(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char);
+    unit += char.length;
+  }
+  if (caret < 0) caret = pieces.length;
+  const widthOf = (piece: string) => (piece.length === 1 ? 1 : [...piece].length);
+  let before = pieces.slice(0, caret);
+  let after = pieces.slice(caret);
+  let width = before.reduce((sum, piece) => sum + widthOf(piece), 0);
+  const total = width + after.reduce((sum, piece) => sum + widthOf(piece), 0);
+  if (total > MAX_EXCERPT) {
+    const lead = MAX_EXCERPT * 0.4;
+    if (width > lead) {
+      while (width > lead) width -= widthOf(before.shift() ?? ' ');
+      before = ['…', ...before];
+      width += 1;
+    }
+    let room = MAX_EXCERPT - width;
+    const kept: string[] = [];
+    for (const piece of after) {
+      if (widthOf(piece) > room - 1) break;
+      kept.push(piece);
+      room -= widthOf(piece);
+    }
+    if (kept.length < after.length) after = [...kept, '…'];
+  }
+  const number = String(line);
+  return `    ${number} | ${[...before, ...after].join('')}\n    ${' '.repeat(number.length)} | ${' '.repeat(width)}^`;
 }
 
 /**

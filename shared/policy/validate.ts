@@ -20,7 +20,7 @@ import {
 import { DEFAULT_RETRY, type RetrySettings, SnapshotPrefixSchema } from './schema.js';
 import { formatPath, type PathSegment, type PolicySource } from './source.js';
 import { MAX_TAGS_PER_RESOURCE, OBJECT_RESERVED_MESSAGE, OWN_TAG_KEYS } from './tags.js';
-import { quote } from './text.js';
+import { counted, every, quote } from './text.js';
 import { formatOffset, timeZoneProblem } from './timezone.js';
 
 const OWN_TAG_COUNT = Object.keys(OWN_TAG_KEYS).length;
@@ -157,7 +157,7 @@ const RECONCILE_SCHEDULE: PathSegment[] = ['reconcile', 'schedule'];
 
 /** `60 minutes`, `1 minute`. */
 function minutesText(minutes: number): string {
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return counted(minutes, 'minute');
 }
 
 /** The policy's name for messages: its name, else its place in the list. */
@@ -299,14 +299,14 @@ function checkReconcile(check: Checker, now: Date, completions: readonly Complet
     : 'at most one more pass after now';
   if (explicit) {
     const others = tooShort.length - 1;
-    const also = others > 0 ? ` and of ${others} more polic${others === 1 ? 'y' : 'ies'}` : '';
+    const also = others > 0 ? ` and of ${counted(others, 'more policy', 'more policies')}` : '';
     check.error(
       RECONCILE_SCHEDULE,
       `expected a reconcile schedule that runs at least once within every enabled policy's completion ` +
         `window, found ${expression}, ${gap}, longer than the completion window of policy ` +
         `${quote(tightest.policy)} (${minutesText(tightest.minutes)}, ${completionOrigin(check, tightest)})${also}: ` +
         `a snapshot could reach the end of its completion window without a pass seeing it; run the reconciler ` +
-        `at least every ${minutesText(tightest.minutes)}, or lengthen completionWindowMinutes`,
+        `at least ${every(tightest.minutes, 'minute')}, or lengthen completionWindowMinutes`,
     );
     return;
   }
@@ -484,7 +484,7 @@ function checkSchedule(
   if (shortest < HOUR_SECONDS) {
     check.warn(
       path,
-      `the schedule fires more often than hourly (every ${shortest / 60} minutes at the closest): manual snapshots ` +
+      `the schedule fires more often than hourly (${every(shortest / 60, 'minute')} at the closest): manual snapshots ` +
         'count against a quota of 100 per Region, shared with RDS and Neptune',
     );
   }
@@ -648,7 +648,7 @@ function checkPrefix(check: Checker, at: PathSegment[], prefixes: PrefixIndex, u
     where = [...at, 'name'];
     const issue = SnapshotPrefixSchema.safeParse(name).error?.issues[0];
     if (issue) {
-      const length = issue.code === 'too_big' ? ` (${name.length} characters)` : '';
+      const length = issue.code === 'too_big' ? ` (${counted(name.length, 'character')})` : '';
       check.error(
         where,
         `the policy name is the snapshot prefix when snapshot.prefix is not set: ${issue.message}, found ` +
