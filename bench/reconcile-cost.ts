@@ -5,7 +5,7 @@
  * the functions' real code paths in this process (wiring → handler core); prints numbers, asserts nothing.
  * Options: --clusters N (default 40, split over two Regions).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(count) || count < 2)
     throw new Error(`--clusters must be a whole number ≥ 2, found ${values.clusters}`);
   const emu = await startEmulator({ port: 0 });
+  let dir: string | undefined;
   try {
     const ids = Array.from({ length: count }, (_, i) => `c${String(i).padStart(3, '0')}`);
     const half = Math.ceil(count / 2);
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       },
     });
     const service = await provisionService(emu);
-    const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-reconcile-bench-'));
+    dir = mkdtempSync(join(tmpdir(), 'docdb-backup-reconcile-bench-'));
     writeFileSync(join(dir, 'policies.yml'), policyFile(ids));
     await compilePolicyFile(join(dir, 'policies.yml'), join(dir, 'compiled.json'));
     const env = { ...service.env, POLICIES_FILE: join(dir, 'compiled.json'), BACKUP_CONCURRENCY: '10' };
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
   } finally {
     quiet.metrics.clearMetrics();
     await emu.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -188,7 +188,13 @@ async function main(): Promise<void> {
   progress(`machine: ${info.nproc} CPU (${info.cpu}), ${info.memory}, Node ${info.node}; code ${info.code}`);
   progress('serverless package (timeout 300 s), twice: the service as is, and with bench/policies.yml');
   const packaged = packageService();
-  const fleetPackage = packageService({ policies: POLICIES_PATH });
+  let fleetPackage: PackagedService;
+  try {
+    fleetPackage = packageService({ policies: POLICIES_PATH });
+  } catch (error) {
+    rmSync(packaged.serviceDir, { recursive: true, force: true });
+    throw error;
+  }
   const logDir = join(packaged.serviceDir, 'bench-logs');
   mkdirSync(logDir, { recursive: true });
   progress(`packaged in ${seconds(packaged.packageMs)} and ${seconds(fleetPackage.packageMs)}`);
@@ -196,7 +202,9 @@ async function main(): Promise<void> {
     const measured = await measure(info, packaged, fleetPackage, logDir);
     report(measured);
   } catch (error) {
-    console.error(`bench failed; logs kept in ${logDir}`);
+    // The logs are kept for the reader (in the first copy); the second copy goes.
+    rmSync(fleetPackage.serviceDir, { recursive: true, force: true });
+    console.error(`bench failed; logs kept in ${logDir} (remove ${packaged.serviceDir} when done)`);
     throw error;
   }
   for (const dir of [packaged.serviceDir, fleetPackage.serviceDir]) {

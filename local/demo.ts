@@ -8,7 +8,7 @@
  * its start window, and a snapshot that fails is paged once, all in a moment of real time.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -400,12 +400,18 @@ async function main(): Promise<void> {
     port: Number(process.env.DEMO_EMULATOR_PORT ?? 0),
     snapshotAvailableAfterMs: SNAPSHOT_MS,
   });
+  let work: string | undefined;
   try {
     emu.seed(demoFleet());
     emu.setFaults({ clusters: { 'payments-prod': { busyForAttempts: 2, region: 'us-east-1' } } });
     const service = await provisionService(emu);
-    const work = await mkdtemp(join(tmpdir(), 'docdb-backup-demo-'));
-    const logFile = join(work, 'handler.log');
+    // The handlers' log is kept for the reader in one folder that every run reuses (the log replaced);
+    // the compiled policies are this run's own, removed at the end.
+    const logDir = join(tmpdir(), 'docdb-backup-demo');
+    await mkdir(logDir, { recursive: true });
+    const logFile = join(logDir, 'handler.log');
+    await rm(logFile, { force: true });
+    work = await mkdtemp(join(tmpdir(), 'docdb-backup-demo-run-'));
     // As the deploy does: validate and compile the policies once; the function reads the compiled file.
     const compiled = join(work, 'policies.compiled.json');
     const policies = await compilePolicyFile(POLICIES_FILE, compiled);
@@ -417,7 +423,11 @@ async function main(): Promise<void> {
     const now = new Date();
 
     console.log(bold('docdb-backup demo: the real scheduled handler against a local AWS emulator'));
-    console.log(dim(`  emulator ${emu.url}; policies ${POLICIES_FILE}; handler logs ${logFile}`));
+    console.log(
+      dim(
+        `  emulator ${emu.url}; policies ${POLICIES_FILE}; handler logs ${logFile} (kept; the next run replaces it)`,
+      ),
+    );
     console.log(
       '  Fleet: us-east-1: 5 production and 3 staging DocumentDB clusters + 1 Aurora PostgreSQL cluster (tagged,',
     );
@@ -500,6 +510,7 @@ async function main(): Promise<void> {
     if (duplicated !== 0 || pagedAgain !== 0 || problems.length > 0) process.exitCode = 1;
   } finally {
     await emu.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   }
 }
 

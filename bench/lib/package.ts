@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { copyService, ROOT, RUN_LIMIT_SECONDS, runServerless } from '../../tests/deploy/offline.js';
 import { readZip } from '../../tests/deploy/zip.js';
@@ -24,7 +24,8 @@ export interface PackagedService {
 /**
  * Packages the service once (`timeout 300 serverless package`) and unzips the artifact. With `policies`,
  * that file replaces config/policies.yml in the copy first, so the artifact carries it exactly as a deploy
- * of that file would (validated, and compiled if the deploy compiles it).
+ * of that file would (validated, and compiled if the deploy compiles it). The caller removes `serviceDir`;
+ * a failed package removes it itself.
  * @example const { handlerFile } = packageService(); // …/task-root/functions/backup/handler.mjs
  */
 export function packageService(options: { policies?: string } = {}): PackagedService {
@@ -44,6 +45,7 @@ export function packageService(options: { policies?: string } = {}): PackagedSer
   ]);
   const packageMs = performance.now() - started;
   if (run.status !== 0) {
+    rmSync(serviceDir, { recursive: true, force: true });
     const why = run.status === 124 ? `timed out after ${RUN_LIMIT_SECONDS} s` : `exit ${run.status}`;
     throw new Error(`serverless package failed (${why}):\n${run.stdout}\n${run.stderr}`);
   }

@@ -4,7 +4,7 @@
  * serverless-esbuild can hang on a build error. Shared by the deploy tests and the benchmarks.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,6 +25,7 @@ const ISOLATED_VARIABLES = [
 
 /**
  * A copy of what `serverless package` reads, with node_modules linked, so runs never touch the work tree.
+ * The caller removes it (`rmSync(dir, { recursive: true, force: true })`) when done.
  * @example const dir = copyService('docdb-backup-package-')
  */
 export function copyService(prefix: string): string {
@@ -38,7 +39,9 @@ export function copyService(prefix: string): string {
 }
 
 /**
- * Runs `serverless <args>` in `serviceDir` under `timeout`; exit status 124 means it was stopped.
+ * Runs `serverless <args>` in `serviceDir` under `timeout`; exit status 124 means it was stopped. The run
+ * gets a temporary folder of its own (TMPDIR), removed afterwards: serverless-esbuild leaves its zip
+ * staging folder (`docdb-backup-<pid>-<time>-<hex>`) behind, its cleanup not being recursive.
  * @example runServerless(dir, ['package', '--stage', 'prod']).status // 0
  */
 export function runServerless(
@@ -48,10 +51,21 @@ export function runServerless(
 ): { status: number | null; stdout: string; stderr: string } {
   const clean = { ...process.env };
   for (const name of ISOLATED_VARIABLES) delete clean[name];
-  const run = spawnSync('timeout', [String(RUN_LIMIT_SECONDS), process.execPath, SERVERLESS, ...args], {
-    cwd: serviceDir,
-    encoding: 'utf8',
-    env: { ...clean, ...env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  const scratch = mkdtempSync(join(tmpdir(), 'docdb-backup-serverless-tmp-'));
+  try {
+    const run = spawnSync('timeout', [String(RUN_LIMIT_SECONDS), process.execPath, SERVERLESS, ...args], {
+      cwd: serviceDir,
+      encoding: 'utf8',
+      env: {
+        ...clean,
+        ...env,
+        TMPDIR: scratch,
+        NO_COLOR: '1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

@@ -1,11 +1,11 @@
 // Seam: the deployed entry point itself (functions/backup/handler.ts `handler`, middy + Powertools) as
 // Lambda invokes it with EventBridge's raw Scheduled Event, configured only through the environment.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compilePolicyFile } from '../../../shared/policy/compile.js';
+import { tempFolder } from '../../support/temp-folders.js';
 import { snapshotsIn, startWorld, type World } from './support.js';
 
 let world: World;
@@ -13,7 +13,7 @@ let world: World;
 beforeAll(async () => {
   world = await startWorld();
   world.emu.seed({ regions: { 'eu-west-1': { clusters: [{ id: 'orders-eu' }] } } });
-  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-it-'));
+  const dir = tempFolder('it');
   writeFileSync(
     join(dir, 'policies.yml'),
     'version: 1\npolicies:\n  - name: nightly-eu\n    schedule: cron(0 3 * * ? *)\n    regions: [eu-west-1]\n    clusters: { identifiers: [orders-eu] }\n',

@@ -2,7 +2,7 @@
  * Integration harness: one emulator per test file, the service's topic and table provisioned in it, and
  * the backup function's real code path (environment → wiring → handler core) run over real HTTP.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -54,22 +54,26 @@ const quietMetrics = new Metrics({
 /** Writes and compiles the policy file, and wires a function (backup or reconcile) to the emulator. */
 async function wired(world: World, policiesYaml: string, options: RunOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-it-'));
-  const file = join(dir, 'policies.yml');
-  writeFileSync(file, policiesYaml);
-  // As the deploy does: the function reads the policies compiled at build time.
-  const compiled = join(dir, 'policies.compiled.json');
-  await compilePolicyFile(file, compiled);
-  const env = {
-    ...world.service.env,
-    POLICIES_FILE: compiled,
-    BACKUP_CONCURRENCY: String(options.concurrency ?? 10),
-  };
-  // The SDK reads AWS_ENDPOINT_URL and credentials from the process environment, as in Lambda.
-  Object.assign(process.env, env);
-  const log = memoryLog();
-  const wiring = await wireFromEnvironment(log, env);
-  if (options.clock) wiring.deps.clock = options.clock;
-  return { wiring, log };
+  try {
+    const file = join(dir, 'policies.yml');
+    writeFileSync(file, policiesYaml);
+    // As the deploy does: the function reads the policies compiled at build time (once, when wired).
+    const compiled = join(dir, 'policies.compiled.json');
+    await compilePolicyFile(file, compiled);
+    const env = {
+      ...world.service.env,
+      POLICIES_FILE: compiled,
+      BACKUP_CONCURRENCY: String(options.concurrency ?? 10),
+    };
+    // The SDK reads AWS_ENDPOINT_URL and credentials from the process environment, as in Lambda.
+    Object.assign(process.env, env);
+    const log = memoryLog();
+    const wiring = await wireFromEnvironment(log, env);
+    if (options.clock) wiring.deps.clock = options.clock;
+    return { wiring, log };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const observability = { logger: quietLogger, metrics: quietMetrics };

@@ -5,8 +5,7 @@
  * as it does for a person at a shell.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliAws, sdkAws } from '../../../cli/aws.js';
 import { bufferedOutput, type CliIo } from '../../../cli/io.js';
@@ -14,6 +13,7 @@ import { runCli } from '../../../cli/main.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import { recordedItems } from '../../support/records.js';
+import { tempFolder } from '../../support/temp-folders.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const BIN = join(ROOT, 'bin', 'docdb-backup.js');
@@ -28,6 +28,7 @@ export const ownedBy = (policy: string, slot: string) => ({
 export interface CliWorld {
   emu: Emulator;
   service: ProvisionedService;
+  /** Policy files of the test file (writePolicies); removed when the test file ends. */
   dir: string;
 }
 
@@ -35,7 +36,7 @@ export async function startCliWorld(): Promise<CliWorld> {
   const emu = await startEmulator({ port: 0 });
   const service = await provisionService(emu);
   Object.assign(process.env, emu.env());
-  return { emu, service, dir: mkdtempSync(join(tmpdir(), 'docdb-backup-cli-')) };
+  return { emu, service, dir: tempFolder('cli') };
 }
 
 /** An empty emulator with the service's topic and table, then `fleet`. */

@@ -2,12 +2,12 @@
  * Runs the CLI in-process with captured output, a chosen working directory, environment and time; no AWS
  * unless the test passes a `CliAws`.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliAws } from '../../../cli/aws.js';
 import { bufferedOutput, type CliIo } from '../../../cli/io.js';
 import { runCli } from '../../../cli/main.js';
+import { tempFolder } from '../../support/temp-folders.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -41,9 +41,9 @@ export async function run(args: string[], options: RunOptions = {}): Promise<Out
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** A temporary directory with the given files. */
+/** A temporary directory with the given files, removed when the test file ends. */
 export function tempDir(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-cli-unit-'));
+  const dir = tempFolder('cli-unit');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

@@ -1,7 +1,6 @@
 // Seam: the Lambda entry point (functions/backup/handler.ts) as Lambda calls it — middy, Powertools
 // Logger and Metrics, the environment and the bundled-policy loading — over aws-sdk-client-mock'ed clients.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateDBClusterSnapshotCommand,
@@ -16,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compilePolicyFile } from '../../../shared/policy/compile.js';
+import { tempFolder } from '../../support/temp-folders.js';
 
 const docdb = mockClient(DocDBClient);
 const dynamo = mockClient(DynamoDBClient);
@@ -52,7 +52,7 @@ const output: string[] = [];
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-handler-'));
+  const dir = tempFolder('handler');
   writeFileSync(join(dir, 'policies.yml'), POLICIES);
   await compilePolicyFile(join(dir, 'policies.yml'), join(dir, 'policies.compiled.json'));
   vi.stubEnv('ALERT_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:alerts');

@@ -1,6 +1,6 @@
 // Seam: shared/policy/load.ts (with structure.ts, validate.ts, resolve.ts) — a policy file's text in,
 // resolved policies or every problem (file, line, column, policy, key path, message) out.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -13,6 +13,7 @@ import {
   parsePolicyFile,
   validatePolicyFile,
 } from '../../../shared/policy/index.js';
+import { tempFolder } from '../../support/temp-folders.js';
 
 const FILE = 'config/policies.yml';
 const NOW = new Date('2025-06-01T00:00:00Z');
@@ -895,14 +896,14 @@ describe('policy file: reporting', () => {
 
 describe('policy file: loading from disk', () => {
   it('reads and resolves a file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'policy-test-'));
+    const dir = tempFolder('policy-test');
     const path = join(dir, 'policies.yml');
     await writeFile(path, yaml(...HEAD, ...policy('nightly')));
     expect((await loadPolicyFile(path)).map((p) => p.name)).toEqual(['nightly']);
   });
 
   it('names the file in a validation error', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'policy-test-'));
+    const dir = tempFolder('policy-test');
     const path = join(dir, 'policies.yml');
     await writeFile(path, 'version: 2\n');
     await expect(loadPolicyFile(path)).rejects.toThrow(`${path}:1:10  -  version  expected version 1`);

@@ -1,7 +1,6 @@
 // Seam: shared/policy/resolved.ts and the compiler around it (compile.ts, compiled.ts) — the strict shape
 // of a resolved policy, checked when policies are compiled, and the compiled file's format version.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -24,6 +23,7 @@ import {
   ResolvedRetrySchema,
 } from '../../../shared/policy/resolved.js';
 import { RetentionSchema, RetrySchema } from '../../../shared/policy/schema.js';
+import { tempFolder } from '../../support/temp-folders.js';
 
 const FILE = 'config/policies.yml';
 
@@ -205,7 +205,7 @@ describe('resolved policy: checked when compiling', () => {
   });
 
   it('writes the policies unchanged, in the resolver’s key order, and reads them back', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-resolved-'));
+    const dir = tempFolder('resolved');
     await writeFile(join(dir, 'policies.yml'), TEXT);
     const target = join(dir, 'out', 'policies.compiled.json');
 
@@ -218,7 +218,7 @@ describe('resolved policy: checked when compiling', () => {
   });
 
   it('carries the windows of every policy and the file’s reconcile settings through the compiled file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-resolved-'));
+    const dir = tempFolder('resolved');
     await writeFile(join(dir, 'policies.yml'), TEXT);
     const target = join(dir, 'policies.compiled.json');
 
@@ -256,7 +256,7 @@ describe('resolved policy: checked when compiling', () => {
 
 describe('compiled policies: the format version', () => {
   it('refuses a file another version compiled, saying so', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-compiled-'));
+    const dir = tempFolder('compiled');
     const path = join(dir, 'policies.compiled.json');
     const compiled = JSON.parse(compilePolicies(resolved(), FILE));
     await writeFile(path, JSON.stringify({ ...compiled, version: COMPILED_POLICIES_VERSION + 1 }));
@@ -270,7 +270,7 @@ describe('compiled policies: the format version', () => {
   });
 
   it('refuses a file without reconcile settings', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-compiled-'));
+    const dir = tempFolder('compiled');
     const path = join(dir, 'policies.compiled.json');
     const { reconcile: _, ...compiled } = JSON.parse(compilePolicies(resolved(), FILE));
     await writeFile(path, JSON.stringify(compiled));
@@ -282,7 +282,7 @@ describe('compiled policies: the format version', () => {
   });
 
   it('refuses a file without the format marker as not compiled', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'docdb-backup-compiled-'));
+    const dir = tempFolder('compiled');
     const path = join(dir, 'policies.json');
     await writeFile(path, JSON.stringify({ version: 1, policies: resolved() }));
 
