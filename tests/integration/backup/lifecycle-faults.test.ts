@@ -3,17 +3,16 @@
 // that could not record it is found before the window fails the job; a disabled policy takes no new
 // snapshot; jobs of a removed or renamed policy are still paged; a page too large for SNS is cut down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetSeed } from '../../../local/emulator.js';
 import { DynamoJobStore } from '../../../shared/aws/results-table/index.js';
 import type { BackupJob } from '../../../shared/planning/jobs.js';
 import {
-  nightlyPolicyFile,
+  hourlyPolicyFile,
+  jobRecord,
+  lifecycleWorld,
   reconcilePass,
   recordedResults,
-  resetWorld,
   resultsTableClient,
   runPolicy,
-  sharedClock,
   snapshotsIn,
   startWorld,
   type World,
@@ -29,72 +28,51 @@ afterAll(async () => {
 
 const MINUTE = 60_000;
 
-function hourly(extra = '', name = 'nightly'): string {
-  return nightlyPolicyFile({
-    policyLines: `    startWindowMinutes: 60\n    completionWindowMinutes: 120\n${extra}`,
-  })
-    .replace('cron(0 3 * * ? *)', 'rate(1 hour)')
-    .replace('name: nightly', `name: ${name}`);
-}
-
-async function begin(fleet: FleetSeed = { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } }) {
-  await resetWorld(world, fleet);
-  const shared = sharedClock(world);
-  const slot = new Date(Math.floor(shared.clock.now() / MINUTE) * MINUTE);
-  const event = { policy: 'nightly', time: slot.toISOString() };
-  const snapshotId = `nightly-orders-${slot.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}`;
-  return { ...shared, slot, event, snapshotId };
-}
-
-async function jobItem(snapshotId: string) {
-  return (await recordedResults(world)).find((r) => r.pk?.startsWith('job#') && r.snapshotId === snapshotId);
-}
-
 describe('pending jobs and transient faults', () => {
   it('a transient 5xx on CreateDBClusterSnapshot in one pass does not forfeit the slot while its start window is open', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
     });
-    const { result } = await runPolicy(world, hourly(), event, { clock, remainingMs: 120_000 });
+    const { result } = await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
     expect(result.results[0]).toMatchObject({ outcome: 'pending', snapshotId });
 
     // 31 minutes after the slot the cluster is free, but DocumentDB answers 5xx for a while (an outage
     // of a few seconds outlasts the SDK's 6 attempts). The start window has 29 more minutes.
     advance(31 * MINUTE);
     world.emu.setFaults({ actions: { 'rds:CreateDBClusterSnapshot': { serverErrorFirst: 100 } } });
-    const faulty = await reconcilePass(world, hourly(), { clock }).catch((e: unknown) => e);
+    const faulty = await reconcilePass(world, hourlyPolicyFile(), { clock }).catch((e: unknown) => e);
     world.emu.setFaults({});
 
     // Expected: the job is still pending ("not yet"), the next pass takes the snapshot, nobody is paged.
-    const item = await jobItem(snapshotId);
+    const item = await jobRecord(world, snapshotId);
     expect(item?.state, `job ${item?.state} ${item?.errorCode} ${item?.errorMessage}`).toBe('pending');
     expect(faulty).toBeDefined();
     advance(10 * MINUTE);
-    await reconcilePass(world, hourly(), { clock });
+    await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(snapshotsIn(world, 'us-east-1').map((s) => s.id)).toEqual([snapshotId]);
     expect(world.emu.publishedMessages()).toEqual([]);
   });
 
   it('a snapshot created by a pass whose transition write failed is not later declared "no snapshot was taken"', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { busyForMs: 50 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
     });
-    await runPolicy(world, hourly(), event, { clock, remainingMs: 120_000 });
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'pending' });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
 
     // 55 minutes after the slot: the cluster is free and the pass creates the snapshot, but DynamoDB
     // fails the conditional UpdateItem (5xx through all SDK retries, or the pass crashed right there).
     advance(55 * MINUTE);
     world.emu.setFaults({ actions: { 'dynamodb:UpdateItem': { serverErrorFirst: 100 } } });
-    await reconcilePass(world, hourly(), { clock }).catch(() => undefined);
+    await reconcilePass(world, hourlyPolicyFile(), { clock }).catch(() => undefined);
     world.emu.setFaults({});
     expect(snapshotsIn(world, 'us-east-1').map((s) => s.id)).toEqual([snapshotId]);
 
     // The next pass comes after the start window closed; the snapshot exists (and is available by now).
     advance(10 * MINUTE);
-    const next = await reconcilePass(world, hourly(), { clock });
+    const next = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(snapshotsIn(world, 'us-east-1').find((s) => s.id === snapshotId)?.status).toBe('available');
     // Expected: the job follows the snapshot that exists, it does not fail as "no snapshot was taken".
     expect(next.result.transitions).not.toContainEqual(
@@ -110,20 +88,22 @@ describe('pending jobs and transient faults', () => {
 
 describe('the pass cutoff', () => {
   it('a CreateDBClusterSnapshot still in flight at the pass cutoff does not fail the job (AWS may have taken it)', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
     });
-    await runPolicy(world, hourly(), event, { clock, remainingMs: 120_000 });
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'pending' });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
 
     advance(31 * MINUTE);
     // A slow answer (3 s) to the create; the pass has 21.5 s left, so its work cutoff is 1.5 s away.
     world.emu.setFaults({ actions: { 'rds:CreateDBClusterSnapshot': { latencyMs: 3_000 } } });
-    const pass = await reconcilePass(world, hourly(), { clock, remainingMs: 21_500 }).catch((e: Error) => e);
+    const pass = await reconcilePass(world, hourlyPolicyFile(), { clock, remainingMs: 21_500 }).catch(
+      (e: Error) => e,
+    );
     world.emu.setFaults({});
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const item = await jobItem(snapshotId);
+    const item = await jobRecord(world, snapshotId);
     expect(snapshotsIn(world, 'us-east-1').map((s) => s.id)).toEqual([snapshotId]);
     // Expected: still pending (or creating): the next pass finds the snapshot. Not a paged failure.
     expect(item?.state, `job ${item?.state} ${item?.errorCode} ${item?.errorMessage}`).not.toBe('failed');
@@ -134,15 +114,15 @@ describe('the pass cutoff', () => {
 
 describe('disabled policies', () => {
   it('a disabled policy takes no new snapshot for a pending job: the job fails and pages once', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
     });
-    await runPolicy(world, hourly(), event, { clock, remainingMs: 120_000 });
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'pending' });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
     // The operator disables the policy (the cluster is being decommissioned) and deploys.
     advance(31 * MINUTE);
-    const pass = await reconcilePass(world, hourly('    enabled: false\n'), { clock });
+    const pass = await reconcilePass(world, hourlyPolicyFile('    enabled: false\n'), { clock });
     expect(snapshotsIn(world, 'us-east-1').map((s) => s.id)).toEqual([]);
     expect(pass.result.transitions).toEqual([
       expect.objectContaining({
@@ -158,16 +138,16 @@ describe('disabled policies', () => {
 
 describe('policies renamed or removed while jobs are open', () => {
   it('pages the open jobs of a policy renamed (or removed) in the file, once, and then forgets the policy', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE, snapshotOutcome: 'failed' } },
     });
-    await runPolicy(world, hourly(), event, { clock });
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'creating', openPolicy: 'nightly' });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'creating', openPolicy: 'nightly' });
 
     // The operator renames the policy (nightly → nightly-prod) and deploys; the job of the old name is open.
     advance(6 * MINUTE);
-    const pass = await reconcilePass(world, hourly('', 'nightly-prod'), { clock });
+    const pass = await reconcilePass(world, hourlyPolicyFile('', 'nightly-prod'), { clock });
     // Nobody can follow it by the old policy's rules: it fails and pages once, naming its snapshot.
     expect(pass.result.transitions).toEqual([
       expect.objectContaining({
@@ -180,11 +160,11 @@ describe('policies renamed or removed while jobs are open', () => {
     const pages = world.emu.publishedMessages();
     expect(pages).toHaveLength(1);
     expect(pages[0]?.message).toContain(snapshotId);
-    expect((await jobItem(snapshotId))?.openPolicy).toBeUndefined();
+    expect((await jobRecord(world, snapshotId))?.openPolicy).toBeUndefined();
     // Nothing of the old policy is left to follow: its note goes, and later passes page nothing more.
     advance(10 * MINUTE);
-    await reconcilePass(world, hourly('', 'nightly-prod'), { clock });
-    await reconcilePass(world, hourly('', 'nightly-prod'), { clock });
+    await reconcilePass(world, hourlyPolicyFile('', 'nightly-prod'), { clock });
+    await reconcilePass(world, hourlyPolicyFile('', 'nightly-prod'), { clock });
     expect(world.emu.publishedMessages()).toHaveLength(1);
     expect((await recordedResults(world)).filter((r) => r.pk === 'job-policies')).toEqual([]);
   });
@@ -194,7 +174,7 @@ describe('a page too large for SNS', () => {
   it('pages 400 failed jobs of one policy in one page SNS takes (at most 256 KB)', {
     timeout: 120_000,
   }, async () => {
-    const { clock, slot } = await begin({ regions: { 'us-east-1': { clusters: [] } } });
+    const { clock, slot } = await lifecycleWorld(world, { regions: { 'us-east-1': { clusters: [] } } });
     const client = resultsTableClient(world);
     const store = new DynamoJobStore(client, world.service.table, { clock });
     const at = slot.toISOString();
@@ -215,11 +195,11 @@ describe('a page too large for SNS', () => {
       await Promise.all(jobs.slice(i, i + 20).map((j) => store.put(j)));
     client.destroy();
 
-    const first = await reconcilePass(world, hourly(), { clock }).then(
+    const first = await reconcilePass(world, hourlyPolicyFile(), { clock }).then(
       (p) => p.result,
       (e: Error) => e.message,
     );
-    const second = await reconcilePass(world, hourly(), { clock }).then(
+    const second = await reconcilePass(world, hourlyPolicyFile(), { clock }).then(
       (p) => p.result,
       (e: Error) => e.message,
     );

@@ -3,15 +3,14 @@
 // `failed` with the emulator's snapshots taking time, failing, vanishing and clusters busy for a while,
 // and exactly one page per failure, also when two passes run at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetSeed } from '../../../local/emulator.js';
 import {
-  nightlyPolicyFile,
+  hourlyPolicyFile,
+  jobRecord,
+  lifecycleWorld,
   ourSnapshot,
   reconcilePass,
   recordedResults,
-  resetWorld,
   runPolicy,
-  sharedClock,
   snapshotsIn,
   startWorld,
   type World,
@@ -27,44 +26,23 @@ afterAll(async () => {
 
 const MINUTE = 60_000;
 
-/** An hourly policy with a one-hour start window and a two-hour completion window. */
-function hourly(extra = ''): string {
-  return nightlyPolicyFile({
-    policyLines: `    startWindowMinutes: 60\n    completionWindowMinutes: 120\n${extra}`,
-  }).replace('cron(0 3 * * ? *)', 'rate(1 hour)');
-}
-
-/** The emulator with `orders` (and `fleet`), a clock shared with it, and the event of the current slot. */
-async function begin(fleet: FleetSeed = { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } }) {
-  await resetWorld(world, fleet);
-  const shared = sharedClock(world);
-  const slot = new Date(Math.floor(shared.clock.now() / MINUTE) * MINUTE);
-  const event = { policy: 'nightly', time: slot.toISOString() };
-  const snapshotId = `nightly-orders-${slot.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}`;
-  return { ...shared, event, snapshotId };
-}
-
-async function jobItem(snapshotId: string) {
-  return (await recordedResults(world)).find((r) => r.pk?.startsWith('job#') && r.snapshotId === snapshotId);
-}
-
 const eventsOf = (detailType: string) =>
   world.emu.recordedEvents('default').filter((e) => e.detailType === detailType);
 
 describe('the backup lifecycle', () => {
   it('follows a snapshot from the run until it is available, then stops following it', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({ clusters: { orders: { snapshotAvailableAfterMs: 20 * MINUTE } } });
-    const { result } = await runPolicy(world, hourly(), event, { clock });
+    const { result } = await runPolicy(world, hourlyPolicyFile(), event, { clock });
     expect(result.results[0]).toMatchObject({ outcome: 'created', snapshotId });
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'creating', openPolicy: 'nightly' });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'creating', openPolicy: 'nightly' });
 
     advance(10 * MINUTE);
-    const early = await reconcilePass(world, hourly(), { clock });
+    const early = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(early.result).toMatchObject({ open: 1, transitions: [] });
 
     advance(15 * MINUTE);
-    const done = await reconcilePass(world, hourly(), { clock });
+    const done = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(done.result.open).toBe(0);
     expect(done.result.transitions).toEqual([
       expect.objectContaining({
@@ -77,14 +55,14 @@ describe('the backup lifecycle', () => {
       }),
     ]);
     expect(done.result.transitions[0]?.durationMs).toBeGreaterThanOrEqual(20 * MINUTE);
-    const job = await jobItem(snapshotId);
+    const job = await jobRecord(world, snapshotId);
     expect(job).toMatchObject({ state: 'available' });
     expect(job?.openPolicy).toBeUndefined();
     expect(eventsOf('DocumentDB Snapshot Completed')).toHaveLength(1);
     expect(world.emu.publishedMessages()).toEqual([]);
     expect(done.emitted).toMatchObject({ OpenJobs: 0, JobsCompleted: 1, JobsFailed: 0 });
 
-    const after = await reconcilePass(world, hourly(), { clock });
+    const after = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(after.result).toMatchObject({ open: 0, transitions: [] });
   });
 
@@ -92,13 +70,13 @@ describe('the backup lifecycle', () => {
     ['failed', 'ended "failed"'],
     ['vanished', 'no longer exists'],
   ] as const)('pages once for a snapshot that %s after the run', async (outcome, says) => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE, snapshotOutcome: outcome } },
     });
-    await runPolicy(world, hourly(), event, { clock });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock });
     advance(6 * MINUTE);
-    const pass = await reconcilePass(world, hourly(), { clock });
+    const pass = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(pass.result.transitions).toEqual([
       expect.objectContaining({
         snapshotId,
@@ -115,39 +93,42 @@ describe('the backup lifecycle', () => {
     expect(eventsOf('DocumentDB Snapshot Failed')).toHaveLength(1);
 
     advance(10 * MINUTE);
-    const again = await reconcilePass(world, hourly(), { clock });
+    const again = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(again.result.transitions).toEqual([]);
     expect(world.emu.publishedMessages()).toHaveLength(1);
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'failed', errorCode: 'snapshot-failed' });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({
+      state: 'failed',
+      errorCode: 'snapshot-failed',
+    });
   });
 
   it('backs up a cluster busy for longer than the run inside its start window, without a page', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
     });
     // The invocation has two minutes: its retries run out while the cluster is still busy.
-    const { result } = await runPolicy(world, hourly(), event, { clock, remainingMs: 120_000 });
+    const { result } = await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
     expect(result.results[0]).toMatchObject({ outcome: 'pending', snapshotId });
     expect(result.counts.pending).toBe(1);
     expect(result.alert).toBeNull();
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'pending' });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
 
     advance(10 * MINUTE);
-    expect((await reconcilePass(world, hourly(), { clock })).result).toMatchObject({
+    expect((await reconcilePass(world, hourlyPolicyFile(), { clock })).result).toMatchObject({
       open: 1,
       transitions: [],
     });
 
     advance(25 * MINUTE);
-    const started = await reconcilePass(world, hourly(), { clock });
+    const started = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(started.result.transitions).toEqual([
       expect.objectContaining({ snapshotId, from: 'pending', to: 'creating' }),
     ]);
     expect(snapshotsIn(world, 'us-east-1').map((s) => s.id)).toEqual([snapshotId]);
 
     advance(2 * MINUTE);
-    const done = await reconcilePass(world, hourly(), { clock });
+    const done = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(done.result.transitions).toEqual([
       expect.objectContaining({ snapshotId, from: 'creating', to: 'available' }),
     ]);
@@ -155,34 +136,34 @@ describe('the backup lifecycle', () => {
   });
 
   it('loses no page: a failure SNS refused stays followed, the pass fails, and the next pass pages it', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE, snapshotOutcome: 'failed' } },
       actions: { 'sns:Publish': { serverErrorFirst: 100 } },
     });
-    await runPolicy(world, hourly(), event, { clock });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock });
     advance(6 * MINUTE);
-    await expect(reconcilePass(world, hourly(), { clock })).rejects.toThrow(
+    await expect(reconcilePass(world, hourlyPolicyFile(), { clock })).rejects.toThrow(
       /the page for policy "nightly" could not be sent/,
     );
     expect(world.emu.publishedMessages()).toEqual([]);
-    expect(await jobItem(snapshotId)).toMatchObject({ state: 'failed', openPolicy: 'nightly' });
+    expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'failed', openPolicy: 'nightly' });
 
     world.emu.setFaults({});
     advance(10 * MINUTE);
-    const next = await reconcilePass(world, hourly(), { clock });
+    const next = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(next.result.transitions).toEqual([]);
     expect(world.emu.publishedMessages()).toHaveLength(1);
     expect(world.emu.publishedMessages()[0]?.message).toContain(snapshotId);
-    expect((await jobItem(snapshotId))?.openPolicy).toBeUndefined();
+    expect((await jobRecord(world, snapshotId))?.openPolicy).toBeUndefined();
   });
 
   it('fails a cluster still busy when its start window closes, and pages it once', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({ clusters: { orders: { busyForMs: 180 * MINUTE } } });
-    await runPolicy(world, hourly(), event, { clock, remainingMs: 120_000 });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
     advance(61 * MINUTE);
-    const pass = await reconcilePass(world, hourly(), { clock });
+    const pass = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(pass.result.transitions).toEqual([
       expect.objectContaining({
         snapshotId,
@@ -197,13 +178,13 @@ describe('the backup lifecycle', () => {
   });
 
   it('fails a snapshot still creating when its completion window closes', async () => {
-    const { clock, advance, event, snapshotId } = await begin();
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
     world.emu.setFaults({ clusters: { orders: { snapshotAvailableAfterMs: 300 * MINUTE } } });
-    await runPolicy(world, hourly(), event, { clock });
+    await runPolicy(world, hourlyPolicyFile(), event, { clock });
     advance(119 * MINUTE);
-    expect((await reconcilePass(world, hourly(), { clock })).result.transitions).toEqual([]);
+    expect((await reconcilePass(world, hourlyPolicyFile(), { clock })).result.transitions).toEqual([]);
     advance(2 * MINUTE);
-    const pass = await reconcilePass(world, hourly(), { clock });
+    const pass = await reconcilePass(world, hourlyPolicyFile(), { clock });
     expect(pass.result.transitions).toEqual([
       expect.objectContaining({
         snapshotId,
@@ -215,7 +196,7 @@ describe('the backup lifecycle', () => {
   });
 
   it('never doubles a transition or a page when two passes run at once', async () => {
-    const { clock, advance, event } = await begin({
+    const { clock, advance, event } = await lifecycleWorld(world, {
       regions: { 'us-east-1': { clusters: [{ id: 'orders' }, { id: 'billing' }] } },
     });
     world.emu.setFaults({
@@ -224,7 +205,7 @@ describe('the backup lifecycle', () => {
         billing: { snapshotAvailableAfterMs: 5 * MINUTE, snapshotOutcome: 'failed' },
       },
     });
-    const twoClusters = hourly().replace('identifiers: [orders]', 'identifiers: [orders, billing]');
+    const twoClusters = hourlyPolicyFile().replace('identifiers: [orders]', 'identifiers: [orders, billing]');
     await runPolicy(world, twoClusters, event, { clock });
     advance(6 * MINUTE);
     const [a, b] = await Promise.all([
@@ -242,7 +223,7 @@ describe('the backup lifecycle', () => {
   });
 
   it('keeps the older backups while the new snapshot may still fail, and prunes once it is available', async () => {
-    const { clock, advance, event, snapshotId } = await begin({
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(world, {
       regions: {
         'us-east-1': {
           clusters: [{ id: 'orders' }],
@@ -251,7 +232,7 @@ describe('the backup lifecycle', () => {
       },
     });
     world.emu.setFaults({ clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE } } });
-    const keepOne = hourly('    retention:\n      keepLast: 1\n');
+    const keepOne = hourlyPolicyFile('    retention:\n      keepLast: 1\n');
     const { result } = await runPolicy(world, keepOne, event, { clock });
     // The run keeps one available snapshot (the 21st): the new one fills no place while it is creating.
     expect(result.deletions.map((d) => d.snapshotId)).toEqual(['nightly-orders-20261120-0300']);
@@ -266,7 +247,7 @@ describe('the backup lifecycle', () => {
   });
 
   it('deletes nothing more when the new snapshot fails after the run', async () => {
-    const { clock, advance, event } = await begin({
+    const { clock, advance, event } = await lifecycleWorld(world, {
       regions: {
         'us-east-1': {
           clusters: [{ id: 'orders' }],
@@ -277,7 +258,7 @@ describe('the backup lifecycle', () => {
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE, snapshotOutcome: 'failed' } },
     });
-    const keepOne = hourly('    retention:\n      keepLast: 1\n');
+    const keepOne = hourlyPolicyFile('    retention:\n      keepLast: 1\n');
     await runPolicy(world, keepOne, event, { clock });
     advance(6 * MINUTE);
     await reconcilePass(world, keepOne, { clock });

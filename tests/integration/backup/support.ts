@@ -194,3 +194,38 @@ export function resultsTableClient(world: World): DynamoDBClient {
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
   });
 }
+
+const MINUTE = 60_000;
+
+/**
+ * An hourly policy `name` (default nightly, prefix nightly, us-east-1, orders) with a one-hour start window
+ * and a two-hour completion window, and `extra` policy lines: the lifecycle tests' policy.
+ */
+export function hourlyPolicyFile(extra = '', name = 'nightly'): string {
+  return nightlyPolicyFile({
+    policyLines: `    startWindowMinutes: 60\n    completionWindowMinutes: 120\n${extra}`,
+  })
+    .replace('cron(0 3 * * ? *)', 'rate(1 hour)')
+    .replace('name: nightly', `name: ${name}`);
+}
+
+/**
+ * The emulator reset with `fleet` (default: cluster orders in us-east-1), a clock shared with it, the slot
+ * of now, the backup event of that slot for policy nightly, and the slot's snapshot id of orders.
+ */
+export async function lifecycleWorld(
+  world: World,
+  fleet: FleetSeed = { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } },
+) {
+  await resetWorld(world, fleet);
+  const shared = sharedClock(world);
+  const slot = new Date(Math.floor(shared.clock.now() / MINUTE) * MINUTE);
+  const event = { policy: 'nightly', time: slot.toISOString() };
+  const compact = slot.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return { ...shared, slot, event, snapshotId: `nightly-orders-${compact}` };
+}
+
+/** The job record of a snapshot, as the results table holds it (values as strings). */
+export async function jobRecord(world: World, snapshotId: string) {
+  return (await recordedResults(world)).find((r) => r.pk?.startsWith('job#') && r.snapshotId === snapshotId);
+}
