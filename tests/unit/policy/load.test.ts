@@ -43,28 +43,30 @@ function onlyProblem(text: string): PolicyProblem {
 }
 
 describe('policy file: YAML', () => {
-  it('reports a syntax error at the YAML library position', () => {
+  it('reports a syntax error where the mistake is, not where the parser gave up (more: syntax.test.ts)', () => {
     const problem = onlyProblem(yaml(...HEAD, '  - name: [nightly', '    schedule: x'));
     expect(problem).toMatchObject({
       file: FILE,
-      line: 6,
-      column: 5,
-      path: 'policies[0].schedule',
+      line: 5,
+      column: 11,
+      path: 'policies[0].name',
       severity: 'error',
+      message: 'YAML: the `[` opened at 5:11 is never closed: add `]` at the end of the list',
     });
-    expect(problem.message).toMatch(/^YAML: /);
     expect(check(yaml(...HEAD, '  - name: [nightly')).policies).toBeUndefined();
   });
 
   it('reports a key given twice in one mapping, at the second one', () => {
     const problem = onlyProblem(yaml(...HEAD, ...policy('nightly'), '    schedule: rate(1 day)'));
     expect(problem).toMatchObject({ line: 9, column: 5, policy: 'nightly', path: 'schedule' });
-    expect(problem.message).toBe('YAML: expected each key once in a mapping, found "schedule" again');
+    expect(problem.message).toBe(
+      'YAML: expected each key once in a mapping, found "schedule" again (first on line 6): remove one of them',
+    );
   });
 
   it('reports tabs used for indentation', () => {
     expect(onlyProblem('version: 1\n\tpolicies: []\n').message).toBe(
-      'YAML: expected spaces for indentation, found a tab',
+      'YAML: expected spaces for indentation, found a tab: indent with spaces only',
     );
   });
 
