@@ -893,7 +893,7 @@ export function assumedRoleArn(destination: CopyDestination): CfnValue | undefin
  * DeleteDBClusterSnapshot requires the `cluster-snapshot` resource type, whose condition keys are
  * `aws:ResourceTag/${TagKey}` and `rds:cluster-snapshot-tag/${TagKey}`: IAM evaluates the tags the
  * snapshot carries when it is deleted. What that can and cannot guarantee (anyone allowed
- * `rds:AddTagsToResource` on a snapshot can put these tags on it) is in the README's IAM section.
+ * `rds:AddTagsToResource` on a snapshot can put these tags on it) is in docs/deploy.md, "What IAM can and cannot guarantee".
  */
 function snapshotDeletes(
   deletes: ReadonlyMap<string, ReadonlySet<Placement>>,
@@ -1160,7 +1160,7 @@ const LONGEST_REGION = 14;
  * One deployed function's execution role: Lambda may assume it; it may write the function's own log
  * group, send its failed invocations to the dead-letter queue (when the function has that destination)
  * and make exactly its declared calls (`iamStatements`). Named `<service>-<stage>-<Region>-<function>`
- * (the README's service control policy example matches it).
+ * (the service control policy example in docs/deploy.md matches it).
  */
 export function functionRole(
   fn: DeployedFunction,

@@ -18,7 +18,7 @@ import { lambdaEntry } from '../common/entry.js';
 import type { FunctionWiring } from '../common/wiring.js';
 import { parseBackupEvent } from './event.js';
 
-/** What the function returns; documented in the README. */
+/** What the function returns; documented in docs/how-it-works.md. */
 export interface BackupResult {
   policy: string;
   scheduledAt: string;

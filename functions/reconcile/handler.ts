@@ -13,7 +13,7 @@ import { lambdaEntry } from '../common/entry.js';
 import type { FunctionWiring } from '../common/wiring.js';
 import { checkReconcileEvent } from './event.js';
 
-/** What the function returns; documented in the README. */
+/** What the function returns; documented in docs/how-it-works.md. */
 export interface ReconcileResult {
   /** Jobs still open (`pending` or `creating`) after the pass. */
   open: number;
