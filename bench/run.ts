@@ -38,6 +38,7 @@ import {
   whatIfTaskRoot,
 } from './lib/builds.js';
 import { runScript } from './lib/child.js';
+import { measureCliStart } from './lib/cli-start.js';
 import {
   type FirstInvocation,
   firstInvocation,
@@ -57,7 +58,7 @@ import {
 import { type PackagedService, packageService, ROOT } from './lib/package.js';
 import { EMULATOR_CODE, locator, PRODUCT_CODE, summarizeProfile } from './lib/profile.js';
 import { markdownTable, textTable } from './lib/report.js';
-import { ratio, seconds } from './lib/stats.js';
+import { ratio, seconds, summarize } from './lib/stats.js';
 import {
   detailSections,
   findings,
@@ -437,6 +438,7 @@ async function measure(
       throttle,
       profiled,
       validate: await validateRun(logDir),
+      cliStart: await cliStartRun(),
       quick: QUICK,
       reps: REPS,
     };
@@ -491,6 +493,15 @@ async function profileRun(
     progress(`CPU profile: failed (${(error as Error).message.split('\n')[0]})`);
     return undefined;
   }
+}
+
+/** The operator CLI's `--help` start: the esbuild bundle in fresh processes, 20 runs (10 for --quick). */
+async function cliStartRun(): Promise<Measured['cliStart']> {
+  const reps = QUICK ? 10 : 20;
+  progress(`CLI start: ${reps} × docdb-backup --help (the dist/cli bundle) and node -e ''`);
+  const start = await measureCliStart(reps);
+  progress(`CLI start: median ${summarize(start.helpMs).median.toFixed(0)} ms`);
+  return start;
 }
 
 /** bench/validate.ts, another engineer's standalone bench, run as a child when it exists. */

@@ -3,7 +3,7 @@
  * the rest of the CLI. Every command also takes `--help`, `--debug` and `--no-color`.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { clip } from '../shared/policy/text.js';
+import { clip, closest } from '../shared/policy/text.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -24,13 +24,26 @@ export interface CommonFlags {
 /** Node's own parse messages quote the arguments: long enough to say what is wrong, no more. */
 const MAX_PARSE_MESSAGE = 200;
 
-function describeParseError(error: Error & { code?: string }): string {
+/**
+ * The flag most likely meant by an unknown one, as typed (`--polciy` → `--policy`), among `options`.
+ * Example: `suggestFlag('--polciy', { policy: { type: 'string' } })` → `'--policy'`
+ */
+export function suggestFlag(typed: string, options: Options): string | undefined {
+  if (!typed.startsWith('--')) return undefined;
+  const name = typed.slice(2).split('=')[0] ?? '';
+  const found = closest(name, Object.keys(options));
+  return found ? `--${found}` : undefined;
+}
+
+function describeParseError(error: Error & { code?: string }, options: Options): string {
   const option = /'(-[^' ]+)/.exec(error.message)?.[1];
   const positional = /argument '([^']*)'/.exec(error.message)?.[1];
   // What the user typed is echoed capped (80 characters) with control characters escaped.
   switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${clip(option ?? error.message)}`;
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const suggestion = option ? suggestFlag(option, options) : undefined;
+      return `unknown option ${clip(option ?? error.message)}${suggestion ? `: did you mean ${suggestion}?` : ''}`;
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return option && /argument missing/.test(error.message)
         ? `${clip(option)} needs a value`
@@ -62,7 +75,7 @@ export function parseCommandArgs<const O extends Options>(
   try {
     parsed = parseArgs(config);
   } catch (error) {
-    throw new UsageError(describeParseError(error as Error), { command, cause: error });
+    throw new UsageError(describeParseError(error as Error, config.options), { command, cause: error });
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals[maxPositionals];

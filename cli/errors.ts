@@ -3,8 +3,17 @@
  * needs no knowledge of which command threw.
  */
 
-/** Exit codes: 0 done and all well, 1 done but something needs a person, 2 the command could not start. */
-export const EXIT = { ok: 0, attention: 1, unusable: 2 } as const;
+/**
+ * Exit codes, one rule for every command: 0 done and all well, 1 done but something needs a person, 2 the
+ * command could not run, 130 interrupted (Ctrl-C).
+ */
+export const EXIT = { ok: 0, attention: 1, unusable: 2, interrupted: 130 } as const;
+
+/** The rule as the top-level help states it (cli/README.md says the same). */
+export const EXIT_CODES_HELP = `Exit codes (every command): 0 all well; 1 it ran and something needs attention (invalid
+file, a cluster not backed up or overdue, a plan line that would fail); 2 it could not run (bad
+flags, unreadable or invalid policy file, unknown policy, missing environment variable, no AWS
+credentials, AWS not reachable or refusing them); 130 interrupted (Ctrl-C).`;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

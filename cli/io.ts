@@ -3,6 +3,7 @@
  * the time and Ctrl-C. Commands receive a `CliIo`; only `processIo()` reads the real process, so tests run
  * commands in-process with plain buffers.
  */
+import { EXIT } from './errors.js';
 
 /** Where text goes. `isTTY` decides live progress and colour; `columns` is the terminal width when known. */
 export interface CliOutput {
@@ -49,7 +50,7 @@ export function processIo(): CliIo {
       let interrupted = false;
       const listener = () => {
         // A second Ctrl-C does not wait for the first to finish stopping.
-        if (interrupted) process.exit(130);
+        if (interrupted) process.exit(EXIT.interrupted);
         interrupted = true;
         handler();
       };

@@ -2,28 +2,40 @@
  * The operator CLI's entry: `docdb-backup <command> [flags]`. Dispatches to a command, turns its errors
  * into messages and exit codes (no stack traces unless `--debug`) and closes the AWS clients it used.
  *
- * Exit codes (every command): 0 all well; 1 it ran and something needs a person (invalid file, a cluster
- * not backed up or overdue, a plan line that would fail); 2 it could not run (bad flags, unreadable or
- * invalid policy file, unknown policy, missing environment variable or credentials, unexpected error).
+ * Exit codes (every command, one rule: EXIT_CODES_HELP): 0 all well; 1 it ran and something needs a
+ * person; 2 it could not run (bad flags, unreadable or invalid policy file, unknown policy, missing
+ * environment variable, no usable AWS, unexpected error); 130 interrupted.
  */
 
 import { clip, closest } from '../shared/policy/text.js';
-import { type CliAws, sdkAws } from './aws.js';
-import { planCommand } from './commands/plan.js';
-import { reconcileCommand } from './commands/reconcile.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { validateCommand } from './commands/validate.js';
+import type { CliAws } from './aws.js';
+import { awsSettingOf, describeFailure, explainAwsError } from './aws-errors.js';
+import {
+  type CommandInfo,
+  PLAN_INFO,
+  RECONCILE_INFO,
+  RUN_INFO,
+  STATUS_INFO,
+  VALIDATE_INFO,
+} from './commands/help.js';
 import { type Command, type CommandContext, debugLog, stylesFor } from './context.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, EXIT_CODES_HELP, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 
+/**
+ * A command whose code is loaded when it runs: `--help` and the command list read only its `CommandInfo`,
+ * so they start without the AWS SDK or the policy parser.
+ */
+function lazy(info: CommandInfo, load: () => Promise<Command>): Command {
+  return { ...info, run: async (args, ctx) => (await load()).run(args, ctx) };
+}
+
 export const COMMANDS: readonly Command[] = [
-  validateCommand,
-  planCommand,
-  runCommand,
-  reconcileCommand,
-  statusCommand,
+  lazy(VALIDATE_INFO, async () => (await import('./commands/validate.js')).validateCommand),
+  lazy(PLAN_INFO, async () => (await import('./commands/plan.js')).planCommand),
+  lazy(RUN_INFO, async () => (await import('./commands/run.js')).runCommand),
+  lazy(RECONCILE_INFO, async () => (await import('./commands/reconcile.js')).reconcileCommand),
+  lazy(STATUS_INFO, async () => (await import('./commands/status.js')).statusCommand),
 ];
 
 const VERSION = '0.1.0';
@@ -45,7 +57,7 @@ Options:
   --debug        show stack traces and the engine's log lines on stderr
   --no-color     plain text even on a terminal (NO_COLOR is respected too)
 
-Exit codes: 0 all well, 1 something needs attention, 2 the command could not run.
+${EXIT_CODES_HELP}
 AWS access uses the SDK's usual settings: AWS_PROFILE or keys, AWS_REGION, AWS_ENDPOINT_URL.`;
 }
 
@@ -54,19 +66,13 @@ export interface CliOptions {
   aws?: () => CliAws;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error)
-    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  return String(error);
-}
-
 function stackOf(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 5; depth++) {
     lines.push(
       depth === 0 ? '' : 'Caused by:',
-      current instanceof Error ? (current.stack ?? describe(current)) : String(current),
+      current instanceof Error ? (current.stack ?? String(current)) : String(current),
     );
     current = current instanceof Error ? current.cause : undefined;
   }
@@ -83,10 +89,13 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
   const styles = stylesFor(io, beforeDashes.includes('--no-color'));
   const [name, ...rest] = argv;
   let aws: CliAws | undefined;
+  // The SDK is loaded only for a command that runs (not for --help): ctx.aws() stays synchronous.
+  let makeAws: (() => CliAws) | undefined = options.aws;
   const ctx: CommandContext = {
     io,
     aws: () => {
-      aws ??= (options.aws ?? sdkAws)();
+      if (!makeAws) throw new Error('AWS is not loaded yet');
+      aws ??= makeAws();
       return aws;
     },
     ...styles,
@@ -130,7 +139,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       : `unknown command "${clip(name)}"`;
     return fail(
       'docdb-backup',
-      new UsageError(`${what}${suggestion ? `; did you mean "${suggestion}"?` : ''}`),
+      new UsageError(`${what}${suggestion ? `: did you mean "${suggestion}"?` : ''}`),
     );
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -138,11 +147,15 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
     return EXIT.ok;
   }
   try {
+    makeAws ??= (await import('./aws.js')).sdkAws;
     return await command.run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError) return fail(`docdb-backup ${command.name}`, error);
-    io.stderr.write(`docdb-backup ${command.name}: ${describe(error)}\n`);
-    io.stderr.write(debug ? `${stackOf(error)}\n` : 'Run again with --debug for the stack trace.\n');
+    const explained = explainAwsError(error, awsSettingOf(io.env));
+    // An AWS failure explained is the whole story; anything else may be a bug worth its stack trace.
+    io.stderr.write(`docdb-backup ${command.name}: ${describeFailure(error, awsSettingOf(io.env))}\n`);
+    if (debug) io.stderr.write(`${stackOf(error)}\n`);
+    else if (!explained) io.stderr.write('Run again with --debug for the stack trace.\n');
     return EXIT.unusable;
   } finally {
     aws?.destroy();

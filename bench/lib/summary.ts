@@ -16,6 +16,7 @@ import {
   THROTTLE_REGION,
 } from '../fleet.js';
 import type { Bundle } from './builds.js';
+import type { CliStart } from './cli-start.js';
 import type { FirstInvocation, ImportSamples } from './coldstart.js';
 import type { FleetRun, HandlerRun, SequentialRun, ThrottleRun } from './fleetrun.js';
 import type { PackagedService } from './package.js';
@@ -36,6 +37,8 @@ export const TARGET = {
   /** The throttling scenario: run time against the bucket's bound, and calls beyond the bound's own. */
   throttleBoundRatio: 1.2,
   throttleExtraCallsPerCluster: 1.5,
+  /** `docdb-backup --help`, spawn to exit (issue 14 item 7). */
+  cliStartMs: 300,
 };
 
 /** What bench/validate.ts printed, run as a child (absent when the script does not exist). */
@@ -93,6 +96,8 @@ export interface Measured {
   throttle: ThrottleRun;
   profiled?: ProfiledRun;
   validate?: ValidateRun;
+  /** The operator CLI's `--help` start and the bare node floor. */
+  cliStart?: CliStart;
 }
 
 const DOCDB = ['rds:'];
@@ -153,6 +158,7 @@ export function throttleFigures(t: ThrottleRun) {
 /** The table rows, in the issues' order. */
 export function tableRows(m: Measured): Row[] {
   const rows: Row[] = [];
+  if (m.cliStart) rows.push(cliStartRow(m.cliStart));
   const bundleRatio = m.handlerBytes / m.floor.bytes;
   rows.push({
     figure: 'bundle size (handler.mjs)',
@@ -678,4 +684,19 @@ export function validateSection(m: Measured): string[] {
     '```',
     '',
   ];
+}
+
+/** The operator CLI's start (the bundle), against the target and the bare node process it runs in. */
+function cliStartRow(start: CliStart): Row {
+  const help = summarize(start.helpMs);
+  const floor = summarize(start.floorMs);
+  return {
+    figure: `CLI --help start (n=${help.n})`,
+    measured: ms(help.median),
+    spread: spread(help, ms),
+    bound: `floor node -e '' ${ms(floor.median)}`,
+    ratio: ratio(help.median / floor.median),
+    target: `≤ ${TARGET.cliStartMs} ms`,
+    result: verdict(help.median <= TARGET.cliStartMs),
+  };
 }

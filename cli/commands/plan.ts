@@ -15,6 +15,8 @@ import {
   scheduleOf,
 } from '../../shared/policy/index.js';
 import { parseCommandArgs } from '../args.js';
+import { requireAws } from '../aws.js';
+import { awsSettingOf } from '../aws-errors.js';
 import type { Command, CommandContext } from '../context.js';
 import { countActions, inspectPolicy, type PlanAction, type PlannedCluster } from '../inspect.js';
 import { counted, printOutcome } from '../output.js';
@@ -22,32 +24,7 @@ import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../po
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatSpan, formatUtc } from '../time.js';
-
-const HELP = `Usage: docdb-backup plan [--policy P] [--at TIME] [--file F] [--offline] [--json]
-
-Shows what the scheduled runs will do, changing nothing. Per policy: the next three scheduled
-times (UTC; for a policy with a timezone also in that zone, with any daylight-saving change among
-them: a local time that does not exist that day is skipped, one that happens twice runs once) and,
-when AWS credentials are found, per Region the clusters the next run would snapshot (with the
-snapshot ids) and those it would skip or fail, and why: excluded, stopped or unavailable, explicit
-identifier not found, another engine with matching tags. Also its windows: how long after the
-slot a busy cluster may still be started (start window) and how long a started snapshot may take
-to become available (completion window) before the job fails and pages.
-
-Options:
-  --policy P    only this policy (default: every policy in the file)
-  --at TIME     plan from TIME instead of now (ISO-8601 with zone, e.g. 2026-11-28T03:00Z); a
-                scheduled time equal to TIME is the next run, so the ids match "run --at TIME"
-  --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-  --offline     do not call AWS: schedules only
-  --json        print the plan as JSON (shape: cli/README.md)
-  --no-color    plain text even on a terminal
-  --debug       show the engine's log lines and stack traces on stderr
-  -h, --help    show this help
-
-AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource.
-Exit codes: 0 planned; 1 the next run would fail for some cluster; 2 could not plan (flags,
-policy file, unknown policy).`;
+import { PLAN_INFO } from './help.js';
 
 /** How many scheduled times each policy lists. */
 export const NEXT_RUNS = 3;
@@ -248,13 +225,14 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   const { at, file, named } = readPolicyFlags(values, ctx.io, 'plan');
   const policies = pickPolicies(await loadPolicies(file, ctx.io, 'plan'), named, 'plan', file);
 
-  let awsNote: string | undefined;
-  if (values.offline) {
-    awsNote = 'not read (--offline)';
-  } else {
-    const found = await ctx.aws().credentials();
-    if (!found.ok) awsNote = `not read: no AWS credentials (${found.reason})`;
-  }
+  // Without --offline, AWS is part of the answer: no credentials or no AWS is exit 2, like run and status.
+  const awsNote = values.offline ? 'not read (--offline)' : undefined;
+  if (!values.offline)
+    await requireAws(ctx.aws(), 'plan', {
+      regions: policies.flatMap((p) => p.regions),
+      setting: awsSettingOf(ctx.io.env),
+      hint: '`plan --offline` shows the schedules without AWS',
+    });
 
   const plans: PolicyPlan[] = [];
   for (const policy of policies) plans.push(await planPolicy(policy, at, ctx, awsNote === undefined));
@@ -314,8 +292,6 @@ async function planPolicy(
 }
 
 export const planCommand: Command = {
-  name: 'plan',
-  summary: 'show the next scheduled runs and what they would snapshot, skip or fail (read-only)',
-  help: HELP,
+  ...PLAN_INFO,
   run,
 };

@@ -12,43 +12,20 @@ import type { DeletionResult, FailureCode } from '../../shared/backup/results.js
 import { type ReconcileReport, reconcile } from '../../shared/lifecycle/pass.js';
 import type { BackupJob, JobState, JobTransition } from '../../shared/planning/jobs.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
-import { requireCredentials } from '../aws.js';
+import { requireAws } from '../aws.js';
+import { awsSettingOf } from '../aws-errors.js';
 import type { Command, CommandContext } from '../context.js';
 import { readFunctionEnv } from '../environment.js';
+import { EXIT } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, policyFileOf } from '../policies.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatDuration, parseDurationFlag } from '../time.js';
+import { RECONCILE_INFO } from './help.js';
 
 /** A pass by hand gets the run's default deadline; the function's is its Lambda timeout. */
 const DEFAULT_TIMEOUT_SECONDS = 900;
-
-const HELP = `Usage: docdb-backup reconcile [--file F] [--timeout D] [--json]
-
-Runs one reconcile pass now, as the scheduled reconcile function does: for every policy of the
-file (enabled or not) the backup jobs still followed are carried forward. A pending job (its
-cluster was busy through the run) is tried again until its start window closes; a creating job
-is checked against AWS until its snapshot is available, failed or gone, or its completion window
-closes. A completion applies the policy's retention; the failures of a policy are paged once.
-Prints each job that changed, the pages sent and how many jobs are still open.
-
-Options:
-  --file F       the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-  --timeout D    stop starting work after D (e.g. 90s, 5m; default 15m)
-  --json         print the outcome as JSON (shape: cli/README.md)
-  --no-color     plain text even on a terminal
-  --debug        show the engine's log lines and stack traces on stderr
-  -h, --help     show this help
-
-Environment (the stack's outputs AlertTopicArn, ResultsTableName):
-  ALERT_TOPIC_ARN, RESULTS_TABLE       required
-  EVENT_BUS_NAME, BACKUP_CONCURRENCY   optional, as for the functions
-  AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...)
-
-Exit codes: 0 the pass did all it had to (jobs may still be open: their snapshots are being
-taken); 1 a job failed in this pass, a page could not be sent, or a policy's jobs could not be
-read; 2 could not run (flags, policy file, environment, credentials); 130 interrupted (Ctrl-C).`;
 
 /** How many of the pass's transitions ended each way, and how many jobs are still open. */
 export interface ReconcileCounts {
@@ -271,7 +248,10 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     'reconcile',
     "a reconcile pass records job changes and pages like the reconcile function, so it needs the function's environment:",
   );
-  await requireCredentials(ctx.aws(), 'reconcile');
+  await requireAws(ctx.aws(), 'reconcile', {
+    regions: policies.flatMap((p) => p.regions),
+    setting: awsSettingOf(ctx.io.env),
+  });
 
   const json = values.json === true;
   const { out } = ctx;
@@ -300,7 +280,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   } finally {
     stopListening();
   }
-  if (stop.signal.aborted) return 130;
+  if (stop.signal.aborted) return EXIT.interrupted;
   const ok = passOk(report);
   return printOutcome(ctx.io, 'reconcile', json, ok, {
     json: () => reconcileJson(file, report),
@@ -315,8 +295,6 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
 }
 
 export const reconcileCommand: Command = {
-  name: 'reconcile',
-  summary: 'carry the backup jobs forward now, as the reconcile function does (pages failures)',
-  help: HELP,
+  ...RECONCILE_INFO,
   run,
 };

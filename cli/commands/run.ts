@@ -23,49 +23,21 @@ import { slotProblem } from '../../shared/planning/slot.js';
 import type { ResolvedPolicy } from '../../shared/policy/index.js';
 import { clip } from '../../shared/policy/text.js';
 import { parseCommandArgs } from '../args.js';
-import { requireCredentials } from '../aws.js';
+import { requireAws } from '../aws.js';
+import { awsSettingOf } from '../aws-errors.js';
 import type { Command, CommandContext } from '../context.js';
 import { readFunctionEnv } from '../environment.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { countActions, inspectPolicy } from '../inspect.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import { RunProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { formatDuration, formatUtc, parseDurationFlag } from '../time.js';
+import { RUN_INFO } from './help.js';
 import { countsLine, planTable } from './plan.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 900;
-
-const HELP = `Usage: docdb-backup run --policy P [--at TIME] [--dry-run] [--timeout D] [--file F] [--json]
-
-Takes the policy's snapshots now, with the same engine and the same records as the scheduled
-function: one result per cluster in the results table, result events, and at most one alert to
-on-call for the slot. Busy clusters are retried with backoff; one still busy at the end is
-pending: the reconciler starts its snapshot once it is free, until the policy's start window
-closes (docdb-backup reconcile does one pass now). Each cluster is shown as it completes. A policy with retention then deletes what it no longer keeps, as a scheduled run does.
-
-Options:
-  --policy P     the policy to run (required)
-  --at TIME      the slot, ISO-8601 with zone (default now), truncated to the minute. It names the
-                 snapshots: --at a scheduled time completes that run (existing ones count as done)
-  --dry-run      print the snapshot ids it would create and what it would skip; change nothing
-  --timeout D    stop starting attempts after D (e.g. 90s, 15m; default 15m, like the function)
-  --file F       the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-  --json         print the outcome as JSON (shape: cli/README.md); no progress lines
-  --no-color     plain text even on a terminal
-  --debug        show the engine's log lines and stack traces on stderr
-  -h, --help     show this help
-
-Environment (not needed for --dry-run; the stack's outputs AlertTopicArn, ResultsTableName):
-  ALERT_TOPIC_ARN, RESULTS_TABLE       required
-  EVENT_BUS_NAME, BACKUP_CONCURRENCY   optional, as for the function
-  AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...)
-
-Exit codes: 0 every selected cluster has its snapshot (created or already there); 1 some cluster
-does not (pending ones not yet), nothing was selected, or the run could not be recorded (--dry-run: a cluster would
-fail); 2 could not run (flags, policy file, unknown policy, environment, credentials);
-130 interrupted (Ctrl-C).`;
 
 /**
  * The closing lines of a run: counts, what retention deleted, quota warnings, records, the alert, and
@@ -179,7 +151,7 @@ async function dryRun(
   slot: Date,
   json: boolean,
 ): Promise<number> {
-  await requireCredentials(ctx.aws(), 'run');
+  await requireAws(ctx.aws(), 'run', { regions: policy.regions, setting: awsSettingOf(ctx.io.env) });
   const rows = await inspectPolicy({ docdb: ctx.aws().docdb, log: ctx.log, concurrency: 10 }, policy, slot);
   const counts = countActions(rows);
   const ok = counts.fail === 0 && counts.snapshot > 0;
@@ -378,7 +350,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   const options = await runOptions(args, ctx);
   if (options.dryRun) return dryRun(ctx, options.policy, options.slot, options.json);
   const env = readEnvironment(ctx);
-  await requireCredentials(ctx.aws(), 'run');
+  await requireAws(ctx.aws(), 'run', { regions: options.policy.regions, setting: awsSettingOf(ctx.io.env) });
   const started = Date.now();
   if (!options.json) {
     const { out } = ctx;
@@ -387,13 +359,11 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     );
   }
   const end = await execute(ctx, options, env);
-  if (end.interrupted) return 130;
+  if (end.interrupted) return EXIT.interrupted;
   return finish(ctx, options, end, Date.now() - started, env);
 }
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: "take a policy's snapshots now, recorded like a scheduled run (--dry-run: show the plan)",
-  help: HELP,
+  ...RUN_INFO,
   run,
 };

@@ -5,6 +5,7 @@
  * could not be checked.
  */
 
+import { writeFile } from 'node:fs/promises';
 import { regionOfArn } from '../../shared/aws/engine-deps.js';
 import type { RecordedResult, ResultsReader } from '../../shared/aws/results-table/index.js';
 import { inOwnAccount } from '../../shared/backup/location.js';
@@ -23,39 +24,19 @@ import {
   type ProtectionState,
 } from '../../shared/planning/protection.js';
 import { longestIntervalSeconds, type ResolvedPolicy, scheduleOf } from '../../shared/policy/index.js';
-import { parseCommandArgs } from '../args.js';
-import { requireCredentials } from '../aws.js';
+import { nonEmpty, parseCommandArgs } from '../args.js';
+import { requireAws } from '../aws.js';
+import { awsSettingOf, describeFailure } from '../aws-errors.js';
 import type { Command, CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
-import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
+import { absolutePath, loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import { protectionReason } from '../protection.js';
+import { historyKey, type RegionQuotaUse, type StatusPage, statusHtml } from '../status-html.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatSpan, formatUtc } from '../time.js';
-
-const HELP = `Usage: docdb-backup status [--policy P] [--at TIME] [--file F] [--json]
-
-Answers "is every cluster protected?". For each cluster the enabled policies select now: the
-newest available snapshot this service took for the policy (ownership tags and id shape checked)
-and its age, the last recorded result, and whether the cluster is overdue: no snapshot newer than
-the schedule's longest gap between runs plus slack (25% of that gap, at least 1 hour).
-
-Options:
-  --policy P    only this policy (also checks it when it is disabled)
-  --at TIME     judge as of TIME instead of now (ISO-8601 with zone)
-  --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-  --json        print the status as JSON (shape: cli/README.md)
-  --no-color    plain text even on a terminal
-  --debug       show the engine's log lines and stack traces on stderr
-  -h, --help    show this help
-
-Environment: RESULTS_TABLE (the stack's output ResultsTableName) for the last results; without it
-the column stays empty. The table is read in the Region of ALERT_TOPIC_ARN when set, else
-AWS_REGION. AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
-AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource,
-rds:DescribeDBClusterSnapshots, dynamodb:Query.
-Exit codes: 0 every cluster protected; 1 some cluster overdue, missing or not checkable; 2 could
-not run (flags, policy file, unknown policy, credentials).`;
+import { STATUS_INFO } from './help.js';
 
 /** Snapshots of a cluster whose tags are read, newest first, before giving up on finding one of ours. */
 const MAX_TAG_CHECKS = 5;
@@ -147,7 +128,7 @@ async function lastResult(
   try {
     return (await sc.results.latest(region, clusterId, policy.name)) ?? null;
   } catch (error) {
-    sc.resultsNote = `results table not read: ${error instanceof Error ? error.message : String(error)}`;
+    sc.resultsNote = `results table not read: ${describeFailure(error, awsSettingOf(sc.ctx.io.env))}`;
     return null;
   }
 }
@@ -180,13 +161,9 @@ async function latestJob(
     const job = await sc.results.latestJob(region, clusterId, policy.name);
     return job ? jobStatus(job, sc.now) : null;
   } catch (error) {
-    sc.jobsNote = `backup jobs not read from the results table: ${error instanceof Error ? error.message : String(error)}`;
+    sc.jobsNote = `backup jobs not read from the results table: ${describeFailure(error, awsSettingOf(sc.ctx.io.env))}`;
     return null;
   }
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 async function clusterStatus(
@@ -211,7 +188,7 @@ async function clusterStatus(
     return {
       ...base,
       state: 'unknown',
-      reason: `snapshots not read: ${describeError(error)}`,
+      reason: `snapshots not read: ${describeFailure(error, awsSettingOf(sc.ctx.io.env))}`,
       newestSnapshot: null,
       lastResult: last,
       latestJob: job,
@@ -429,10 +406,13 @@ function notesOf(sc: StatusContext): string[] {
 }
 
 async function run(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs('status', args, POLICY_FLAGS, 0);
+  const { values } = parseCommandArgs('status', args, { ...POLICY_FLAGS, html: { type: 'string' } }, 0);
   const { at: now, file, named } = readPolicyFlags(values, ctx.io, 'status');
   const policies = pickPolicies(await loadPolicies(file, ctx.io, 'status'), named, 'status', file);
-  await requireCredentials(ctx.aws(), 'status');
+  await requireAws(ctx.aws(), 'status', {
+    regions: policies.flatMap((p) => p.regions),
+    setting: awsSettingOf(ctx.io.env),
+  });
 
   const table = ctx.io.env.RESULTS_TABLE || undefined;
   const sc: StatusContext = {
@@ -464,6 +444,18 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     if (checked) rows.push(...(await policyClusters(sc, policy, limit)));
   }
   const ok = rows.every((r) => r.state === 'ok');
+  const html = nonEmpty(values.html, '--html', 'status');
+  if (html !== undefined) {
+    await writeStatusPage(sc, absolutePath(html, ctx.io), {
+      file,
+      at: now,
+      ok,
+      policies: statuses,
+      clusters: rows,
+      quotas: await quotaUses(sc, policies),
+    });
+    if (!values.json) ctx.io.stderr.write(`wrote ${html}\n`);
+  }
   return printOutcome(ctx.io, 'status', values.json, ok, {
     json: () => ({
       file,
@@ -478,9 +470,59 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   });
 }
 
+/** Results shown per cluster on the HTML page's timeline. */
+export const HISTORY_LIMIT = 14;
+
+/** Each Region's manual snapshots (from the listings status made) against the policy file's quota. */
+async function quotaUses(sc: StatusContext, policies: readonly ResolvedPolicy[]): Promise<RegionQuotaUse[]> {
+  const uses: RegionQuotaUse[] = [];
+  const settings = policies[0]?.quota;
+  for (const [region, listing] of [...sc.snapshots].sort(([a], [b]) => a.localeCompare(b))) {
+    const listed = await listing.catch(() => undefined);
+    if (!listed || !settings) continue;
+    uses.push({
+      region,
+      used: listed.length,
+      quota: settings.regions[region] ?? settings.default,
+      warnAtPercent: settings.warnAtPercent,
+    });
+  }
+  return uses;
+}
+
+/** Reads each cluster's recent results (when the table is readable) and writes the page. */
+async function writeStatusPage(
+  sc: StatusContext,
+  path: string,
+  page: Omit<StatusPage, 'history' | 'notes'>,
+): Promise<void> {
+  const history = new Map<string, RecordedResult[]>();
+  const reader = sc.resultsNote ? undefined : sc.results;
+  if (reader) {
+    const clusters = page.clusters.filter((r) => r.region !== NO_REGION && r.clusterId !== '*');
+    try {
+      await inPool(clusters, 10, async (r) => {
+        history.set(
+          historyKey(r.policy, r.region, r.clusterId),
+          await reader.history(r.region, r.clusterId, r.policy, HISTORY_LIMIT),
+        );
+      });
+    } catch (error) {
+      sc.resultsNote = `recent results not read: ${describeFailure(error, awsSettingOf(sc.ctx.io.env))}`;
+    }
+  }
+  try {
+    await writeFile(path, statusHtml({ ...page, history, notes: notesOf(sc) }));
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message}`, {
+      command: 'status',
+      showHelpHint: false,
+      cause: error,
+    });
+  }
+}
+
 export const statusCommand: Command = {
-  name: 'status',
-  summary: 'is every cluster protected? newest snapshot, age, last result, overdue (exit 1 when not)',
-  help: HELP,
+  ...STATUS_INFO,
   run,
 };

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
+import { formatSubscriberWarnings } from '../../deploy/subscribers.js';
 import { type QuotaUseCache, regionSteadyStates } from '../../shared/planning/quota-use.js';
 import {
   formatProblem,
@@ -13,34 +14,16 @@ import {
   validatePolicyFile,
 } from '../../shared/policy/index.js';
 import { PolicySource } from '../../shared/policy/source.js';
-import { parseCommandArgs } from '../args.js';
+import { clip } from '../../shared/policy/text.js';
+import { nonEmpty, parseCommandArgs } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
+import { type DeployCheck, deployCheck } from '../deploy-check.js';
 import { UsageError } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
 import { absolutePath, policyFileOf } from '../policies.js';
 import { quotaWarning, regionQuotaWarning } from '../quota.js';
 import type { Style } from '../style.js';
-
-const HELP = `Usage: docdb-backup validate [file] [--json]
-
-Checks a policy file the way the deploy and the backup function read it and lists every problem at
-once, one per line:  file:line:column  policy  key.path  error|warning: message
-Warnings (risky but valid) never fail: schedules more often than hourly, disabled policies, and
-policies whose snapshots do not fit a Region's manual snapshot quota (the file's quota: settings):
-without retention, one cluster filling it within a year; with retention, one cluster's steady state
-alone exceeding it, or a Region's steady state over all policies (retention x clusters listed by id)
-reaching quota.warnAtPercent of its quota.
-
-Arguments:
-  file          the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
-
-Options:
-  --json        print the result as JSON (shape: cli/README.md)
-  --no-color    plain text even on a terminal (NO_COLOR is respected too)
-  --debug       show stack traces of unexpected errors
-  -h, --help    show this help
-
-Exit codes: 0 valid, 1 invalid, 2 the file cannot be read or the flags are wrong.`;
+import { VALIDATE_INFO } from './help.js';
 
 const READ_REASONS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -79,8 +62,19 @@ export function problemLine(problem: PolicyProblem, style: Style): string {
 }
 
 async function run(args: string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('validate', args, { json: { type: 'boolean' } }, 1);
-  const file = positionals[0] ?? policyFileOf(undefined, ctx.io);
+  const { values, positionals } = parseCommandArgs(
+    'validate',
+    args,
+    { json: { type: 'boolean' }, file: { type: 'string' } },
+    1,
+  );
+  const flag = nonEmpty(values.file, '--file', 'validate');
+  const given = positionals[0];
+  if (flag !== undefined && given !== undefined && flag !== given)
+    throw new UsageError(`two policy files given ("${clip(given)}" and --file "${clip(flag)}"): give one`, {
+      command: 'validate',
+    });
+  const file = policyFileOf(flag ?? given, ctx.io);
   let text: string;
   try {
     text = await readFile(absolutePath(file, ctx.io), 'utf8');
@@ -98,11 +92,14 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   const problems = [...result.problems];
   if (result.policies) problems.push(...quotaProblems(text, file, result.policies, now));
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const deploy = await deployCheck(ctx.io);
   const validation = {
     file,
-    valid: result.policies !== undefined,
+    policiesValid: result.policies !== undefined,
+    valid: result.policies !== undefined && !deploy?.error,
     names: result.policies?.map((p) => p.name) ?? [],
     problems,
+    deploy,
   };
   return printOutcome(ctx.io, 'validate', values.json, validation.valid, {
     json: () => validationJson(validation),
@@ -113,9 +110,13 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
 /** One file's validation: whether it is valid, its policies' names, and every problem in line order. */
 interface Validation {
   file: string;
+  /** The policy file is valid (`valid` also needs usable deployment settings). */
+  policiesValid: boolean;
   valid: boolean;
   names: string[];
   problems: PolicyProblem[];
+  /** config/deploy.yml's paging problems; undefined when there is no settings file to check. */
+  deploy: DeployCheck | undefined;
 }
 
 function countSeverities(problems: readonly PolicyProblem[]): { errors: number; warnings: number } {
@@ -123,7 +124,7 @@ function countSeverities(problems: readonly PolicyProblem[]): { errors: number; 
   return { errors, warnings: problems.length - errors };
 }
 
-function validationJson({ file, valid, names, problems }: Validation): Record<string, unknown> {
+function validationJson({ file, valid, names, problems, deploy }: Validation): Record<string, unknown> {
   return {
     file,
     valid,
@@ -138,22 +139,46 @@ function validationJson({ file, valid, names, problems }: Validation): Record<st
       severity: p.severity,
       message: p.message,
     })),
+    deploy: deploy
+      ? {
+          file: deploy.file,
+          error: deploy.error,
+          problems: deploy.problems.map((p) => ({
+            kind: p.kind,
+            stage: p.stage,
+            path: p.path,
+            allowed: p.allowed ?? null,
+            message: p.message,
+          })),
+        }
+      : null,
   };
 }
 
+/** The deployment settings' lines: unusable (an error), or who would not be paged (loud, on purpose). */
+function deployText(deploy: DeployCheck | undefined, out: Style): string[] {
+  if (!deploy) return [];
+  if (deploy.error)
+    return [`${out.red('invalid')}: ${deploy.file}`, ...deploy.error.split('\n').map((l) => `  ${l}`)];
+  if (deploy.problems.length === 0) return [];
+  const nobody = deploy.problems.some((p) => p.kind === 'no-subscribers' && !p.allowed);
+  const block = formatSubscriberWarnings(deploy.problems).split('\n');
+  return block.map((line) => (nobody ? out.red(line) : out.yellow(line)));
+}
+
 /** Every problem line, then `valid: …` or `invalid: …` with the counts. */
-function validationText({ file, valid, names, problems }: Validation, out: Style): string {
+function validationText({ file, policiesValid, names, problems, deploy }: Validation, out: Style): string {
   const { errors, warnings } = countSeverities(problems);
   const warned = warnings ? `, ${counted(warnings, 'warning')}` : '';
-  const verdict = valid
+  const verdict = policiesValid
     ? `${out.green('valid')}: ${file}, ${counted(names.length, 'policy', 'policies')} (${names.join(', ')})${warned}`
     : `${out.red('invalid')}: ${file}, ${counted(errors, 'error')}${warned}`;
-  return [...problems.map((problem) => problemLine(problem, out)), verdict].map((l) => `${l}\n`).join('');
+  return [...problems.map((problem) => problemLine(problem, out)), verdict, ...deployText(deploy, out)]
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'check a policy file: every error at once, and warnings for risky policies',
-  help: HELP,
+  ...VALIDATE_INFO,
   run,
 };

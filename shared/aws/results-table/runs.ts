@@ -120,11 +120,19 @@ export interface ResultsReader {
     policy: string,
     signal?: AbortSignal,
   ): Promise<BackupJob | undefined>;
+  /** The newest `limit` results of `clusterId` in `region` for `policy`, newest first (status --html). */
+  history(
+    region: string,
+    clusterId: string,
+    policy: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<RecordedResult[]>;
 }
 
 /** Items read per Query page; other policies' results of the same cluster are filtered out. */
 const PAGE_LIMIT = 25;
-/** Pages read before giving up: a cluster shared by several policies still finds its result. */
+/** Pages read before giving up: a cluster shared by several policies still finds its results. */
 const MAX_PAGES = 8;
 
 /** The AWS calls of `DynamoResultsReader`, per method (shared/aws/permissions.ts). */
@@ -140,6 +148,12 @@ export const RESULTS_READER_CALLS = {
     actions: ['dynamodb:Query'],
     resources: ['results-table'],
     why: 'status: the latest backup job of a cluster',
+  },
+  history: {
+    command: QueryCommand,
+    actions: ['dynamodb:Query'],
+    resources: ['results-table'],
+    why: 'status --html: the recent results of a cluster',
   },
 } as const satisfies CallDeclarations;
 
@@ -167,6 +181,16 @@ export class DynamoResultsReader implements ResultsReader {
     return this.newest(jobPk({ region, clusterId }), policy, jobFromItem, signal);
   }
 
+  history(
+    region: string,
+    clusterId: string,
+    policy: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<RecordedResult[]> {
+    return this.collect(resultPk({ region, clusterId }), policy, resultFromItem, limit, signal);
+  }
+
   /** The newest item of a partition that is the policy's and reads as a `T`. */
   private async newest<T>(
     pk: string,
@@ -174,6 +198,19 @@ export class DynamoResultsReader implements ResultsReader {
     read: (item: Item) => T | undefined,
     signal?: AbortSignal,
   ): Promise<T | undefined> {
+    return (await this.collect(pk, policy, read, 1, signal))[0];
+  }
+
+  /** The newest `limit` items of a partition that are the policy's and read as a `T`, newest first. */
+  private async collect<T>(
+    pk: string,
+    policy: string,
+    read: (item: Item) => T | undefined,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<T[]> {
+    const found: T[] = [];
+    if (limit < 1) return found;
     let startKey: Item | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const out = await this.client.send(
@@ -193,12 +230,13 @@ export class DynamoResultsReader implements ResultsReader {
         { abortSignal: signal },
       );
       for (const item of out.Items ?? []) {
-        const found = read(item);
-        if (found) return found;
+        const value = read(item);
+        if (value) found.push(value);
+        if (found.length >= limit) return found;
       }
       startKey = out.LastEvaluatedKey;
-      if (!startKey) return undefined;
+      if (!startKey) return found;
     }
-    return undefined;
+    return found;
   }
 }

@@ -128,7 +128,7 @@ describe('docdb-backup plan', () => {
     );
   });
 
-  it('shows the schedules only when AWS cannot be read, and says why', async () => {
+  it('shows the schedules only with --offline; without credentials it cannot run (exit 2)', async () => {
     const calls = world.emu.callCount('rds:DescribeDBClusters');
     const offline = await cli(world, ['plan', '--file', file, '--offline', '--json']);
     const noCredentials = await cli(world, ['plan', '--file', file], { aws: withoutCredentials });
@@ -143,9 +143,9 @@ describe('docdb-backup plan', () => {
       [null, 3],
       [null, 3],
     ]);
-    expect(noCredentials.code).toBe(0);
-    expect(noCredentials.stdout).toContain(
-      '  clusters: not read: no AWS credentials (Could not load credentials',
+    expect(noCredentials).toMatchObject({ code: 2, stdout: '' });
+    expect(noCredentials.stderr).toMatch(
+      /^docdb-backup plan: plan needs AWS access and found no credentials \(Could not load credentials.*; `plan --offline` shows the schedules without AWS\n$/,
     );
     expect(world.emu.callCount('rds:DescribeDBClusters')).toBe(calls);
   });
@@ -159,7 +159,7 @@ describe('docdb-backup plan', () => {
     expect(unknown.stderr).toContain('unknown policy "nightley" (did you mean "nightly"?)');
     expect(zoneless.stderr).toContain('--at needs a time zone: write 2026-11-28T03:00Z for UTC');
     expect(flag.stderr).toBe(
-      'docdb-backup plan: unknown option --fiel\nRun "docdb-backup plan --help" for usage.\n',
+      'docdb-backup plan: unknown option --fiel: did you mean --file?\nRun "docdb-backup plan --help" for usage.\n',
     );
   });
 });

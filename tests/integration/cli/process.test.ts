@@ -1,5 +1,5 @@
-// Seam: the CLI as a person runs it: `node bin/docdb-backup.js …` (the bin shim, tsx, the TypeScript
-// entry) in its own process, with only environment variables pointing it at the emulator. One happy path
+// Seam: the CLI as a person runs it: `node bin/docdb-backup.js …` (the bin shim and the esbuild bundle,
+// dist/cli) in its own process, with only environment variables pointing it at the emulator. One happy path
 // and one failure per command; processes run side by side to keep the suite fast.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliWorld, ROOT, resetCliWorld, spawnCli, startCliWorld, writePolicies } from './support.js';

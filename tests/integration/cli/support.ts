@@ -1,12 +1,13 @@
 /**
  * Harness for the operator CLI against the loopback emulator: the CLI runs in-process through `runCli`
  * (buffers for stdout/stderr, a chosen environment and time) or as a user runs it, a spawned
- * `node bin/docdb-backup.js`. The SDK reads the endpoint and credentials from the process environment,
+ * `node bin/docdb-backup.js` running the esbuild bundle (built once when stale). The SDK reads the endpoint and credentials from the process environment,
  * as it does for a person at a shell.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildCli, bundleState } from '../../../bin/cli-bundle.js';
 import { type CliAws, sdkAws } from '../../../cli/aws.js';
 import { bufferedOutput, type CliIo } from '../../../cli/io.js';
 import { runCli } from '../../../cli/main.js';
@@ -103,15 +104,35 @@ export function withoutCredentials(): CliAws {
   };
 }
 
-/** Runs the CLI as a person does: `node bin/docdb-backup.js <args>` in `cwd`, with `env` only. */
-export function spawnCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliOutcome> {
+let built: Promise<unknown> | undefined;
+
+/**
+ * The CLI bundle (dist/cli), built once per test process unless it is current: spawned CLIs run what
+ * `npm ci` ships, not the sources through tsx.
+ */
+export function ensureCliBundle(): Promise<unknown> {
+  built ??= bundleState() === 'fresh' ? Promise.resolve() : buildCli();
+  return built;
+}
+
+/**
+ * Runs the built CLI as a person does: `node bin/docdb-backup.js <args>` in `cwd`, with `env` only
+ * (`DOCDB_BACKUP_CLI=bundle`: the bundle, never the tsx fallback).
+ */
+export async function spawnCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliOutcome> {
+  await ensureCliBundle();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
       {
         cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          DOCDB_BACKUP_CLI: 'bundle',
+          ...env,
+        },
         timeout: 30_000,
       },
       (error, stdout, stderr) => {

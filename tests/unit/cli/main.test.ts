@@ -43,7 +43,7 @@ describe('docdb-backup', () => {
       code: 2,
       stdout: '',
       stderr:
-        'docdb-backup: unknown command "stauts"; did you mean "status"?\nRun "docdb-backup --help" for usage.\n',
+        'docdb-backup: unknown command "stauts": did you mean "status"?\nRun "docdb-backup --help" for usage.\n',
     });
     expect(option.stderr).toContain('unknown option --json (options go after the command)');
   });

@@ -1,6 +1,8 @@
 // Seam: `docdb-backup validate` (cli/commands/validate.ts) run in-process on files on disk: every
 // problem at once in the `file:line:column  policy  key.path  message` format, the quota warnings, the
 // JSON shape and the exit codes 0 / 1 / 2.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, tempDir } from './support.js';
 
@@ -15,11 +17,13 @@ policies:
 `;
 
 describe('docdb-backup validate', () => {
-  it("accepts the repository's own config/policies.yml by default (exit 0)", async () => {
+  it("accepts the repository's own config/policies.yml by default (exit 0), and warns that its config/deploy.yml pages nobody", async () => {
     const out = await run(['validate']);
 
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^valid: config\/policies\.yml, \d+ policies \([a-z0-9, -]+\)\n$/);
+    expect(out.stdout).toMatch(/^valid: config\/policies\.yml, \d+ policies \([a-z0-9, -]+\)\n!!!/);
+    expect(out.stdout).toContain('!!! docdb-backup: NO ONE WOULD BE PAGED');
+    expect(out.stdout).toContain('!!! - no one would be paged for stages without their own alerts');
     expect(out.stderr).toBe('');
   });
 
@@ -156,5 +160,64 @@ quota:
       'docdb-backup validate: unexpected argument "b.yml"\nRun "docdb-backup validate --help" for usage.\n',
     );
     expect(fromEnv.stderr).toContain('cannot read the policy file elsewhere.yml');
+  });
+});
+
+describe('docdb-backup validate: --file and the deployment settings', () => {
+  const POLICY =
+    'version: 1\npolicies:\n  - name: nightly\n    schedule: cron(0 3 * * ? *)\n    regions: [us-east-1]\n' +
+    '    retention: { keepLast: 7 }\n    clusters:\n      identifiers: [orders]\n';
+
+  it('takes the file as --file like the other commands, or as the argument, but not two different ones', async () => {
+    const cwd = tempDir({ 'p.yml': POLICY, 'q.yml': POLICY });
+
+    const [flag, argument, same, both] = await Promise.all([
+      run(['validate', '--file', 'p.yml'], { cwd }),
+      run(['validate', 'p.yml'], { cwd }),
+      run(['validate', 'p.yml', '--file', 'p.yml'], { cwd }),
+      run(['validate', 'p.yml', '--file', 'q.yml'], { cwd }),
+    ]);
+
+    expect(flag).toEqual({ code: 0, stdout: 'valid: p.yml, 1 policy (nightly)\n', stderr: '' });
+    expect(argument).toEqual(flag);
+    expect(same).toEqual(flag);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('two policy files given ("p.yml" and --file "q.yml"): give one');
+  });
+
+  it('warns loudly when config/deploy.yml pages nobody, keeps exit 0, and fails on unusable settings', async () => {
+    const nobody = tempDir({ 'p.yml': POLICY });
+    mkdirSync(join(nobody, 'config'));
+    writeFileSync(join(nobody, 'config', 'deploy.yml'), 'version: 1\nalerts:\n  email: []\n');
+    const paged = tempDir({
+      'p.yml': POLICY,
+      'deploy.yml': 'version: 1\nalerts:\n  email: [oncall@example.com]\n',
+    });
+    const broken = tempDir({ 'p.yml': POLICY, 'deploy.yml': 'version: 1\nalerts:\n  emial: []\n' });
+
+    const warned = await run(['validate', 'p.yml', '--json'], { cwd: nobody });
+    const text = await run(['validate', 'p.yml'], { cwd: nobody });
+    const quiet = await run(['validate', 'p.yml'], {
+      cwd: paged,
+      env: { DEPLOY_SETTINGS_FILE: 'deploy.yml' },
+    });
+    const invalid = await run(['validate', 'p.yml'], {
+      cwd: broken,
+      env: { DEPLOY_SETTINGS_FILE: 'deploy.yml' },
+    });
+
+    expect(warned.code).toBe(0);
+    expect(JSON.parse(warned.stdout).deploy).toMatchObject({
+      file: 'config/deploy.yml',
+      error: null,
+      problems: [{ kind: 'no-subscribers', stage: '*', path: 'alerts', allowed: false }],
+    });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('!!! docdb-backup: NO ONE WOULD BE PAGED');
+    expect(quiet).toEqual({ code: 0, stdout: 'valid: p.yml, 1 policy (nightly)\n', stderr: '' });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toMatch(
+      /^valid: p\.yml, 1 policy \(nightly\)\ninvalid: deploy\.yml\n {2}deploy\.yml {2}alerts/,
+    );
   });
 });
