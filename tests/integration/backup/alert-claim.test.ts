@@ -1,28 +1,15 @@
 // Seam: the alert ledger (DynamoAlertLedger's claim / confirm / release) over real HTTP against the
 // emulator's DynamoDB: at most one page per policy and slot, and none lost when a sender fails or dies.
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoAlertLedger } from '../../../shared/aws/results-table/index.js';
 import { fakeClock } from '../../support/fakes.js';
-import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
+import { useResultsTable } from './support.js';
 
 const SLOT = '2026-11-28T03:00:00.000Z';
-let world: World;
-let client: DynamoDBClient;
+const results = useResultsTable();
 const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-const store = () => new DynamoAlertLedger(client, world.service.table, { clock });
-
-beforeAll(async () => {
-  world = await startWorld();
-  client = resultsTableClient(world);
-});
-afterAll(async () => {
-  client.destroy();
-  await world.emu.stop();
-});
-beforeEach(async () => {
-  await resetWorld(world, {});
-});
+const store = () => new DynamoAlertLedger(results.client, results.name, { clock });
 
 describe('the alert ledger', () => {
   it('gives the page of a slot to one run; others see it in progress, then sent once confirmed', async () => {
@@ -66,9 +53,9 @@ describe('the alert ledger', () => {
   });
 
   it('treats a marker written before claims had a state as sent', async () => {
-    await client.send(
+    await results.client.send(
       new PutItemCommand({
-        TableName: world.service.table,
+        TableName: results.name,
         Item: { pk: { S: 'alert#nightly' }, sk: { S: SLOT }, alertedAt: { S: SLOT } },
       }),
     );

@@ -1,34 +1,25 @@
 // Seam: a retention delete in flight at the work cutoff is not abandoned (AWS may already have done it):
 // it runs on the deadline's signal and is recorded `deleted`. (Regression test from review.)
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   nightlyPolicyFile,
-  ourSnapshot,
+  ordersFleet,
+  ourNightly,
   recordedResults,
   resetWorld,
   runPolicy,
   snapshotsIn,
-  startWorld,
-  type World,
+  useWorld,
 } from './support.js';
 
-const ours = (day: number) => ourSnapshot('orders', `2026-11-${day}T03:00`);
 const FILE = nightlyPolicyFile({ policyLines: '    retention: { keepLast: 1 }' });
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('a delete in flight at the cutoff', () => {
   it('is not recorded as failed when AWS deleted the snapshot', async () => {
-    await resetWorld(world, {
-      regions: { 'us-east-1': { clusters: [{ id: 'orders' }], snapshots: [ours(26), ours(27)] } },
-    });
+    await resetWorld(world, ordersFleet({ snapshots: [ourNightly(26), ourNightly(27)] }));
     // The delete is slow to answer (AWS took it; the answer comes late).
     world.emu.setFaults({ actions: { 'rds:DeleteDBClusterSnapshot': { latencyMs: 5_000 } } });
     // 17 s left: the work phase ends 2 s in, while the delete of the 27th is in flight (the run's own

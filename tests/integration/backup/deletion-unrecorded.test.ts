@@ -1,39 +1,31 @@
 // Seam: no deletion the table does not know of: during a DynamoDB outage retention writes its `deleting`
 // record first or deletes nothing. (Regression test from review.)
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../../shared/backup/errors.js';
 import { fakeClock } from '../../support/fakes.js';
 import {
   nightlyPolicyFile,
-  ourSnapshot,
+  ordersFleet,
+  ourNightly,
   recordedResults,
   resetWorld,
   runPolicy,
   snapshotsIn,
-  startWorld,
-  type World,
+  useWorld,
 } from './support.js';
 
-const ours = (day: number) => ourSnapshot('orders', `2026-11-${day}T03:00`);
 const FILE = nightlyPolicyFile({ policyLines: '    retention: { keepLast: 1 }' });
 const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('deletions while DynamoDB refuses writes', () => {
   it('are recorded by the time the slot succeeds (or not made)', { timeout: 30_000 }, async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': { clusters: [{ id: 'orders' }], snapshots: [ours(24), ours(25), ours(26), ours(27)] },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({ snapshots: [ourNightly(24), ourNightly(25), ourNightly(26), ourNightly(27)] }),
+    );
     world.emu.setFaults({
       actions: {
         'dynamodb:PutItem': { serverErrorRate: 1 },

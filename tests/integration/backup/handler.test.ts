@@ -6,12 +6,11 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compilePolicyFile } from '../../../shared/policy/compile.js';
 import { tempFolder } from '../../support/temp-folders.js';
-import { snapshotsIn, startWorld, type World } from './support.js';
+import { snapshotsIn, useWorld } from './support.js';
 
-let world: World;
+const world = useWorld();
 
 beforeAll(async () => {
-  world = await startWorld();
   world.emu.seed({ regions: { 'eu-west-1': { clusters: [{ id: 'orders-eu' }] } } });
   const dir = tempFolder('it');
   writeFileSync(
@@ -29,10 +28,9 @@ beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
-  await world.emu.stop();
 });
 
 describe('the Lambda entry point on the emulator', () => {

@@ -2,17 +2,16 @@
 // once per policy, slot and cluster, moves only from the state it was read in (two passes at once never
 // double a transition), never leaves `available` or `failed`, and open jobs are found through the sparse
 // open-jobs index, not a scan.
-import { type DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoJobStore } from '../../../shared/aws/results-table/index.js';
 import type { BackupJob } from '../../../shared/planning/jobs.js';
 import { fakeClock } from '../../support/fakes.js';
-import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
+import { useResultsTable } from './support.js';
 
-let world: World;
-let client: DynamoDBClient;
+const results = useResultsTable();
 const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-const jobs = () => new DynamoJobStore(client, world.service.table, { clock });
+const jobs = () => new DynamoJobStore(results.client, results.name, { clock });
 
 const job = (clusterId: string, extra: Partial<BackupJob> = {}): BackupJob => ({
   policy: 'nightly',
@@ -24,18 +23,6 @@ const job = (clusterId: string, extra: Partial<BackupJob> = {}): BackupJob => ({
   requestedAt: '2026-11-28T03:00:04.000Z',
   startedAt: '2026-11-28T03:00:05.000Z',
   ...extra,
-});
-
-beforeAll(async () => {
-  world = await startWorld();
-  client = resultsTableClient(world);
-});
-afterAll(async () => {
-  client.destroy();
-  await world.emu.stop();
-});
-beforeEach(async () => {
-  await resetWorld(world, {});
 });
 
 describe('the job store', () => {
@@ -55,9 +42,9 @@ describe('the job store', () => {
     // A pass that read it as `creating` before the move cannot fail it afterwards.
     const failure = { code: 'snapshot-failed' as const, message: 'gone' };
     expect(await jobs().transition(read, { state: 'failed', error: failure })).toBe(false);
-    const item = await client.send(
+    const item = await results.client.send(
       new GetItemCommand({
-        TableName: world.service.table,
+        TableName: results.name,
         Key: { pk: { S: 'job#us-east-1#orders' }, sk: { S: '2026-11-28T03:00:00.000Z#nightly' } },
       }),
     );
@@ -96,7 +83,7 @@ describe('the job store', () => {
       ['2026-11-29T03:00:00.000Z', 'own', 'us-east-1', 'orders', 'creating'],
     ]);
     // The finished job is kept (the audit trail) but no longer carries the index's keys.
-    const items = (await client.send(new ScanCommand({ TableName: world.service.table }))).Items ?? [];
+    const items = (await results.client.send(new ScanCommand({ TableName: results.name }))).Items ?? [];
     const finished = items.find((i) => i.state?.S === 'available');
     expect(finished).toBeDefined();
     expect(finished?.openPolicy).toBeUndefined();
@@ -110,9 +97,9 @@ describe('the job store', () => {
     expect(await jobs().transition(job('orders'), { state: 'failed', error, completedAt })).toBe(true);
     // A failed job stays followed until its page is confirmed.
     expect((await jobs().listFollowed('nightly')).map((j) => j.state)).toEqual(['failed']);
-    const item = await client.send(
+    const item = await results.client.send(
       new GetItemCommand({
-        TableName: world.service.table,
+        TableName: results.name,
         Key: { pk: { S: 'job#us-east-1#orders' }, sk: { S: '2026-11-28T03:00:00.000Z#nightly' } },
       }),
     );

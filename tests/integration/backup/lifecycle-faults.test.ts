@@ -2,7 +2,7 @@
 // faults and a create cut off in flight are "not yet" inside the start window; a snapshot taken by a pass
 // that could not record it is found before the window fails the job; a disabled policy takes no new
 // snapshot; jobs of a removed or renamed policy are still paged; a page too large for SNS is cut down.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoJobStore } from '../../../shared/aws/results-table/index.js';
 import type { BackupJob } from '../../../shared/planning/jobs.js';
 import {
@@ -14,17 +14,10 @@ import {
   resultsTableClient,
   runPolicy,
   snapshotsIn,
-  startWorld,
-  type World,
+  useWorld,
 } from './support.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 const MINUTE = 60_000;
 

@@ -2,27 +2,20 @@
 // its jobs, reconcile passes (the reconcile function's real code path) carry each to `available` or
 // `failed` with the emulator's snapshots taking time, failing, vanishing and clusters busy for a while,
 // and exactly one page per failure, also when two passes run at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   hourlyPolicyFile,
   jobRecord,
   lifecycleWorld,
+  ordersFleet,
   ourSnapshot,
   reconcilePass,
-  recordedResults,
   runPolicy,
   snapshotsIn,
-  startWorld,
-  type World,
+  useWorld,
 } from './support.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 const MINUTE = 60_000;
 
@@ -223,14 +216,12 @@ describe('the backup lifecycle', () => {
   });
 
   it('keeps the older backups while the new snapshot may still fail, and prunes once it is available', async () => {
-    const { clock, advance, event, snapshotId } = await lifecycleWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [ourSnapshot('orders', '2026-11-20T03:00'), ourSnapshot('orders', '2026-11-21T03:00')],
-        },
-      },
-    });
+    const { clock, advance, event, snapshotId } = await lifecycleWorld(
+      world,
+      ordersFleet({
+        snapshots: [ourSnapshot('orders', '2026-11-20T03:00'), ourSnapshot('orders', '2026-11-21T03:00')],
+      }),
+    );
     world.emu.setFaults({ clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE } } });
     const keepOne = hourlyPolicyFile('    retention:\n      keepLast: 1\n');
     const { result } = await runPolicy(world, keepOne, event, { clock });
@@ -247,14 +238,10 @@ describe('the backup lifecycle', () => {
   });
 
   it('deletes nothing more when the new snapshot fails after the run', async () => {
-    const { clock, advance, event } = await lifecycleWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [ourSnapshot('orders', '2026-11-21T03:00')],
-        },
-      },
-    });
+    const { clock, advance, event } = await lifecycleWorld(
+      world,
+      ordersFleet({ snapshots: [ourSnapshot('orders', '2026-11-21T03:00')] }),
+    );
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: 5 * MINUTE, snapshotOutcome: 'failed' } },
     });

@@ -1,13 +1,13 @@
 // Seam: listing calls in flight at the work cutoff are aborted (the adapter's pages carry the signal), so
 // the run records and pages before its deadline. (Regression test from review.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   nightlyPolicyFile,
+  ordersFleet,
   recordedResults,
   resetWorld,
   runPolicy,
-  startWorld,
-  type World,
+  useWorld,
 } from './support.js';
 
 const FILE = nightlyPolicyFile();
@@ -16,20 +16,14 @@ const realClock = {
   sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
 };
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('a listing call in flight at the cutoff', () => {
   it.each(['rds:DescribeDBClusters', 'rds:DescribeDBClusterSnapshots'])(
     '%s is cut off at the cutoff, and the run records and pages before its deadline',
     { timeout: 40_000 },
     async (action) => {
-      await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+      await resetWorld(world, ordersFleet());
       world.emu.setFaults({ actions: { [action]: { latencyMs: 25_000 } } });
       const started = Date.now();
       // 17 s left: 2 s of work phase, 15 s reserved for reporting.

@@ -1,31 +1,30 @@
 // Seam: a page more severe than the one already sent for the slot still goes out (a retry that finds the
 // slot's snapshot failed after a quota warning was paged). (Regression test from review.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../../shared/backup/errors.js';
-import { nightlyPolicyFile, resetWorld, runPolicy, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  ordersFleet,
+  othersSnapshots,
+  resetWorld,
+  runPolicy,
+  useWorld,
+} from './support.js';
 
 const FILE = nightlyPolicyFile({ topLines: 'quota: { default: 10, warnAtPercent: 80 }' });
 const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('a slot that paged a warning', () => {
   it("still pages when its retry finds the slot's snapshot failed", async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          quota: 10,
-          clusters: [{ id: 'orders' }],
-          snapshots: Array.from({ length: 8 }, (_, i) => ({ id: `legacy-${i}`, clusterId: 'legacy' })),
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        quota: 10,
+        snapshots: othersSnapshots(8, 'legacy'),
+      }),
+    );
     // First invocation: snapshot taken, quota at 90% (WARNING paged), results not recorded → it fails.
     world.emu.setFaults({ actions: { 'dynamodb:BatchWriteItem': { serverErrorRate: 1 } } });
     await expect(runPolicy(world, FILE, EVENT)).rejects.toThrow(RunFailedError);

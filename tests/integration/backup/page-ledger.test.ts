@@ -2,30 +2,17 @@
 // at most one page per policy and slot, never lost: a send is cut off at its claim's lease (counted from
 // the lease, even when the claim answered late), only the holder of a claim ends it, and a run that finds
 // the page held waits for it or fails so that its retry makes sure. (Regression tests from review.)
-import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { resultsTable } from '../../../shared/aws/results-table/index.js';
 import type { Alert, AlertLedger, DocdbPort } from '../../../shared/backup/ports.js';
 import { PAGE_LEASE_MS, pageOnce } from '../../../shared/backup/report.js';
 import type { RunSummary } from '../../../shared/backup/results.js';
 import { fakeClock, memoryLog, policy } from '../../support/fakes.js';
-import { resetWorld, resultsTableClient, startWorld, type World } from './support.js';
+import { useResultsTable } from './support.js';
 
 const SLOT = '2026-11-28T03:00:00.000Z';
-let world: World;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  world = await startWorld();
-  client = resultsTableClient(world);
-});
-afterAll(async () => {
-  client.destroy();
-  await world.emu.stop();
-});
-beforeEach(async () => {
-  await resetWorld(world, {});
-});
+const results = useResultsTable();
 
 const summary: RunSummary = {
   policy: 'nightly',
@@ -49,7 +36,7 @@ describe('the page of a slot', () => {
       now: () => Date.now(),
       sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
     };
-    const table = resultsTable(client, world.service.table, { clock });
+    const table = resultsTable(results.client, results.name, { clock });
     const sent: string[] = [];
     const hung: string[] = [];
     const deps = (name: string, hangs: boolean) => ({
@@ -84,7 +71,7 @@ describe('the page of a slot', () => {
 
   it("a sent page stays sent: a taken-over claim's release does not erase the old holder's confirmation", async () => {
     const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-    const store = resultsTable(client, world.service.table, { clock }).alerts;
+    const store = resultsTable(results.client, results.name, { clock }).alerts;
     const a = await store.claimAlert('nightly', SLOT, clock.now() + PAGE_LEASE_MS);
     clock.advance(PAGE_LEASE_MS + 1_000); // A's SNS call is slow
     const b = await store.claimAlert('nightly', SLOT, clock.now() + PAGE_LEASE_MS);
@@ -96,7 +83,7 @@ describe('the page of a slot', () => {
 
   it('is not lost when SNS refused it and its claim could not be released: the next run of the slot pages or fails', async () => {
     const clock = fakeClock(Date.parse('2026-11-28T03:05:00Z'));
-    const table = resultsTable(client, world.service.table, { clock });
+    const table = resultsTable(results.client, results.name, { clock });
     const store = table.alerts;
     const sent: string[] = [];
     const deps = (name: string, fail: boolean) => ({
@@ -138,7 +125,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function pagingDeps(alerts: AlertLedger, send: (alert: Alert, signal?: AbortSignal) => Promise<void>) {
   return {
     docdb: {} as DocdbPort,
-    results: resultsTable(client, world.service.table, { clock: realClock }).runs,
+    results: resultsTable(results.client, results.name, { clock: realClock }).runs,
     alerts,
     events: { publish: async () => ({ failed: 0 }) },
     alerter: { send },
@@ -149,7 +136,7 @@ function pagingDeps(alerts: AlertLedger, send: (alert: Alert, signal?: AbortSign
 
 describe('the page of a slot, when the claim answers late', () => {
   it('never sends past its lease when the claim itself was slow (send timeout counts from after the claim)', async () => {
-    const store = resultsTable(client, world.service.table, { clock: realClock }).alerts;
+    const store = resultsTable(results.client, results.name, { clock: realClock }).alerts;
     // The same ledger, but the claim's answer arrives 1.2 s late (SDK retry / slow network / the
     // tryClaim+GetItem+tryClaim round trips): the lease was computed before the call.
     const slow: AlertLedger = {
@@ -172,9 +159,9 @@ describe('the page of a slot, when the claim answers late', () => {
     const t0 = Date.now();
     const a = pageOnce(
       pagingDeps(slow, async (_alert, signal) => {
-        const item = await client.send(
+        const item = await results.client.send(
           new GetItemCommand({
-            TableName: world.service.table,
+            TableName: results.name,
             Key: { pk: { S: 'alert#nightly' }, sk: { S: SLOT } },
           }),
         );

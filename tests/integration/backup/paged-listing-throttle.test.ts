@@ -1,18 +1,12 @@
 // Seam: a listing longer than AWS's burst finishes under throttling: a throttled page is asked for again
 // from its own marker, not from the first page. (Regression test from review.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nightlyPolicyFile, resetWorld, runPolicy, startWorld, type World } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { nightlyPolicyFile, resetWorld, runPolicy, useWorld } from './support.js';
 
 const ids = Array.from({ length: 250 }, (_, i) => `c${String(i).padStart(3, '0')}`);
 const FILE = nightlyPolicyFile({ clusters: 'identifiers: [c000]' });
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('a Region with 250 clusters (3 pages of DescribeDBClusters)', () => {
   it('is listed under a bucket of 1 call/s with a burst of 2', { timeout: 40_000 }, async () => {

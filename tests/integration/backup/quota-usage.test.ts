@@ -1,33 +1,30 @@
 // Seam: quota headroom is counted after the run, so the run's own new snapshots are counted once even when
 // the count is slow. (Regression test from review.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeClock } from '../../support/fakes.js';
-import { nightlyPolicyFile, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  ordersFleet,
+  othersSnapshots,
+  resetWorld,
+  runPolicy,
+  snapshotsIn,
+  useWorld,
+} from './support.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 const FILE = nightlyPolicyFile({ topLines: 'quota: { default: 10, warnAtPercent: 80 }' });
 
 describe('quota headroom after a run', () => {
   it('a run that leaves 7 of 10 slots used (70% < 80%) does not page a quota warning', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          quota: 10,
-          clusters: [{ id: 'orders' }],
-          snapshots: Array.from({ length: 6 }, (_, i) => ({
-            id: `someone-else-${i}`,
-            clusterId: 'legacy',
-          })),
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        quota: 10,
+        snapshots: othersSnapshots(6, 'someone-else', 'legacy'),
+      }),
+    );
     // DescribeDBClusterSnapshots (the "before" count) is slow, as a Region with hundreds of snapshots is;
     // the create is not. The count is answered after the create landed.
     world.emu.setFaults({ actions: { 'rds:DescribeDBClusterSnapshots': { latencyMs: 1_000 } } });

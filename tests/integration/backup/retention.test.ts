@@ -1,60 +1,40 @@
 // Seam: retention and quota headroom in the whole run over real HTTP on the emulator: what is deleted,
 // what never is, the warning page, and prune-then-retry when the quota is hit.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import { describe, expect, it } from 'vitest';
+import {
+  nightlyPolicyFile,
+  ordersFleet,
+  othersSnapshots,
+  ourNightly,
+  recordedResults,
+  resetWorld,
+  runPolicy,
+  snapshotsIn,
+  useWorld,
+} from './support.js';
 
 const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
-const OURS = { 'docdb-backup:managed-by': 'docdb-backup', 'docdb-backup:policy': 'nightly' };
+const policyFile = (retention: string, clusters = '[orders]') =>
+  nightlyPolicyFile({ clusters: `identifiers: ${clusters}`, policyLines: retention });
 
-function policyFile(retention: string, clusters = '[orders]'): string {
-  return `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: ${clusters}
-${retention}
-`;
-}
-
-/** Our snapshot of `cluster` for the night of 2026-11-<day> (available). */
-function ours(cluster: string, day: number, tags: Record<string, string> = OURS) {
-  const dd = String(day).padStart(2, '0');
-  return {
-    id: `nightly-${cluster}-202611${dd}-0300`,
-    clusterId: cluster,
-    createdAt: `2026-11-${dd}T03:00:30Z`,
-    tags: { ...tags, 'docdb-backup:scheduled-at': `2026-11-${dd}T03:00:00.000Z` },
-  };
-}
-
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('retention on the emulator', () => {
   it('deletes only what no rule keeps, and only snapshots this policy created', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [
-            ...[21, 22, 23, 24, 25, 26, 27].map((day) => ours('orders', day)),
-            // Looks like ours by name, but carries no ownership tag: never touched.
-            { id: 'nightly-orders-20261101-0300', clusterId: 'orders', createdAt: '2026-11-01T03:00:00Z' },
-            // Ours by tag, but another policy's: never touched.
-            ours('orders', 2, { ...OURS, 'docdb-backup:policy': 'weekly' }),
-            { clusterId: 'orders', type: 'automated', createdAt: '2026-11-20T05:00:00Z' },
-            { id: 'before-migration', clusterId: 'orders', createdAt: '2026-10-01T00:00:00Z' },
-          ],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        snapshots: [
+          ...[21, 22, 23, 24, 25, 26, 27].map((day) => ourNightly(day)),
+          // Looks like ours by name, but carries no ownership tag: never touched.
+          { id: 'nightly-orders-20261101-0300', clusterId: 'orders', createdAt: '2026-11-01T03:00:00Z' },
+          // Ours by tag, but another policy's: never touched.
+          ourNightly(2, 'orders', { tags: { 'docdb-backup:policy': 'weekly' } }),
+          { clusterId: 'orders', type: 'automated', createdAt: '2026-11-20T05:00:00Z' },
+          { id: 'before-migration', clusterId: 'orders', createdAt: '2026-10-01T00:00:00Z' },
+        ],
+      }),
+    );
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 3 }'), EVENT);
     expect(result.counts.created).toBe(1);
     expect(result.deletions.map((d) => [d.snapshotId, d.outcome, d.reason])).toEqual(
@@ -84,14 +64,7 @@ describe('retention on the emulator', () => {
   });
 
   it('deletes nothing for a cluster whose snapshot failed in this run', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [21, 22, 23].map((day) => ours('orders', day)),
-        },
-      },
-    });
+    await resetWorld(world, ordersFleet({ snapshots: [21, 22, 23].map((day) => ourNightly(day)) }));
     world.emu.setFaults({ clusters: { orders: { status: 'stopped' } } });
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 1 }'), EVENT);
     expect(result.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'cluster-unavailable' } });
@@ -101,18 +74,16 @@ describe('retention on the emulator', () => {
   });
 
   it('pages a warning naming the holders when a run leaves the Region above the threshold', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          quota: 100,
-          clusters: [{ id: 'orders' }],
-          snapshots: [
-            ...[25, 26, 27].map((day) => ours('orders', day)),
-            ...Array.from({ length: 77 }, (_, i) => ({ id: `manual-keep-${i}`, clusterId: 'orders' })),
-          ],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        quota: 100,
+        snapshots: [
+          ...[25, 26, 27].map((day) => ourNightly(day)),
+          ...othersSnapshots(77, 'manual-keep', 'orders'),
+        ],
+      }),
+    );
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 4 }'), EVENT);
     expect(result.deletions).toEqual([]);
     expect(result.alert).toMatchObject({ severity: 'warning', sent: true });
@@ -133,8 +104,8 @@ describe('retention on the emulator', () => {
           quota: 6,
           clusters: [{ id: 'orders' }, { id: 'billing' }],
           snapshots: [
-            ...[25, 26, 27].map((day) => ours('orders', day)),
-            ...[26, 27].map((day) => ours('billing', day)),
+            ...[25, 26, 27].map((day) => ourNightly(day)),
+            ...[26, 27].map((day) => ourNightly(day, 'billing')),
           ],
         },
       },
@@ -159,19 +130,17 @@ describe('retention on the emulator', () => {
   });
 
   it('says exactly what to do when retention cannot free the quota', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          quota: 3,
-          clusters: [{ id: 'orders' }],
-          snapshots: [
-            ours('orders', 27),
-            { id: 'keep-a', clusterId: 'orders' },
-            { id: 'keep-b', clusterId: 'orders' },
-          ],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        quota: 3,
+        snapshots: [
+          ourNightly(27),
+          { id: 'keep-a', clusterId: 'orders' },
+          { id: 'keep-b', clusterId: 'orders' },
+        ],
+      }),
+    );
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 5 }'), EVENT);
     expect(result.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'quota-exceeded' } });
     const [message] = world.emu.publishedMessages();

@@ -1,25 +1,28 @@
 // Seam: the whole scheduled run over real HTTP — the backup function's wiring and the unmodified SDK
 // clients against the local emulator, with injected faults. Each case seeds its own emulator state and
 // asserts the snapshots that exist afterwards, the recorded results, the events and the exact alerts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FleetSeed } from '../../../local/emulator.js';
-import { recordedResults, resetWorld, runPolicy, snapshotsIn, startWorld, type World } from './support.js';
+import {
+  nightlyPolicyFile,
+  ordersFleet,
+  recordedResults,
+  resetWorld,
+  runPolicy,
+  snapshotsIn,
+  useWorld,
+} from './support.js';
 
 const SLOT = '2026-11-28T03:00:00Z';
 const EVENT = { policy: 'nightly', time: SLOT };
 
-const NIGHTLY = `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [orders, billing]
-    snapshot:
+const NIGHTLY = nightlyPolicyFile({
+  clusters: 'identifiers: [orders, billing]',
+  policyLines: `    snapshot:
       prefix: nightly
       tags: { tier: gold }
-    retry: { maxAttempts: 5, baseDelaySeconds: 0.1, maxDelaySeconds: 0.2 }
-`;
+    retry: { maxAttempts: 5, baseDelaySeconds: 0.1, maxDelaySeconds: 0.2 }`,
+});
 
 const TWO_CLUSTERS: FleetSeed = {
   regions: {
@@ -32,13 +35,7 @@ const TWO_CLUSTERS: FleetSeed = {
   },
 };
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('scheduled run on the emulator', () => {
   it('takes tagged snapshots, records one result per cluster and publishes one event each', async () => {
@@ -201,9 +198,7 @@ describe('scheduled run on the emulator', () => {
   });
 
   it('treats a duplicate delivery of the same slot as done: no new snapshot, no second page', async () => {
-    await resetWorld(world, {
-      regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } },
-    });
+    await resetWorld(world, ordersFleet());
     const policies = NIGHTLY.replace('identifiers: [orders, billing]', 'identifiers: [orders, ghost]');
     await runPolicy(world, policies, EVENT);
     const { result } = await runPolicy(world, policies, { ...EVENT, time: '2026-11-28T03:00:59Z' });
@@ -232,7 +227,7 @@ describe('scheduled run on the emulator', () => {
   });
 
   it('records a missing explicit cluster as a failure and pages, while the others are backed up', async () => {
-    await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+    await resetWorld(world, ordersFleet());
     const { result } = await runPolicy(world, NIGHTLY, EVENT);
     expect(result.results.map((r) => [r.region, r.clusterId, r.outcome, r.error?.code])).toEqual([
       ['*', 'billing', 'failed', 'cluster-not-found'],

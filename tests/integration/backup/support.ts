@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type BackupResult, runScheduledBackup } from '../../../functions/backup/handler.js';
 import { wireFromEnvironment } from '../../../functions/common/wiring.js';
 import { runReconcilePass } from '../../../functions/reconcile/handler.js';
+import type { RegionSeed } from '../../../local/config.js';
 import { type Emulator, type FleetSeed, startEmulator } from '../../../local/emulator.js';
 import { type ProvisionedService, provisionService } from '../../../local/service.js';
 import type { Clock } from '../../../shared/backup/clock.js';
@@ -27,6 +29,65 @@ export async function startWorld(): Promise<World> {
   const emu = await startEmulator({ port: 0 });
   const service = await provisionService(emu);
   return { emu, service };
+}
+
+/**
+ * The world of this test file: started (emulator and the service's resources) before its first test and
+ * stopped after its last; each test resets it with `resetWorld`. Example: `const world = useWorld();`
+ */
+export function useWorld(): World {
+  const world = {} as World;
+  beforeAll(async () => {
+    Object.assign(world, await startWorld());
+  });
+  afterAll(async () => {
+    await world.emu?.stop();
+  });
+  return world;
+}
+
+/**
+ * The world of a results-table test file (the ledgers' own tests): as `useWorld`, emptied before each
+ * test; `client` is a DynamoDB client for the table, `name` its name. Example: `const results = useResultsTable();`
+ */
+export function useResultsTable(): { world: World; readonly client: DynamoDBClient; readonly name: string } {
+  const world = useWorld();
+  let client: DynamoDBClient | undefined;
+  beforeAll(() => {
+    client = resultsTableClient(world);
+  });
+  afterAll(() => {
+    client?.destroy();
+  });
+  beforeEach(async () => {
+    await resetWorld(world, {});
+  });
+  return {
+    world,
+    get client() {
+      if (!client) throw new Error('the results table client is made in beforeAll');
+      return client;
+    },
+    get name() {
+      return world.service.table;
+    },
+  };
+}
+
+/**
+ * The fleet most tests start from: cluster orders in us-east-1, with `region`'s snapshots, quota (or other
+ * clusters) added. Example: `ordersFleet({ quota: 10, snapshots: [ourSnapshot('orders', slot)] })`.
+ */
+export function ordersFleet(region: RegionSeed = {}): FleetSeed {
+  return { regions: { 'us-east-1': { clusters: [{ id: 'orders' }], ...region } } };
+}
+
+/**
+ * `count` manual snapshots someone else took (ids `<prefix>-0`, `<prefix>-1`, …) of `clusterId` (default:
+ * a cluster named as the prefix): quota the service does not own. Example: `othersSnapshots(8, 'legacy')`.
+ */
+export function othersSnapshots(count: number, prefix: string, clusterId = prefix) {
+  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, clusterId }));
 }
 
 /** Back to an empty emulator with the service's resources and the given fleet. */
@@ -168,6 +229,15 @@ export function ourSnapshot(
   };
 }
 
+/** This service's snapshot of `cluster` (default orders) for the night of 2026-11-<day> at 03:00 UTC. */
+export function ourNightly(
+  day: number | string,
+  cluster = 'orders',
+  extra: { tags?: Record<string, string> } = {},
+) {
+  return ourSnapshot(cluster, `2026-11-${String(day).padStart(2, '0')}T03:00`, extra);
+}
+
 /**
  * A policy file with one policy, nightly (03:00 UTC, us-east-1), selecting `clusters` (a YAML line under
  * `clusters:`), with `policyLines` added to the policy and `topLines` before `policies:`.
@@ -213,10 +283,7 @@ export function hourlyPolicyFile(extra = '', name = 'nightly'): string {
  * The emulator reset with `fleet` (default: cluster orders in us-east-1), a clock shared with it, the slot
  * of now, the backup event of that slot for policy nightly, and the slot's snapshot id of orders.
  */
-export async function lifecycleWorld(
-  world: World,
-  fleet: FleetSeed = { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } },
-) {
+export async function lifecycleWorld(world: World, fleet: FleetSeed = ordersFleet()) {
   await resetWorld(world, fleet);
   const shared = sharedClock(world);
   const slot = new Date(Math.floor(shared.clock.now() / MINUTE) * MINUTE);

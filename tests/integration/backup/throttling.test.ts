@@ -1,30 +1,15 @@
 // Seam: throttling in a whole run over real HTTP on the emulator's token buckets (AWS's wire error,
 // `Throttling`, HTTP 400): the run paces itself per Region and treats a throttle as "not yet" until its
 // cutoff, and only then records `throttled`, with the time it spent.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetWorld, runPolicy, startWorld, type World } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { nightlyPolicyFile, ordersFleet, resetWorld, runPolicy, useWorld } from './support.js';
 
 const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 const clusters = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(2, '0')}`);
 
-function policyFile(ids: string[]): string {
-  return `version: 1
-policies:
-  - name: nightly
-    schedule: cron(0 3 * * ? *)
-    regions: [us-east-1]
-    clusters:
-      identifiers: [${ids.join(', ')}]
-`;
-}
+const policyFile = (ids: string[]) => nightlyPolicyFile({ clusters: `identifiers: [${ids.join(', ')}]` });
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('throttling', () => {
   it('rides out a bucket far slower than the run would go: every cluster created, none throttled', async () => {
@@ -45,7 +30,7 @@ describe('throttling', () => {
   });
 
   it('records a storm that outlasts the run as throttled, with the time spent, and pages', async () => {
-    await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+    await resetWorld(world, ordersFleet());
     world.emu.setFaults({ actions: { 'rds:CreateDBClusterSnapshot': { throttleRate: 1 } } });
     // 17 s left: 2 s of work before the 15 s reserve for reporting.
     const { result } = await runPolicy(world, policyFile(['orders']), EVENT, { remainingMs: 17_000 });

@@ -1,18 +1,19 @@
 // Seam: the safety rules of a whole run over real HTTP on the emulator (issue "Trust"): late, replayed
 // and future slots; only proven, available snapshots count; exact ownership; failed slot snapshots;
 // overlapping runs and the audit trail; pages that must not be lost; silence that pages; time pressure.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../../functions/backup/event.js';
 import { RunFailedError } from '../../../shared/backup/errors.js';
 import { fakeClock } from '../../support/fakes.js';
 import {
   nightlyPolicyFile,
+  ordersFleet,
   ourSnapshot,
   recordedResults,
   resetWorld,
   runPolicy,
   snapshotsIn,
-  startWorld,
+  useWorld,
   type World,
 } from './support.js';
 
@@ -25,17 +26,11 @@ const nights = (from: number, to: number) =>
 const ids = (world: World) => snapshotsIn(world, 'us-east-1').map((s) => s.id);
 const at = (iso: string) => fakeClock(Date.parse(iso));
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(async () => {
-  await world.emu.stop();
-});
+const world = useWorld();
 
 describe('late, replayed and future slots', () => {
   it('refuses an event two days ahead of the clock before any AWS call', async () => {
-    await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+    await resetWorld(world, ordersFleet());
     const run = runPolicy(
       world,
       policyFile('    retention: { daily: 7 }'),
@@ -51,7 +46,7 @@ describe('late, replayed and future slots', () => {
   it.each(['2026-02-30T03:00:00Z', '2026-11-28T24:00:00Z', '0000-11-28T03:00:00Z'])(
     'refuses the impossible time %s before any AWS call',
     async (time) => {
-      await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+      await resetWorld(world, ordersFleet());
       const run = runPolicy(world, policyFile(''), { policy: 'nightly', time });
       await expect(run).rejects.toThrow(InvalidEventError);
       expect(world.emu.callCount('rds:DescribeDBClusters')).toBe(0);
@@ -59,14 +54,7 @@ describe('late, replayed and future slots', () => {
   );
 
   it('a dead-letter redrive of a slot four days old keeps the newer snapshots: windows run from now', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: nights(14, 27).map((s) => ours('orders', s)),
-        },
-      },
-    });
+    await resetWorld(world, ordersFleet({ snapshots: nights(14, 27).map((s) => ours('orders', s)) }));
     const { result } = await runPolicy(
       world,
       policyFile('    retention: { daily: 7 }'),
@@ -87,14 +75,10 @@ describe('late, replayed and future slots', () => {
   });
 
   it("never deletes the run's own snapshot when an ad-hoc run took a newer one the same day", async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [ours('orders', '2026-11-28T03:00'), ours('orders', '2026-11-28T10:00')],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({ snapshots: [ours('orders', '2026-11-28T03:00'), ours('orders', '2026-11-28T10:00')] }),
+    );
     // A redelivery of the 03:00 slot at 11:00: `daily: 1` alone would keep only the newest of the day.
     const { result } = await runPolicy(
       world,
@@ -118,14 +102,10 @@ describe('only proven, available snapshots of ours count', () => {
       clusterId: 'orders',
       createdAt: '2026-11-27T12:00:00Z',
     };
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [...nights(23, 27).map((s) => ours('orders', s)), lookAlike],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({ snapshots: [...nights(23, 27).map((s) => ours('orders', s)), lookAlike] }),
+    );
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 3 }'), EVENT, {
       clock: NOW(),
     });
@@ -147,14 +127,7 @@ describe('only proven, available snapshots of ours count', () => {
       ...ours('orders', '2026-10-01T03:00'),
       id: 'nightly-orders-legalhold-20261001-0300',
     };
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [ours('orders', '2026-11-27T03:00'), legalhold],
-        },
-      },
-    });
+    await resetWorld(world, ordersFleet({ snapshots: [ours('orders', '2026-11-27T03:00'), legalhold] }));
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 1 }'), EVENT, {
       clock: NOW(),
     });
@@ -163,18 +136,16 @@ describe('only proven, available snapshots of ours count', () => {
   });
 
   it('failed snapshots fill no keepLast place: keepLast 2 leaves two good snapshots', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [
-            ours('orders', '2026-11-27T03:00', { status: 'failed' }),
-            ours('orders', '2026-11-26T03:00'),
-            ours('orders', '2026-11-25T03:00'),
-          ],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        snapshots: [
+          ours('orders', '2026-11-27T03:00', { status: 'failed' }),
+          ours('orders', '2026-11-26T03:00'),
+          ours('orders', '2026-11-25T03:00'),
+        ],
+      }),
+    );
     world.emu.advanceClock(1); // the new snapshot becomes available on the next read
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 2 }'), EVENT, {
       clock: NOW(),
@@ -189,17 +160,15 @@ describe('only proven, available snapshots of ours count', () => {
   });
 
   it("a failed snapshot of this very slot is a failure that pages, not 'already exists'", async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: [
-            ours('orders', '2026-11-28T03:00', { status: 'failed' }),
-            ours('orders', '2026-11-27T03:00'),
-          ],
-        },
-      },
-    });
+    await resetWorld(
+      world,
+      ordersFleet({
+        snapshots: [
+          ours('orders', '2026-11-28T03:00', { status: 'failed' }),
+          ours('orders', '2026-11-27T03:00'),
+        ],
+      }),
+    );
     const { result } = await runPolicy(world, policyFile('    retention: { keepLast: 1 }'), EVENT, {
       clock: NOW(),
     });
@@ -214,14 +183,7 @@ describe('overlapping runs and the audit trail', () => {
   const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 
   it('two runs pruning the same cluster both record the snapshot as deleted', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: nights(25, 27).map((s) => ours('orders', s)),
-        },
-      },
-    });
+    await resetWorld(world, ordersFleet({ snapshots: nights(25, 27).map((s) => ours('orders', s)) }));
     // Both runs list before either deletes: deletes are slow.
     world.emu.setFaults({ actions: { 'rds:DeleteDBClusterSnapshot': { latencyMs: 150 } } });
     const file = policyFile('    retention: { keepLast: 2 }');
@@ -241,14 +203,7 @@ describe('overlapping runs and the audit trail', () => {
   });
 
   it('records each deletion as it happens, so a failed batch write later loses none of them', async () => {
-    await resetWorld(world, {
-      regions: {
-        'us-east-1': {
-          clusters: [{ id: 'orders' }],
-          snapshots: nights(25, 27).map((s) => ours('orders', s)),
-        },
-      },
-    });
+    await resetWorld(world, ordersFleet({ snapshots: nights(25, 27).map((s) => ours('orders', s)) }));
     world.emu.setFaults({ actions: { 'dynamodb:BatchWriteItem': { serverErrorRate: 1 } } });
     const run = runPolicy(world, policyFile('    retention: { keepLast: 1 }'), EVENT, {
       clock: at('2026-11-28T03:00:05Z'),
@@ -267,7 +222,7 @@ describe('no page is lost, and silence pages too', () => {
   const EVENT = { policy: 'nightly', time: '2026-11-28T03:00:00Z' };
 
   it('a page SNS refused fails the invocation; the retry pages exactly once', async () => {
-    await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+    await resetWorld(world, ordersFleet());
     const file = policyFile('', 'identifiers: [orders, ghost]');
     // More failures than the SDK's own attempts: the page cannot go out in this invocation.
     world.emu.setFaults({ actions: { 'sns:Publish': { serverErrorFirst: 6 } } });
@@ -306,7 +261,7 @@ describe('no page is lost, and silence pages too', () => {
   });
 
   it('stays silent about an empty selection when the policy says allowEmpty', async () => {
-    await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+    await resetWorld(world, ordersFleet());
     const { result } = await runPolicy(
       world,
       policyFile('    allowEmpty: true', 'tags: { backup: nightly }'),
@@ -340,7 +295,7 @@ describe('no page is lost, and silence pages too', () => {
 
 describe('time pressure', () => {
   it('stops calls in flight at the cutoff and still records, pages and publishes', async () => {
-    await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
+    await resetWorld(world, ordersFleet());
     world.emu.setFaults({ actions: { 'rds:CreateDBClusterSnapshot': { latencyMs: 20_000 } } });
     const started = Date.now();
     // 16 s left: the work phase ends after 1 s, the 15 s reserve is for reporting.

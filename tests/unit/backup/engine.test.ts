@@ -23,20 +23,16 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type RunRequest, runBackup } from '../../../shared/backup/engine.js';
 import { RunFailedError } from '../../../shared/backup/errors.js';
+import {
+  acceptRecordsAndPages,
+  docdbCluster,
+  docdbSnapshot,
+  ourTagList,
+} from '../../support/docdb-answers.js';
 import { type MockedAws, mockedAws, policy, TOPIC_ARN } from '../../support/fakes.js';
 
 const slot = new Date('2026-11-28T03:00:00Z');
 const meta = { $metadata: {} };
-
-function docdbCluster(id: string, extra: Partial<DBCluster> = {}): DBCluster {
-  return {
-    DBClusterIdentifier: id,
-    DBClusterArn: `arn:aws:rds:us-east-1:123456789012:cluster:${id}`,
-    Engine: 'docdb',
-    Status: 'available',
-    ...extra,
-  };
-}
 
 function happyPaths(aws: MockedAws, clusters: DBCluster[], region = 'us-east-1'): void {
   const docdb = aws.docdb[region]!;
@@ -45,13 +41,7 @@ function happyPaths(aws: MockedAws, clusters: DBCluster[], region = 'us-east-1')
     DBClusterSnapshot: { DBClusterSnapshotIdentifier: input.DBClusterSnapshotIdentifier, Status: 'creating' },
   }));
   docdb.on(ListTagsForResourceCommand).resolves({ TagList: [] });
-  aws.dynamo.on(BatchWriteItemCommand).resolves({});
-  aws.dynamo.on(PutItemCommand).resolves({});
-  aws.events.on(PutEventsCommand).callsFake((input) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })),
-  }));
-  aws.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  acceptRecordsAndPages(aws);
 }
 
 function request(aws: MockedAws, overrides: Partial<RunRequest> = {}): RunRequest {
@@ -333,23 +323,9 @@ describe('backup run', () => {
         .on(CreateDBClusterSnapshotCommand)
         .rejects(new DBClusterSnapshotAlreadyExistsFault({ message: 'exists', ...meta }));
       docdb.on(DescribeDBClusterSnapshotsCommand).resolves({
-        DBClusterSnapshots: [
-          {
-            DBClusterSnapshotIdentifier: 'nightly-orders-20261128-0300',
-            DBClusterIdentifier: 'orders',
-            DBClusterSnapshotArn:
-              'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-orders-20261128-0300',
-            Status: 'available',
-          },
-        ],
+        DBClusterSnapshots: [docdbSnapshot('nightly-orders-20261128-0300')],
       });
-      docdb.on(ListTagsForResourceCommand).resolves({
-        TagList: [
-          { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
-          { Key: 'docdb-backup:policy', Value: 'nightly' },
-          { Key: 'docdb-backup:scheduled-at', Value: '2026-11-28T03:00:00.000Z' },
-        ],
-      });
+      docdb.on(ListTagsForResourceCommand).resolves({ TagList: ourTagList('nightly-orders-20261128-0300') });
       const { summary, alert } = await runBackup(aws.deps, request(aws));
       expect(summary.results[0]).toMatchObject({
         outcome: 'already-exists',
@@ -367,23 +343,11 @@ describe('backup run', () => {
           .on(CreateDBClusterSnapshotCommand)
           .rejects(new DBClusterSnapshotAlreadyExistsFault({ message: 'exists', ...meta }));
         docdb.on(DescribeDBClusterSnapshotsCommand).resolves({
-          DBClusterSnapshots: [
-            {
-              DBClusterSnapshotIdentifier: 'nightly-orders-20261128-0300',
-              DBClusterIdentifier: 'orders',
-              DBClusterSnapshotArn:
-                'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-orders-20261128-0300',
-              Status: status,
-            },
-          ],
+          DBClusterSnapshots: [docdbSnapshot('nightly-orders-20261128-0300', { Status: status })],
         });
-        docdb.on(ListTagsForResourceCommand).resolves({
-          TagList: [
-            { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
-            { Key: 'docdb-backup:policy', Value: 'nightly' },
-            { Key: 'docdb-backup:scheduled-at', Value: '2026-11-28T03:00:00.000Z' },
-          ],
-        });
+        docdb
+          .on(ListTagsForResourceCommand)
+          .resolves({ TagList: ourTagList('nightly-orders-20261128-0300') });
         const { summary, alert } = await runBackup(aws.deps, request(aws));
         expect(summary.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'snapshot-failed' } });
         expect(alert).toMatchObject({ sent: true, severity: 'error' });
@@ -397,14 +361,7 @@ describe('backup run', () => {
         .on(CreateDBClusterSnapshotCommand)
         .rejects(new DBClusterSnapshotAlreadyExistsFault({ message: 'exists', ...meta }));
       docdb.on(DescribeDBClusterSnapshotsCommand).resolves({
-        DBClusterSnapshots: [
-          {
-            DBClusterSnapshotIdentifier: 'nightly-orders-20261128-0300',
-            DBClusterIdentifier: 'orders',
-            DBClusterSnapshotArn:
-              'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-orders-20261128-0300',
-          },
-        ],
+        DBClusterSnapshots: [docdbSnapshot('nightly-orders-20261128-0300')],
       });
       docdb.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key: 'owner', Value: 'someone-else' }] });
       const { summary } = await runBackup(aws.deps, request(aws));

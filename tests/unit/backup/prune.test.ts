@@ -2,96 +2,34 @@
 // clients: ownership is proven from tags for every snapshot that counts, exactly (id, slot tag, cluster),
 // only available snapshots count, and each deletion is recorded as it happens, never downgraded.
 import {
-  CreateDBClusterSnapshotCommand,
+  type DBClusterSnapshot,
   DBClusterSnapshotNotFoundFault,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
-  DescribeDBClustersCommand,
   InvalidDBClusterSnapshotStateFault,
   ListTagsForResourceCommand,
+  type Tag,
 } from '@aws-sdk/client-docdb';
 import {
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runBackup } from '../../../shared/backup/engine.js';
-import { slotFromSnapshotId } from '../../../shared/planning/retention.js';
+import { docdbSnapshot, mockedRegion, ourTagList } from '../../support/docdb-answers.js';
 import { type MockedAws, mockedAws, policy } from '../../support/fakes.js';
 
-const ARN = 'arn:aws:rds:us-east-1:123456789012';
-
-/** The tags this policy puts on its snapshot of the slot its id names. */
-function oursFor(id: string) {
-  const slot = slotFromSnapshotId(id) ?? new Date(0);
-  return [
-    { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
-    { Key: 'docdb-backup:policy', Value: 'nightly' },
-    { Key: 'docdb-backup:scheduled-at', Value: slot.toISOString() },
-  ];
-}
-
-function snapshot(id: string, status = 'available', cluster = 'orders') {
-  return {
-    DBClusterSnapshotIdentifier: id,
-    DBClusterIdentifier: cluster,
-    DBClusterSnapshotArn: `${ARN}:cluster-snapshot:${id}`,
-    Status: status,
-    SnapshotType: 'manual',
-  };
-}
-
-type Tags = { Key: string; Value: string }[];
-
-function setup(
-  aws: MockedAws,
-  clusterSnapshots: ReturnType<typeof snapshot>[],
-  tagsOf: (id: string) => Tags = oursFor,
-) {
-  const docdb = aws.docdb['us-east-1']!;
-  docdb.on(DescribeDBClustersCommand).resolves({
-    DBClusters: [
-      {
-        DBClusterIdentifier: 'orders',
-        DBClusterArn: `${ARN}:cluster:orders`,
-        Engine: 'docdb',
-        Status: 'available',
-      },
-    ],
-  });
-  docdb.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { Status: 'creating' } });
-  docdb.on(DescribeDBClusterSnapshotsCommand).callsFake((input) => {
-    if (input.DBClusterIdentifier) return { DBClusterSnapshots: clusterSnapshots };
-    if (input.DBClusterSnapshotIdentifier)
-      return {
-        DBClusterSnapshots: clusterSnapshots.filter(
-          (s) => s.DBClusterSnapshotIdentifier === input.DBClusterSnapshotIdentifier,
-        ),
-      };
-    return { DBClusterSnapshots: [] };
-  });
-  docdb.on(ListTagsForResourceCommand).callsFake((input) => ({
-    TagList: tagsOf(input.ResourceName.split(':').at(-1) as string),
-  }));
-  docdb.on(DeleteDBClusterSnapshotCommand).resolves({});
-  aws.dynamo.on(BatchWriteItemCommand).resolves({});
-  aws.dynamo.on(PutItemCommand).resolves({});
-  aws.events.on(PutEventsCommand).callsFake((input) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map(() => ({ EventId: 'e' })),
-  }));
-  aws.sns.on(PublishCommand).resolves({ MessageId: 'm' });
-}
+/** The Region with cluster orders listing `snapshots`, tagged as `tagsOf` says (ours by default). */
+const setup = (aws: MockedAws, snapshots: DBClusterSnapshot[], tagsOf?: (id: string) => Tag[]) =>
+  mockedRegion(aws, { snapshots, tagsOf });
 
 const deleted = (aws: MockedAws) =>
   aws.docdb['us-east-1']!.commandCalls(DeleteDBClusterSnapshotCommand).map(
     (c) => c.args[0].input.DBClusterSnapshotIdentifier,
   );
 const night = (day: number, status = 'available') =>
-  snapshot(`nightly-orders-202611${String(day).padStart(2, '0')}-0300`, status);
+  docdbSnapshot(`nightly-orders-202611${String(day).padStart(2, '0')}-0300`, { Status: status });
 
 describe('retention in a run', () => {
   let aws: MockedAws;
@@ -107,7 +45,7 @@ describe('retention in a run', () => {
 
   it('lets an untagged look-alike fill no keepLast place: keepLast 2 keeps two of ours', async () => {
     setup(aws, [night(28, 'creating'), night(27), night(26), night(25), night(24)], (id) =>
-      id.endsWith('20261127-0300') ? [] : oursFor(id),
+      id.endsWith('20261127-0300') ? [] : ourTagList(id),
     );
     const { summary } = await runBackup(aws.deps, request({ keepLast: 2 }));
     // Ours and available: the 26th and 25th are kept, the 24th goes; the look-alike is never touched, and
@@ -128,8 +66,8 @@ describe('retention in a run', () => {
     setup(aws, [
       night(28, 'creating'),
       ...[27, 26, 25, 24, 23, 22, 21].map((d) => night(d)),
-      snapshot('nightly-orders-legalhold-20261001-0300'),
-      snapshot('nightly-billing-20261120-0300', 'available', 'orders'),
+      docdbSnapshot('nightly-orders-legalhold-20261001-0300'),
+      docdbSnapshot('nightly-billing-20261120-0300'),
     ]);
     await runBackup(aws.deps, request({ keepLast: 6 }));
     const read = aws.docdb['us-east-1']!.commandCalls(ListTagsForResourceCommand)
@@ -142,14 +80,14 @@ describe('retention in a run', () => {
 
   it('never deletes a copy named like ours that carries our copied tags (legal hold)', async () => {
     const legalhold = 'nightly-orders-legalhold-20261001-0300';
-    setup(aws, [night(28, 'creating'), night(27), snapshot(legalhold)], (id) =>
+    setup(aws, [night(28, 'creating'), night(27), docdbSnapshot(legalhold)], (id) =>
       id === legalhold
         ? [
             { Key: 'docdb-backup:managed-by', Value: 'docdb-backup' },
             { Key: 'docdb-backup:policy', Value: 'nightly' },
             { Key: 'docdb-backup:scheduled-at', Value: '2026-10-01T03:00:00.000Z' },
           ]
-        : oursFor(id),
+        : ourTagList(id),
     );
     await runBackup(aws.deps, request({ keepLast: 1 }));
     expect(deleted(aws)).toEqual([]);
@@ -158,10 +96,10 @@ describe('retention in a run', () => {
   it('never deletes a snapshot whose scheduled-at tag names another slot than its id', async () => {
     setup(aws, [night(28, 'creating'), night(27), night(26)], (id) =>
       id.endsWith('20261126-0300')
-        ? oursFor(id).map((t) =>
+        ? ourTagList(id).map((t) =>
             t.Key === 'docdb-backup:scheduled-at' ? { ...t, Value: '2026-11-27T03:00:00.000Z' } : t,
           )
-        : oursFor(id),
+        : ourTagList(id),
     );
     await runBackup(aws.deps, request({ keepLast: 1 }));
     expect(deleted(aws)).toEqual([]);
@@ -170,7 +108,7 @@ describe('retention in a run', () => {
   it('counts only available snapshots: failed ones fill no place, so keepLast 2 keeps two good ones', async () => {
     setup(aws, [
       night(28, 'creating'),
-      snapshot('nightly-orders-20261127-1500', 'failed'),
+      docdbSnapshot('nightly-orders-20261127-1500', { Status: 'failed' }),
       night(27),
       night(26),
       night(25),
@@ -187,7 +125,7 @@ describe('retention in a run', () => {
     // Reading one snapshot's tags takes the run past its cutoff (the deadline less the 15 s reserve).
     aws.docdb['us-east-1']!.on(ListTagsForResourceCommand).callsFake((input) => {
       aws.clock.advance(50_000);
-      return { TagList: oursFor(input.ResourceName.split(':').at(-1) as string) };
+      return { TagList: ourTagList(input.ResourceName.split(':').at(-1) as string) };
     });
     const { summary } = await runBackup(aws.deps, { ...request({ keepLast: 1 }), deadline });
     expect(deleted(aws)).toEqual([]);

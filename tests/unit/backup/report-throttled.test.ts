@@ -6,34 +6,23 @@ import {
   DescribeDBClustersCommand,
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-docdb';
-import { BatchWriteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { runBackup } from '../../../shared/backup/engine.js';
+import { acceptRecordsAndPages, docdbCluster, docdbSnapshot } from '../../support/docdb-answers.js';
 import { mockedAws, policy } from '../../support/fakes.js';
 
-const ARN = 'arn:aws:rds:us-east-1:123456789012';
-const cluster = (id: string) => ({
-  DBClusterIdentifier: id,
-  DBClusterArn: `${ARN}:cluster:${id}`,
-  Engine: 'docdb',
-  Status: 'available',
-});
-const manual = (id: string) => ({
-  DBClusterSnapshotIdentifier: id,
-  DBClusterIdentifier: 'legacy',
-  DBClusterSnapshotArn: `${ARN}:cluster-snapshot:${id}`,
-  Status: 'available',
-  SnapshotType: 'manual',
-});
+const manual = (id: string) => docdbSnapshot(id, { DBClusterIdentifier: 'legacy' });
 
 describe('the quota page after a throttle storm', () => {
   it('still says who holds the quota and how many slots to free when one listing is throttled once', async () => {
     const aws = mockedAws();
     const docdb = aws.docdb['us-east-1']!;
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    docdb.on(DescribeDBClustersCommand).resolves({ DBClusters: [cluster('billing'), cluster('orders')] });
+    docdb
+      .on(DescribeDBClustersCommand)
+      .resolves({ DBClusters: [docdbCluster('billing'), docdbCluster('orders')] });
     // The storm: orders' create is throttled until the cutoff; billing hits the quota.
     docdb.on(CreateDBClusterSnapshotCommand, { DBClusterIdentifier: 'orders' }).rejects(throttled);
     docdb
@@ -48,14 +37,8 @@ describe('the quota page after a throttle storm', () => {
       if (aws.clock.now() >= cutoff && afterCutoff++ === 0) throw throttled;
       return held;
     });
-    aws.dynamo.on(BatchWriteItemCommand).resolves({});
-    aws.dynamo.on(PutItemCommand).resolves({});
+    acceptRecordsAndPages(aws);
     aws.dynamo.on(UpdateItemCommand).resolves({});
-    aws.events.on(PutEventsCommand).callsFake((input) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map(() => ({ EventId: 'e' })),
-    }));
-    aws.sns.on(PublishCommand).resolves({ MessageId: 'm' });
 
     const { summary, alert } = await runBackup(aws.deps, {
       policy: policy({ clusters: { identifiers: ['billing', 'orders'], tags: {}, exclude: [] } }),
