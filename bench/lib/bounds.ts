@@ -13,8 +13,9 @@
  *   their adapter's BATCHES_IN_FLIGHT in flight; a page is a claim, then a Publish.
  * - Every API call takes at least the emulator's injected latency.
  */
-import { BATCHES_IN_FLIGHT as DYNAMODB_IN_FLIGHT } from '../../shared/aws/results-table/runs.js';
+
 import { BATCHES_IN_FLIGHT as EVENTS_IN_FLIGHT } from '../../shared/aws/eventbridge.js';
+import { BATCHES_IN_FLIGHT as DYNAMODB_IN_FLIGHT } from '../../shared/aws/results-table/runs.js';
 
 /** DescribeDBClusters and DescribeDBClusterSnapshots return at most 100 records per page (API limit). */
 export const API_PAGE_SIZE = 100;

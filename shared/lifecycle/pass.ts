@@ -39,7 +39,6 @@ export interface ReconcileReport {
 async function followOrNote(
   deps: EngineDeps,
   policy: string,
-  request: FollowRequest,
   follow: () => Promise<PolicyPass>,
 ): Promise<PolicyPass | { policy: string; error: string }> {
   try {
@@ -67,7 +66,7 @@ async function followRemoved(deps: EngineDeps, request: ReconcileRequest) {
   }
   const removed = noted.filter((policy) => !known.has(policy));
   return inPool(removed, POLICIES_IN_FLIGHT, (policy) =>
-    followOrNote(deps, policy, request, () => followRemovedPolicy(deps, policy, request)),
+    followOrNote(deps, policy, () => followRemovedPolicy(deps, policy, request)),
   );
 }
 
@@ -98,7 +97,7 @@ async function publish(
  */
 export async function reconcile(deps: EngineDeps, request: ReconcileRequest): Promise<ReconcileReport> {
   const outcomes = await inPool(request.policies, POLICIES_IN_FLIGHT, (policy) =>
-    followOrNote(deps, policy.name, request, () => followPolicy(deps, policy, request)),
+    followOrNote(deps, policy.name, () => followPolicy(deps, policy, request)),
   );
   outcomes.push(...(await followRemoved(deps, request)));
   const passes = outcomes.filter((o): o is PolicyPass => 'transitions' in o);
