@@ -68,6 +68,7 @@ import { DEFAULT_POLICIES_FILE } from '../../shared/files.js';
 import { METRICS, RECONCILE_METRIC_NAMES } from '../../shared/metrics.js';
 import { snapshotIdFor } from '../../shared/planning/naming.js';
 import type { ResolvedPolicy } from '../../shared/policy/schema.js';
+import { docdbCluster } from '../support/docdb-answers.js';
 import { mockedAws, policy, TABLE, TOPIC_ARN } from '../support/fakes.js';
 import { arnText } from './cfn.js';
 
@@ -1162,6 +1163,15 @@ describe('the reconcile function: schedule, role and alarms', () => {
   });
 });
 
+/** The environment the functions are wired with in the metrics tests (mocked AWS behind it). */
+const WIRED_ENV = {
+  alertTopicArn: TOPIC_ARN,
+  resultsTable: TABLE,
+  eventBusName: 'default',
+  policiesFile: 'config/policies.yml',
+  concurrency: 1,
+};
+
 describe('the metrics the alarms watch', () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -1169,14 +1179,7 @@ describe('the metrics the alarms watch', () => {
     const aws = mockedAws();
     const docdb = aws.docdb['us-east-1']!;
     docdb.on(DescribeDBClustersCommand).resolves({
-      DBClusters: [
-        {
-          DBClusterIdentifier: 'orders',
-          DBClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:orders',
-          Engine: 'docdb',
-          Status: 'available',
-        },
-      ],
+      DBClusters: [docdbCluster('orders')],
     });
     docdb.on(CreateDBClusterSnapshotCommand).callsFake((request) => ({
       DBClusterSnapshot: {
@@ -1193,13 +1196,7 @@ describe('the metrics the alarms watch', () => {
     });
     const watched = policy({ name: 'nightly', clusters: { identifiers: ['orders'], tags: {}, exclude: [] } });
     const wiring = {
-      env: {
-        alertTopicArn: TOPIC_ARN,
-        resultsTable: TABLE,
-        eventBusName: 'default',
-        policiesFile: 'config/policies.yml',
-        concurrency: 1,
-      },
+      env: WIRED_ENV,
       policies: [watched],
       deps: aws.deps,
     };
@@ -1244,13 +1241,7 @@ describe('the reconciler metrics the alarms watch', () => {
       return true;
     });
     const wiring = {
-      env: {
-        alertTopicArn: TOPIC_ARN,
-        resultsTable: TABLE,
-        eventBusName: 'default',
-        policiesFile: 'config/policies.yml',
-        concurrency: 1,
-      },
+      env: WIRED_ENV,
       policies: [policy({ name: 'nightly' })],
       deps: aws.deps,
     };

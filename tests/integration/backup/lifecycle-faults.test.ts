@@ -9,6 +9,7 @@ import {
   hourlyPolicyFile,
   jobRecord,
   lifecycleWorld,
+  pendingJobWorld,
   reconcilePass,
   recordedResults,
   resultsTableClient,
@@ -23,11 +24,7 @@ const MINUTE = 60_000;
 
 describe('pending jobs and transient faults', () => {
   it('a transient 5xx on CreateDBClusterSnapshot in one pass does not forfeit the slot while its start window is open', async () => {
-    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
-    world.emu.setFaults({
-      clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
-    });
-    const { result } = await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    const { clock, advance, snapshotId, result } = await pendingJobWorld(world, 30);
     expect(result.results[0]).toMatchObject({ outcome: 'pending', snapshotId });
 
     // 31 minutes after the slot the cluster is free, but DocumentDB answers 5xx for a while (an outage
@@ -48,11 +45,7 @@ describe('pending jobs and transient faults', () => {
   });
 
   it('a snapshot created by a pass whose transition write failed is not later declared "no snapshot was taken"', async () => {
-    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
-    world.emu.setFaults({
-      clusters: { orders: { busyForMs: 50 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
-    });
-    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    const { clock, advance, snapshotId } = await pendingJobWorld(world, 50);
     expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
 
     // 55 minutes after the slot: the cluster is free and the pass creates the snapshot, but DynamoDB
@@ -81,11 +74,7 @@ describe('pending jobs and transient faults', () => {
 
 describe('the pass cutoff', () => {
   it('a CreateDBClusterSnapshot still in flight at the pass cutoff does not fail the job (AWS may have taken it)', async () => {
-    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
-    world.emu.setFaults({
-      clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
-    });
-    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    const { clock, advance, snapshotId } = await pendingJobWorld(world, 30);
     expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
 
     advance(31 * MINUTE);
@@ -107,11 +96,7 @@ describe('the pass cutoff', () => {
 
 describe('disabled policies', () => {
   it('a disabled policy takes no new snapshot for a pending job: the job fails and pages once', async () => {
-    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
-    world.emu.setFaults({
-      clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
-    });
-    await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    const { clock, advance, snapshotId } = await pendingJobWorld(world, 30);
     expect(await jobRecord(world, snapshotId)).toMatchObject({ state: 'pending' });
     // The operator disables the policy (the cluster is being decommissioned) and deploys.
     advance(31 * MINUTE);

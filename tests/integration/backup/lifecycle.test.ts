@@ -9,6 +9,7 @@ import {
   lifecycleWorld,
   ordersFleet,
   ourSnapshot,
+  pendingJobWorld,
   reconcilePass,
   runPolicy,
   snapshotsIn,
@@ -96,12 +97,8 @@ describe('the backup lifecycle', () => {
   });
 
   it('backs up a cluster busy for longer than the run inside its start window, without a page', async () => {
-    const { clock, advance, event, snapshotId } = await lifecycleWorld(world);
-    world.emu.setFaults({
-      clusters: { orders: { busyForMs: 30 * MINUTE, snapshotAvailableAfterMs: MINUTE } },
-    });
     // The invocation has two minutes: its retries run out while the cluster is still busy.
-    const { result } = await runPolicy(world, hourlyPolicyFile(), event, { clock, remainingMs: 120_000 });
+    const { clock, advance, snapshotId, result } = await pendingJobWorld(world, 30);
     expect(result.results[0]).toMatchObject({ outcome: 'pending', snapshotId });
     expect(result.counts.pending).toBe(1);
     expect(result.alert).toBeNull();

@@ -296,3 +296,20 @@ export async function lifecycleWorld(world: World, fleet: FleetSeed = ordersFlee
 export async function jobRecord(world: World, snapshotId: string) {
   return (await recordedResults(world)).find((r) => r.pk?.startsWith('job#') && r.snapshotId === snapshotId);
 }
+
+/**
+ * The lifecycle world after the slot's backup run found orders busy: busy for `busyMinutes` (its snapshot
+ * then available a minute after it starts), a run of two minutes whose retries ran out, so the slot's job
+ * is pending. Returns what `lifecycleWorld` does and the run's `result`. Example: `pendingJobWorld(world, 30)`.
+ */
+export async function pendingJobWorld(world: World, busyMinutes: number) {
+  const lifecycle = await lifecycleWorld(world);
+  world.emu.setFaults({
+    clusters: { orders: { busyForMs: busyMinutes * MINUTE, snapshotAvailableAfterMs: MINUTE } },
+  });
+  const { result } = await runPolicy(world, hourlyPolicyFile(), lifecycle.event, {
+    clock: lifecycle.clock,
+    remainingMs: 120_000,
+  });
+  return { ...lifecycle, result };
+}

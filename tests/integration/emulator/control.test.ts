@@ -1,9 +1,9 @@
 // Seam: the HTTP control endpoints under /_emulator/ (state, reset, seed, faults, clock), driven with
 // plain fetch as a test or tool in another process would, and observed through the real SDK.
-import { CreateDBClusterSnapshotCommand, DescribeDBClustersCommand } from '@aws-sdk/client-docdb';
+import { DescribeDBClustersCommand } from '@aws-sdk/client-docdb';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../../local/emulator.js';
-import { rejectionOf, useEmulator } from './support.js';
+import { createSnapshot, rejectionOf, useEmulator } from './support.js';
 
 const t = useEmulator();
 
@@ -48,14 +48,7 @@ describe('control endpoints', () => {
     await post('seed', { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
 
     const set = await post('faults', { clusters: { orders: { status: 'stopped' } } });
-    const error = await rejectionOf(
-      t.docdb().send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: 'orders',
-          DBClusterSnapshotIdentifier: 's1',
-        }),
-      ),
-    );
+    const error = await rejectionOf(createSnapshot(t.docdb(), 'orders', 's1'));
 
     expect(set.status).toBe(200);
     expect(error.name).toBe('InvalidDBClusterStateFault');

@@ -15,7 +15,7 @@ import {
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-docdb';
 import { describe, expect, it } from 'vitest';
-import { rejectionOf, useEmulator } from './support.js';
+import { createSnapshot, rejectionOf, useEmulator } from './support.js';
 
 const t = useEmulator();
 
@@ -29,12 +29,7 @@ describe('CreateDBClusterSnapshot', () => {
   it('answers a creating manual snapshot, stored lowercase, with the cluster engine and encryption', async () => {
     seedOrders();
 
-    const { DBClusterSnapshot } = await t.docdb().send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: 'orders',
-        DBClusterSnapshotIdentifier: 'Nightly-1',
-      }),
-    );
+    const { DBClusterSnapshot } = await createSnapshot(t.docdb(), 'orders', 'Nightly-1');
 
     expect(DBClusterSnapshot).toMatchObject({
       DBClusterSnapshotIdentifier: 'nightly-1',
@@ -53,12 +48,7 @@ describe('CreateDBClusterSnapshot', () => {
     await t.emu.reset({ snapshotAvailableAfterMs: 60_000 });
     seedOrders();
     const docdb = t.docdb();
-    await docdb.send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: 'orders',
-        DBClusterSnapshotIdentifier: 's1',
-      }),
-    );
+    await createSnapshot(docdb, 'orders', 's1');
 
     const during = await docdb.send(
       new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 's1' }),
@@ -86,14 +76,7 @@ describe('CreateDBClusterSnapshot', () => {
   ])('rejects an identifier that %s with InvalidParameterValue', async (_why, identifier) => {
     seedOrders();
 
-    const error = await rejectionOf(
-      t.docdb().send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: 'orders',
-          DBClusterSnapshotIdentifier: identifier,
-        }),
-      ),
-    );
+    const error = await rejectionOf(createSnapshot(t.docdb(), 'orders', identifier));
 
     expect(error.name).toBe('InvalidParameterValue');
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -103,25 +86,13 @@ describe('CreateDBClusterSnapshot', () => {
     seedOrders();
     const identifier = `a${'b'.repeat(62)}`;
 
-    const { DBClusterSnapshot } = await t.docdb().send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: 'orders',
-        DBClusterSnapshotIdentifier: identifier,
-      }),
-    );
+    const { DBClusterSnapshot } = await createSnapshot(t.docdb(), 'orders', identifier);
 
     expect(DBClusterSnapshot?.DBClusterSnapshotIdentifier).toBe(identifier);
   });
 
   it('answers DBClusterNotFoundFault (404) for an unknown cluster', async () => {
-    const error = await rejectionOf(
-      t.docdb().send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: 'ghost',
-          DBClusterSnapshotIdentifier: 's1',
-        }),
-      ),
-    );
+    const error = await rejectionOf(createSnapshot(t.docdb(), 'ghost', 's1'));
 
     expect(error).toBeInstanceOf(DBClusterNotFoundFault);
     expect(error.$metadata.httpStatusCode).toBe(404);
@@ -137,14 +108,7 @@ describe('CreateDBClusterSnapshot', () => {
       },
     });
 
-    const error = await rejectionOf(
-      t.docdb().send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: 'orders',
-          DBClusterSnapshotIdentifier: 'NIGHTLY-1',
-        }),
-      ),
-    );
+    const error = await rejectionOf(createSnapshot(t.docdb(), 'orders', 'NIGHTLY-1'));
 
     expect(error).toBeInstanceOf(DBClusterSnapshotAlreadyExistsFault);
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -153,14 +117,7 @@ describe('CreateDBClusterSnapshot', () => {
   it('answers InvalidDBClusterStateFault (400) for a cluster that is not available', async () => {
     t.emu.seed({ regions: { 'us-east-1': { clusters: [{ id: 'orders', status: 'stopped' }] } } });
 
-    const error = await rejectionOf(
-      t.docdb().send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: 'orders',
-          DBClusterSnapshotIdentifier: 's1',
-        }),
-      ),
-    );
+    const error = await rejectionOf(createSnapshot(t.docdb(), 'orders', 's1'));
 
     expect(error).toBeInstanceOf(InvalidDBClusterStateFault);
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -187,13 +144,7 @@ describe('CreateDBClusterSnapshot', () => {
         'eu-west-1': { quota: 3, clusters: [{ id: 'orders' }] },
       },
     });
-    const create = (id: string, region = 'us-east-1') =>
-      t.docdb({ region }).send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: 'orders',
-          DBClusterSnapshotIdentifier: id,
-        }),
-      );
+    const create = (id: string, region = 'us-east-1') => createSnapshot(t.docdb({ region }), 'orders', id);
 
     await create('third');
     const error = await rejectionOf(create('fourth'));
@@ -315,12 +266,7 @@ describe('DeleteDBClusterSnapshot', () => {
   it('deletes an available manual snapshot', async () => {
     seedOrders();
     const docdb = t.docdb();
-    await docdb.send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: 'orders',
-        DBClusterSnapshotIdentifier: 's1',
-      }),
-    );
+    await createSnapshot(docdb, 'orders', 's1');
 
     const deleted = await docdb.send(
       new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: 's1' }),
@@ -337,12 +283,7 @@ describe('DeleteDBClusterSnapshot', () => {
     await t.emu.reset({ snapshotAvailableAfterMs: 60_000 });
     seedOrders();
     const docdb = t.docdb();
-    await docdb.send(
-      new CreateDBClusterSnapshotCommand({
-        DBClusterIdentifier: 'orders',
-        DBClusterSnapshotIdentifier: 's1',
-      }),
-    );
+    await createSnapshot(docdb, 'orders', 's1');
 
     const error = await rejectionOf(
       docdb.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: 's1' })),

@@ -1,13 +1,10 @@
 // Seam: startEmulator's options — account, quota, start seed and faults, which every reset restores —
 // and its refusal of options, seeds and faults it cannot honour.
-import {
-  CreateDBClusterSnapshotCommand,
-  DescribeDBClustersCommand,
-  DocDBClient,
-} from '@aws-sdk/client-docdb';
+import { DescribeDBClustersCommand, DocDBClient } from '@aws-sdk/client-docdb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator } from '../../../local/emulator.js';
 import { EmulatorConfigError } from '../../../local/errors.js';
+import { createSnapshot } from './support.js';
 
 function client(url: string): DocDBClient {
   return new DocDBClient({
@@ -52,13 +49,7 @@ describe('startEmulator options', () => {
     });
     const docdb = client(emu.url);
     try {
-      const snapshot = () =>
-        docdb.send(
-          new CreateDBClusterSnapshotCommand({
-            DBClusterIdentifier: 'orders',
-            DBClusterSnapshotIdentifier: 's1',
-          }),
-        );
+      const snapshot = () => createSnapshot(docdb, 'orders', 's1');
       await expect(snapshot()).rejects.toMatchObject({ name: 'InvalidDBClusterStateFault' });
       await snapshot();
 

@@ -2,7 +2,7 @@
  * Shared setup for the emulator's integration tests: one emulator per file on a free port, reset
  * before each test, and real SDK v3 clients pointed at it with dummy credentials.
  */
-import { DocDBClient } from '@aws-sdk/client-docdb';
+import { CreateDBClusterSnapshotCommand, DocDBClient } from '@aws-sdk/client-docdb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -61,6 +61,19 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorHarness {
     dynamodb: (client) => track(new DynamoDBClient(config(client))),
   };
   return harness;
+}
+
+/**
+ * Sends CreateDBClusterSnapshot: a manual snapshot `snapshotId` of `cluster`, nothing else set.
+ * Example: `await createSnapshot(t.docdb(), 'orders', 's1')`.
+ */
+export function createSnapshot(docdb: DocDBClient, cluster: string, snapshotId: string) {
+  return docdb.send(
+    new CreateDBClusterSnapshotCommand({
+      DBClusterIdentifier: cluster,
+      DBClusterSnapshotIdentifier: snapshotId,
+    }),
+  );
 }
 
 /** The error a promise rejects with; fails when it resolves. */

@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compilePolicyFile } from '../../../shared/policy/compile.js';
+import { docdbCluster } from '../../support/docdb-answers.js';
 import { tempFolder } from '../../support/temp-folders.js';
 
 const docdb = mockClient(DocDBClient);
@@ -78,14 +79,7 @@ beforeEach(() => {
   output.length = 0;
   for (const mock of [docdb, dynamo, events, sns]) mock.reset();
   docdb.on(DescribeDBClustersCommand).resolves({
-    DBClusters: [
-      {
-        DBClusterIdentifier: 'orders',
-        DBClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:orders',
-        Engine: 'docdb',
-        Status: 'available',
-      },
-    ],
+    DBClusters: [docdbCluster('orders')],
   });
   docdb.on(CreateDBClusterSnapshotCommand).resolves({ DBClusterSnapshot: { Status: 'creating' } });
   docdb.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
