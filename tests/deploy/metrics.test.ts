@@ -3,8 +3,7 @@
 // real code paths, `runScheduledBackup` / `runReconcilePass`) over real HTTP on the local emulator, with a
 // clock shared with it so a snapshot completes between two passes. Every metric a widget or an alarm in
 // the DocdbBackup namespace references must have been emitted with exactly those dimensions and values.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -20,6 +19,7 @@ import { compilePolicyFile } from '../../shared/policy/compile.js';
 import type { ResolvedPolicies } from '../../shared/policy/resolved.js';
 import { resetWorld, sharedClock, startWorld, type World } from '../integration/backup/support.js';
 import { memoryLog } from '../support/fakes.js';
+import { tempFolder } from '../support/temp-folders.js';
 
 const MINUTE = 60_000;
 const POLICIES = `version: 1
@@ -109,7 +109,7 @@ beforeAll(async () => {
   world = await startWorld();
   await resetWorld(world, { regions: { 'us-east-1': { clusters: [{ id: 'orders' }] } } });
   world.emu.setFaults({ clusters: { orders: { snapshotAvailableAfterMs: 20 * MINUTE } } });
-  const dir = mkdtempSync(join(tmpdir(), 'docdb-backup-metrics-'));
+  const dir = tempFolder('metrics');
   writeFileSync(join(dir, 'policies.yml'), POLICIES);
   const compiled = join(dir, 'policies.compiled.json');
   policies = await compilePolicyFile(join(dir, 'policies.yml'), compiled);

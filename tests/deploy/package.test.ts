@@ -346,13 +346,18 @@ describe('serverless package: the reconcile function', () => {
     );
   });
 
-  it('may follow jobs (Query on the table’s indexes only), move them, record deletions and page, nothing of a run’s', () => {
+  it('may follow jobs (Query on the table’s indexes and its note of the policies with jobs), move them, record deletions and page, nothing of a run’s', () => {
     const byAction = (action: string) =>
       statements()
         .filter((s) => list(s.Action).includes(action))
         .flatMap((s) => list(s.Resource).map(arnText));
 
-    expect(byAction('dynamodb:Query')).toEqual([`\${ResultsTable.Arn}/index/*`]);
+    expect(byAction('dynamodb:Query').sort()).toEqual(
+      [`\${ResultsTable.Arn}/index/*`, JSON.stringify({ 'Fn::GetAtt': ['ResultsTable', 'Arn'] })].sort(),
+    );
+    expect(byAction('dynamodb:DeleteItem')).toEqual([
+      JSON.stringify({ 'Fn::GetAtt': ['ResultsTable', 'Arn'] }),
+    ]);
     expect(byAction('dynamodb:UpdateItem')).toEqual([
       JSON.stringify({ 'Fn::GetAtt': ['ResultsTable', 'Arn'] }),
     ]);
