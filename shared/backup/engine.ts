@@ -172,7 +172,7 @@ export async function runBackup(deps: EngineDeps, request: RunRequest): Promise<
     summary,
     warnings,
     retained.unrecorded,
-    [...scope.jobs.values()],
+    scope.jobs,
   );
   return verdict(policy, { summary, warnings, quotaUse: quotaUseOf(policy, usage), ...reporting });
 }
