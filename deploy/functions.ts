@@ -128,6 +128,7 @@ export const RECONCILE_FUNCTION: FunctionEntry = {
       declarations: JOB_STORE_CALLS,
       except: {
         put: 'the backup run writes jobs; a pass only moves them',
+        record: 'the backup run writes jobs; a pass only moves them',
         remember: 'the backup run notes the policies it writes jobs for',
       },
     },

@@ -148,6 +148,12 @@ export interface JobStore {
   /** Writes a new job; false when the slot already has a job for the cluster (a retried run). */
   put(job: BackupJob, signal?: AbortSignal): Promise<boolean>;
   /**
+   * Writes, batched and unconditionally, the jobs of snapshots the run itself created: no earlier job of
+   * their slot can be ahead of them (a `pending` one is superseded; a retried run finds the snapshot
+   * there and uses put).
+   */
+  record(jobs: readonly BackupJob[], signal?: AbortSignal): Promise<void>;
+  /**
    * Notes that a policy has jobs, so a pass finds them even after the policy is renamed or removed from
    * the file (listPolicies); written by a run that starts jobs.
    */

@@ -4,11 +4,13 @@
  * confirmed; one that could not be sent releases its claim so that a retry of the slot pages.
  */
 
+import type { BackupJob } from '../planning/jobs.js';
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeAlert, type PrefixOwner, type QuotaReport, quotaReport } from './alert.js';
 import { describeFailure } from './failures.js';
 import { inOwnAccount } from './location.js';
+import { inPool } from './pool.js';
 import type { Alert, AlertClaim, EngineDeps } from './ports.js';
 import type { QuotaUsage } from './quota-usage.js';
 import type { DeletionResult, QuotaWarning, RunSummary } from './results.js';
@@ -38,6 +40,9 @@ export interface ReportRequest {
  * holding it delays nobody for long: Lambda retries a failed invocation a minute or more later.
  */
 export const PAGE_LEASE_MS = 60_000;
+
+/** Conditional job writes in flight at once while reporting (jobs of busy or existing snapshots). */
+const JOBS_IN_FLIGHT = 8;
 
 /** What became of the run's page. `failed`: it had to be sent and was not; the run must fail. */
 export interface RunAlert {
@@ -205,15 +210,16 @@ export async function reportRun(
   summary: RunSummary,
   warnings: QuotaWarning[],
   unrecorded: DeletionResult[],
-  jobs: readonly { written: Promise<boolean> }[] = [],
+  jobs: readonly { job: BackupJob; created: boolean }[] = [],
 ): Promise<RunReporting> {
+  const created = jobs.filter((j) => j.created).map((j) => j.job);
+  const found = jobs.filter((j) => !j.created).map((j) => j.job);
   const [recorded, alert, eventsFailed] = await Promise.all([
     Promise.all([
       deps.results.record({ ...summary, deletions: unrecorded }, request.signal),
-      // Written as the snapshots were taken; a job already there (a retried run) keeps its first times.
-      Promise.all(jobs.map((job) => job.written)).then((written) => {
-        if (!written.every(Boolean)) throw new Error('some jobs could not be recorded');
-      }),
+      deps.jobs.record(created, request.signal),
+      // A job already there (a retried run of the slot) is kept as it is: the first run's times stand.
+      inPool(found, JOBS_IN_FLIGHT, (job) => deps.jobs.put(job, request.signal)),
       // The policy's note lets a pass find these jobs even after the policy leaves the file.
       jobs.length > 0 ? deps.jobs.remember(summary.policy, request.signal) : undefined,
     ]).then(

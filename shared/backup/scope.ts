@@ -7,7 +7,6 @@ import { setMaxListeners } from 'node:events';
 import type { BackupJob } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import type { PrefixOwner } from './alert.js';
-import { describeFailure } from './failures.js';
 import { jobOf } from './jobs.js';
 import { type Location, locationKey } from './location.js';
 import { PacedDocdb } from './paced.js';
@@ -28,8 +27,6 @@ import { type RetryNotice, takeSnapshot } from './take-snapshot.js';
  * AWS grants (multiplicative decrease), and it grows back while calls go through.
  */
 export const START_RATE_PER_SECOND = 200;
-/** Job writes in flight at once (DynamoDB; each job has its own partition). */
-export const JOBS_IN_FLIGHT = 25;
 /** Listeners a run's signals may have at once: every request in flight adds one. */
 const MAX_SIGNAL_LISTENERS = 10_000;
 const MIN_RATE_PER_SECOND = 0.2;
@@ -83,13 +80,10 @@ export interface RunScope {
   /** When the run began (epoch ms): its jobs' request time. */
   startedAt: number;
   /**
-   * The jobs this run started, written as each snapshot is taken (so the writes overlap the rest of the
-   * work instead of queueing after it), at most JOBS_IN_FLIGHT at once; each resolves to whether it was
-   * written (a failure is logged and makes the run's results unrecorded).
+   * The jobs this run started, by whether this run created their snapshot (written batched when the run
+   * reports) or found it busy or already there (written one by one, conditionally).
    */
-  jobs: { job: BackupJob; written: Promise<boolean> }[];
-  /** The limit of job writes in flight. */
-  jobWrites: Limiter;
+  jobs: { job: BackupJob; created: boolean }[];
 }
 
 /**
@@ -141,28 +135,7 @@ export function openScope(deps: EngineDeps, request: RunRequest): RunScope {
     reportDocdb,
     startedAt: deps.clock.now(),
     jobs: [],
-    jobWrites: new Limiter(JOBS_IN_FLIGHT),
   };
-}
-
-/**
- * Writes a job the run started (conditional: a retried run keeps the first run's job); never rejects.
- * It runs beside the rest of the work, on the run's whole time (recording, not the work phase).
- */
-function writeJob(scope: RunScope, job: BackupJob): Promise<boolean> {
-  const { deps, request } = scope;
-  return scope.jobWrites
-    .run(() => deps.jobs.put(job, request.signal))
-    .then(
-      () => true,
-      (error: unknown) => {
-        deps.log.error('could not record a job', {
-          snapshotId: job.snapshotId,
-          error: describeFailure(error),
-        });
-        return false;
-      },
-    );
 }
 
 /**
@@ -198,7 +171,7 @@ export async function take(scope: RunScope, task: SnapshotTask, earlierAttempts 
     requestedAt: new Date(scope.startedAt).toISOString(),
   };
   const job = jobOf(merged, run, new Date(deps.clock.now()));
-  if (job) scope.jobs.push({ job, written: writeJob(scope, job) });
+  if (job) scope.jobs.push({ job, created: merged.outcome === 'created' });
   request.observer?.onResult?.(merged);
   return merged;
 }

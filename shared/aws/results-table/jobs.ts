@@ -4,7 +4,13 @@
  * transition or a page; followed jobs (open, or failed and not yet paged) are listed through the sparse
  * open-jobs index, never by scanning the table.
  */
-import { DeleteItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { JobStore } from '../../backup/ports.js';
 import { type BackupJob, canMove, type JobChange, OPEN_JOB_STATES } from '../../planning/jobs.js';
 import type { CallDeclarations } from '../permissions.js';
@@ -48,6 +54,12 @@ export const JOB_STORE_CALLS = {
     actions: ['dynamodb:PutItem'],
     resources: ['results-table'],
     why: 'open a backup job (conditional put: one per cluster and slot)',
+  },
+  record: {
+    command: BatchWriteItemCommand,
+    actions: ['dynamodb:BatchWriteItem'],
+    resources: ['results-table'],
+    why: 'write the jobs of snapshots the run itself created, 25 a call',
   },
   remember: {
     command: PutItemCommand,
@@ -112,6 +124,16 @@ export class DynamoJobStore extends TableWriter implements JobStore {
       }),
       signal,
     );
+  }
+
+  async record(jobs: readonly BackupJob[], signal?: AbortSignal): Promise<void> {
+    const now = this.options.clock.now();
+    const items = jobs.map((job) => {
+      if (!OPEN_JOB_STATES.includes(job.state))
+        throw new Error(`a new job starts pending or creating, not ${job.state} (${job.snapshotId})`);
+      return jobItem(job, now, now + this.keepMs);
+    });
+    await this.putAll(items, (RequestItems) => new BatchWriteItemCommand({ RequestItems }), signal);
   }
 
   async remember(policy: string, signal?: AbortSignal): Promise<void> {

@@ -7,7 +7,6 @@ import {
   type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { inPool } from '../../backup/pool.js';
 import type { RunRecorder } from '../../backup/ports.js';
@@ -25,12 +24,9 @@ import {
   resultItem,
   resultPk,
 } from './codec.js';
-import { TableWriter } from './writer.js';
+import { BATCHES_IN_FLIGHT, TableWriter } from './writer.js';
 
-const BATCH_SIZE = 25;
-const MAX_BATCH_ROUNDS = 6;
-/** BatchWriteItem calls in flight at once. */
-export const BATCHES_IN_FLIGHT = 8;
+export { BATCHES_IN_FLIGHT } from './writer.js';
 
 /** The AWS calls of `DynamoRunRecorder`, per method (shared/aws/permissions.ts). */
 export const RUN_RECORDER_CALLS = {
@@ -52,18 +48,12 @@ export class DynamoRunRecorder extends TableWriter implements RunRecorder {
   async record(summary: RunSummary, signal?: AbortSignal): Promise<void> {
     const now = this.options.clock.now();
     const expires = now + this.keepMs;
-    const requests: WriteRequest[] = [
-      ...summary.results.map((result) => ({
-        PutRequest: { Item: resultItem(summary, result, now, expires) },
-      })),
-      ...(summary.notices ?? []).map((notice) => ({
-        PutRequest: { Item: noticeItem(summary, notice, now, expires) },
-      })),
+    const items = [
+      ...summary.results.map((result) => resultItem(summary, result, now, expires)),
+      ...(summary.notices ?? []).map((notice) => noticeItem(summary, notice, now, expires)),
     ];
-    const batches: WriteRequest[][] = [];
-    for (let i = 0; i < requests.length; i += BATCH_SIZE) batches.push(requests.slice(i, i + BATCH_SIZE));
     await Promise.all([
-      inPool(batches, BATCHES_IN_FLIGHT, (batch) => this.writeBatch(batch, signal)),
+      this.putAll(items, (RequestItems) => new BatchWriteItemCommand({ RequestItems }), signal),
       inPool(summary.deletions, BATCHES_IN_FLIGHT, (deletion) =>
         this.recordDeletion(summary, deletion, signal),
       ),
@@ -87,20 +77,6 @@ export class DynamoRunRecorder extends TableWriter implements RunRecorder {
       }),
       signal,
     );
-  }
-
-  /** Writes one batch, retrying unprocessed items with a growing pause. */
-  private async writeBatch(batch: WriteRequest[], signal?: AbortSignal): Promise<void> {
-    let pending = batch;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === MAX_BATCH_ROUNDS) throw new Error(`${pending.length} result item(s) stayed unprocessed`);
-      if (round > 0) await this.options.clock.sleep(50 * 2 ** round, signal);
-      const out = await this.client.send(
-        new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }),
-        { abortSignal: signal },
-      );
-      pending = out.UnprocessedItems?.[this.table] ?? [];
-    }
   }
 }
 

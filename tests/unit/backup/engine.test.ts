@@ -289,13 +289,15 @@ describe('backup run', () => {
       expect(jobs[0]!.Item?.startedAt).toBeUndefined();
     });
 
-    it('writes a creating job for each snapshot it takes, started when AWS accepted it', async () => {
+    it('writes a creating job for each snapshot it takes (batched), started when AWS accepted it', async () => {
       happyPaths(aws, [docdbCluster('orders')]);
       const { summary } = await runBackup(aws.deps, request(aws));
       expect(summary.results[0]?.outcome).toBe('created');
+      // The job of a snapshot the run created is written batched (BatchWriteItem), beside the results.
       const job = aws.dynamo
-        .commandCalls(PutItemCommand)
-        .map((call) => call.args[0].input.Item)
+        .commandCalls(BatchWriteItemCommand)
+        .flatMap((call) => Object.values(call.args[0].input.RequestItems ?? {})[0] ?? [])
+        .map((request) => request.PutRequest?.Item)
         .find((item) => item?.pk?.S === 'job#us-east-1#orders');
       expect(job).toMatchObject({
         sk: { S: '2026-11-28T03:00:00.000Z#nightly' },
@@ -574,12 +576,19 @@ describe('backup run', () => {
           }),
         }),
       );
-      const batches = aws.dynamo
+      const all = aws.dynamo
         .commandCalls(BatchWriteItemCommand)
         .map((c) => Object.values(c.args[0].input.RequestItems ?? {})[0] ?? []);
-      // Batches go out side by side; the 2 unprocessed items are sent again.
-      expect(batches.map((b) => b.length).sort((x, y) => y - x)).toEqual([25, 5, 2]);
-      const item = batches[0]![0]!.PutRequest!.Item!;
+      // The results' batches, beside the jobs' (recorded the same way, below).
+      const isJob = (b: (typeof all)[number]) => b[0]?.PutRequest?.Item?.pk?.S?.startsWith('job#');
+      const batches = all.filter((b) => !isJob(b));
+      // Batches go out side by side; the 2 unprocessed items are sent again (a results or a jobs batch).
+      expect([...all.map((b) => b.length)].sort((x, y) => y - x)).toEqual([25, 25, 5, 5, 2]);
+      const keys = (bs: typeof all) =>
+        new Set(bs.flat().map((r) => `${r.PutRequest?.Item?.pk?.S}|${r.PutRequest?.Item?.sk?.S}`));
+      expect(keys(batches).size).toBe(30);
+      expect(keys(all.filter(isJob)).size).toBe(30);
+      const item = batches.find((b) => b.length === 25)![0]!.PutRequest!.Item!;
       expect(item).toMatchObject({
         pk: { S: 'us-east-1#c00' },
         sk: { S: '2026-11-28T03:00:00.000Z#nightly' },
