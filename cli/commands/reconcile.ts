@@ -19,6 +19,7 @@ import { readFunctionEnv } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, policyFileOf } from '../policies.js';
+import { deletionLines } from '../retention-lines.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatDuration, parseDurationFlag } from '../time.js';
@@ -124,24 +125,7 @@ export function passSummaryLines(report: ReconcileReport, elapsedMs: number): st
     `${counts.available} available, ${counts.failed} failed, ${counts.started} started; ` +
       `${openText(report.open)} in ${formatDuration(elapsedMs)}`,
   ];
-  const deletions = report.deletions.flatMap((slot) => slot.deletions);
-  if (deletions.length) {
-    const deleted = deletions.filter((d) => d.outcome === 'deleted').length;
-    const failed = deletions.length - deleted;
-    lines.push(
-      `retention deleted ${counted(deleted, 'snapshot')}${failed ? `; ${counted(failed, 'deletion')} failed` : ''}:`,
-      ...renderTable(
-        [{ header: '' }, { header: '' }, { header: '' }, { header: '' }],
-        deletions.map((d) => [
-          d.outcome,
-          d.region,
-          d.snapshotId,
-          d.error ? `${d.error.code}: ${d.error.message}` : d.reason,
-        ]),
-        { indent: '  ', noHeader: true },
-      ),
-    );
-  }
+  lines.push(...deletionLines(report.deletions.flatMap((slot) => slot.deletions)));
   for (const page of report.pages) {
     lines.push(
       page.sent

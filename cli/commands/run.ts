@@ -32,7 +32,7 @@ import { countActions, inspectPolicy } from '../inspect.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import { RunProgress } from '../progress.js';
-import { renderTable } from '../table.js';
+import { deletionLines } from '../retention-lines.js';
 import { formatDuration, formatUtc, parseDurationFlag } from '../time.js';
 import { RUN_INFO } from './help.js';
 import { countsLine, planTable } from './plan.js';
@@ -57,24 +57,7 @@ export function summaryLines(
     `${counts.created} created, ${counts['already-exists']} already existed, ${pending}${counts.failed} failed, ` +
       `${counts.skipped} skipped in ${formatDuration(elapsedMs)}`,
   ];
-  const deletions = report.summary.deletions;
-  if (deletions.length) {
-    const deleted = deletions.filter((d) => d.outcome === 'deleted').length;
-    const failed = deletions.length - deleted;
-    lines.push(
-      `retention deleted ${counted(deleted, 'snapshot')}${failed ? `; ${counted(failed, 'deletion')} failed` : ''}:`,
-      ...renderTable(
-        [{ header: '' }, { header: '' }, { header: '' }, { header: '' }],
-        deletions.map((d) => [
-          d.outcome,
-          d.region,
-          d.snapshotId,
-          d.error ? `${d.error.code}: ${d.error.message}` : d.reason,
-        ]),
-        { indent: '  ', noHeader: true },
-      ),
-    );
-  }
+  lines.push(...deletionLines(report.summary.deletions));
   for (const w of report.warnings) {
     lines.push(
       `quota: ${w.region} holds ${w.used} of ${w.quota} manual snapshots (warning at ${w.warnAtPercent}%)`,
