@@ -1,4 +1,4 @@
-/** The lines of a command's report that say what retention deleted (`run` and `reconcile`). */
+/** What retention deleted, as `run` and `reconcile` report it: lines, and the JSON of each deletion. */
 import type { DeletionResult } from '../shared/backup/results.js';
 import { counted } from './output.js';
 import { renderTable } from './table.js';
@@ -25,4 +25,16 @@ export function deletionLines(deletions: readonly DeletionResult[]): string[] {
       { indent: '  ', noHeader: true },
     ),
   ];
+}
+
+/** A deletion in a command's `--json` document (every key present, `null` for none). */
+export function deletionJson(d: DeletionResult) {
+  return {
+    region: d.region,
+    clusterId: d.clusterId,
+    snapshotId: d.snapshotId,
+    outcome: d.outcome,
+    reason: d.reason,
+    error: d.error ?? null,
+  };
 }

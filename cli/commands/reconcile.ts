@@ -8,7 +8,7 @@
 
 import { systemClock } from '../../shared/backup/clock.js';
 import { NEXT_STEP } from '../../shared/backup/failures.js';
-import type { DeletionResult, FailureCode } from '../../shared/backup/results.js';
+import type { FailureCode } from '../../shared/backup/results.js';
 import { type ReconcileReport, reconcile } from '../../shared/lifecycle/pass.js';
 import type { BackupJob, JobState, JobTransition } from '../../shared/planning/jobs.js';
 import { nonEmpty, parseCommandArgs } from '../args.js';
@@ -19,7 +19,7 @@ import { readFunctionEnv } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, policyFileOf } from '../policies.js';
-import { deletionLines } from '../retention-lines.js';
+import { deletionJson, deletionLines } from '../retention-lines.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatDuration, parseDurationFlag } from '../time.js';
@@ -178,19 +178,6 @@ function openJson(job: BackupJob) {
   };
 }
 
-function deletionJson(policy: string, scheduledAt: string, d: DeletionResult) {
-  return {
-    policy,
-    scheduledAt,
-    region: d.region,
-    clusterId: d.clusterId,
-    snapshotId: d.snapshotId,
-    outcome: d.outcome,
-    reason: d.reason,
-    error: d.error ?? null,
-  };
-}
-
 /** The `--json` document's fields after `version` and `command`. */
 export function reconcileJson(file: string, report: ReconcileReport) {
   return {
@@ -200,7 +187,7 @@ export function reconcileJson(file: string, report: ReconcileReport) {
     transitions: report.transitions.map(transitionJson),
     open: report.open.map(openJson),
     deletions: report.deletions.flatMap((slot) =>
-      slot.deletions.map((d) => deletionJson(slot.policy, slot.scheduledAt, d)),
+      slot.deletions.map((d) => ({ policy: slot.policy, scheduledAt: slot.scheduledAt, ...deletionJson(d) })),
     ),
     pages: report.pages.map((p) => ({
       policy: p.policy,

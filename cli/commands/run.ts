@@ -11,7 +11,6 @@ import { NEXT_STEP } from '../../shared/backup/failures.js';
 import {
   type ClusterResult,
   countOutcomes,
-  type DeletionResult,
   type FailureCode,
   isSnapshotTaken,
 } from '../../shared/backup/results.js';
@@ -32,7 +31,7 @@ import { countActions, inspectPolicy } from '../inspect.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import { RunProgress } from '../progress.js';
-import { deletionLines } from '../retention-lines.js';
+import { deletionJson, deletionLines } from '../retention-lines.js';
 import { formatDuration, formatUtc, parseDurationFlag } from '../time.js';
 import { RUN_INFO } from './help.js';
 import { countsLine, planTable } from './plan.js';
@@ -114,17 +113,6 @@ function resultJson(r: ClusterResult) {
     attempts: r.attempts,
     durationMs: r.durationMs,
     error: r.error ?? null,
-  };
-}
-
-function deletionJson(d: DeletionResult) {
-  return {
-    region: d.region,
-    clusterId: d.clusterId,
-    snapshotId: d.snapshotId,
-    outcome: d.outcome,
-    reason: d.reason,
-    error: d.error ?? null,
   };
 }
 
@@ -302,7 +290,7 @@ function finish(ctx: CommandContext, options: RunOptions, end: RunEnd, took: num
       ok,
       results: results.map(resultJson),
       counts: countOutcomes(results),
-      deletions: (report?.summary.deletions ?? []).map(deletionJson),
+      deletions: (report?.summary.deletions ?? []).map((d) => deletionJson(d)),
       quotaWarnings: report?.warnings ?? [],
       alert: report?.alert ?? null,
       recorded: report?.recorded ?? false,
