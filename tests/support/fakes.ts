@@ -126,3 +126,22 @@ export function mockedAws(regions: string[] = ['us-east-1']): MockedAws {
     },
   };
 }
+
+/**
+ * A policy in us-east-1 and eu-west-1 selecting `identifiers` (and `tags`), keeping the newest `keepLast`
+ * snapshots: the quota-use tests' policies.
+ */
+export function retainingPolicy(
+  name: string,
+  identifiers: string[],
+  keepLast: number,
+  tags: Record<string, string> = {},
+): ResolvedPolicy {
+  return policy({
+    name,
+    regions: ['us-east-1', 'eu-west-1'],
+    clusters: { identifiers, tags, exclude: [] },
+    snapshot: { prefix: name, tags: {}, copyClusterTags: false },
+    retention: { keepLast },
+  });
+}

@@ -14,7 +14,7 @@ export type { TableOptions } from './writer.js';
 export { DynamoAlertLedger, DynamoJobStore, DynamoResultsReader, DynamoRunRecorder };
 
 /**
- * Every port of one results table over one client.
+ * The engine's ports of one results table over one client (the CLI builds its reader on its own client).
  * @example const table = resultsTable(new DynamoDBClient({}), 'docdb-backup-results', { clock })
  */
 export function resultsTable(client: DynamoDBClient, table: string, options: TableOptions) {
@@ -22,6 +22,5 @@ export function resultsTable(client: DynamoDBClient, table: string, options: Tab
     runs: new DynamoRunRecorder(client, table, options),
     alerts: new DynamoAlertLedger(client, table, options),
     jobs: new DynamoJobStore(client, table, options),
-    reader: new DynamoResultsReader(client, table),
   };
 }

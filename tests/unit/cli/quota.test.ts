@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { quotaWarning, regionQuotaWarning } from '../../../cli/quota.js';
 import { regionSteadyStates } from '../../../shared/planning/quota-use.js';
-import { policy } from '../../support/fakes.js';
+import { policy, retainingPolicy } from '../../support/fakes.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const quota = (regions: Record<string, number> = {}, fallback = 100) => ({
@@ -61,25 +61,11 @@ describe('quotaWarning', () => {
 });
 
 describe('Region steady state over all policies', () => {
-  const withRetention = (
-    name: string,
-    identifiers: string[],
-    keepLast: number,
-    tags: Record<string, string> = {},
-  ) =>
-    policy({
-      name,
-      regions: ['us-east-1', 'eu-west-1'],
-      clusters: { identifiers, tags, exclude: [] },
-      snapshot: { prefix: name, tags: {}, copyClusterTags: false },
-      retention: { keepLast },
-    });
-
   it('says nothing while the steady state stays below the threshold', () => {
     const states = regionSteadyStates(
       [
-        withRetention('nightly', ['a', 'b', 'c'], 14),
-        withRetention('weekly', ['a'], 30, { backup: 'weekly' }),
+        retainingPolicy('nightly', ['a', 'b', 'c'], 14),
+        retainingPolicy('weekly', ['a'], 30, { backup: 'weekly' }),
       ],
       NOW,
     );
@@ -87,7 +73,7 @@ describe('Region steady state over all policies', () => {
   });
 
   it('warns at the threshold and says by how much, naming each policy', () => {
-    const [state] = regionSteadyStates([withRetention('nightly', ['a', 'b', 'c', 'd', 'e', 'f'], 14)], NOW);
+    const [state] = regionSteadyStates([retainingPolicy('nightly', ['a', 'b', 'c', 'd', 'e', 'f'], 14)], NOW);
     expect(regionQuotaWarning(state!)).toBe(
       'in eu-west-1 the policies hold about 84 snapshots once retention has pruned (nightly 14 × 6 clusters): ' +
         '84% of the 100-snapshot quota, at or above the 80% warning threshold (the quota is shared with RDS, ' +
@@ -96,7 +82,7 @@ describe('Region steady state over all policies', () => {
   });
 
   it('says when the steady state is more than the quota', () => {
-    const [state] = regionSteadyStates([withRetention('hourly', ['a', 'b'], 60)], NOW);
+    const [state] = regionSteadyStates([retainingPolicy('hourly', ['a', 'b'], 60)], NOW);
     expect(regionQuotaWarning(state!)).toContain('120% of the 100-snapshot quota, more than the quota');
   });
 });

@@ -10,7 +10,7 @@ import {
   regionQuotaPressure,
   regionSteadyStates,
 } from '../../../shared/planning/quota-use.js';
-import { policy } from '../../support/fakes.js';
+import { policy, retainingPolicy } from '../../support/fakes.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const quota = (regions: Record<string, number> = {}, fallback = 100) => ({
@@ -161,25 +161,11 @@ describe('quotaShortfall', () => {
 });
 
 describe('Region steady state over all policies', () => {
-  const withRetention = (
-    name: string,
-    identifiers: string[],
-    keepLast: number,
-    tags: Record<string, string> = {},
-  ) =>
-    policy({
-      name,
-      regions: ['us-east-1', 'eu-west-1'],
-      clusters: { identifiers, tags, exclude: [] },
-      snapshot: { prefix: name, tags: {}, copyClusterTags: false },
-      retention: { keepLast },
-    });
-
   it('sums retention x listed clusters per Region across policies', () => {
     const states = regionSteadyStates(
       [
-        withRetention('nightly', ['a', 'b', 'c'], 14),
-        withRetention('weekly', ['a'], 30, { backup: 'weekly' }),
+        retainingPolicy('nightly', ['a', 'b', 'c'], 14),
+        retainingPolicy('weekly', ['a'], 30, { backup: 'weekly' }),
       ],
       NOW,
     );
@@ -191,14 +177,14 @@ describe('Region steady state over all policies', () => {
   });
 
   it('reaches the warning threshold and says by how much', () => {
-    const [state] = regionSteadyStates([withRetention('nightly', ['a', 'b', 'c', 'd', 'e', 'f'], 14)], NOW);
+    const [state] = regionSteadyStates([retainingPolicy('nightly', ['a', 'b', 'c', 'd', 'e', 'f'], 14)], NOW);
     expect(state).toMatchObject({ region: 'eu-west-1', total: 84, atLeast: false });
     expect(state?.parts).toEqual([{ policy: 'nightly', perCluster: 14, clusters: 6 }]);
     expect(regionQuotaPressure(state!)).toEqual({ percent: 84, overQuota: false });
   });
 
   it('says when the steady state is more than the quota', () => {
-    const [state] = regionSteadyStates([withRetention('hourly', ['a', 'b'], 60)], NOW);
+    const [state] = regionSteadyStates([retainingPolicy('hourly', ['a', 'b'], 60)], NOW);
     expect(regionQuotaPressure(state!)).toEqual({ percent: 120, overQuota: true });
   });
 });
