@@ -253,6 +253,13 @@ export function slotSnapshotAvailable(docdb: DocdbPort, snapshotId: string, slot
     snapshotState: (at, id, signal) => docdb.snapshotState(at, id, signal),
     listManualSnapshots: (at, signal) => docdb.listManualSnapshots(at, signal),
     deleteSnapshot: (at, id, signal) => docdb.deleteSnapshot(at, id, signal),
+    copySnapshot: (at, request, signal) => docdb.copySnapshot(at, request, signal),
+    shareSnapshot: (at, id, account, signal) => docdb.shareSnapshot(at, id, account, signal),
+    unshareSnapshot: (at, id, account, signal) => docdb.unshareSnapshot(at, id, account, signal),
+    copyState: (at, id, signal) => docdb.copyState(at, id, signal),
+    listCopies: (at, signal) => docdb.listCopies(at, signal),
+    copyTags: (at, arn, signal) => docdb.copyTags(at, arn, signal),
+    deleteCopy: (at, id, signal) => docdb.deleteCopy(at, id, signal),
     async listClusterSnapshots(at, clusterId, signal) {
       const listed = await docdb.listClusterSnapshots(at, clusterId, signal);
       const current = listed.find((s) => s.snapshotId === snapshotId);

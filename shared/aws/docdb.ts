@@ -5,6 +5,7 @@
 
 import { setTimeout } from 'node:timers/promises';
 import {
+  CopyDBClusterSnapshotCommand,
   CreateDBClusterSnapshotCommand,
   DBClusterNotFoundFault,
   type DBClusterSnapshot,
@@ -18,12 +19,17 @@ import {
   type DocDBClient,
   InvalidDBClusterSnapshotStateFault,
   InvalidDBClusterStateFault,
+  KMSKeyNotAccessibleFault,
   ListTagsForResourceCommand,
+  ModifyDBClusterSnapshotAttributeCommand,
+  SharedSnapshotQuotaExceededFault,
   SnapshotQuotaExceededFault,
 } from '@aws-sdk/client-docdb';
 import {
   ClusterBusyError,
   ClusterNotFoundError,
+  CopyLimitError,
+  CopyRefusedError,
   SnapshotAlreadyExistsError,
   SnapshotGoneError,
   SnapshotQuotaExceededError,
@@ -33,6 +39,7 @@ import { describeLocation, type Location } from '../backup/location.js';
 import type {
   AnyEngineCluster,
   ClusterInventory,
+  CopyRequest,
   CreatedSnapshot,
   DocdbPort,
   ExistingSnapshot,
@@ -62,6 +69,26 @@ const DESCRIBE_SNAPSHOTS = {
   actions: ['rds:DescribeDBClusterSnapshots'],
   resources: ['cluster', 'cluster-snapshot'],
 } as const;
+
+/** A snapshot where copies land: a destination Region of this account, or of another (its own role). */
+const COPY_SNAPSHOT = { kind: 'cluster-snapshot', at: 'destination' } as const;
+
+const DESCRIBE_COPIES = {
+  command: DescribeDBClusterSnapshotsCommand,
+  actions: ['rds:DescribeDBClusterSnapshots'],
+  resources: [COPY_SNAPSHOT],
+} as const;
+
+/**
+ * RDS errors that refuse a copy for good (a KMS key, a parameter AWS will not take): not worth a retry.
+ * Matched by the error's name (these have no exported class in client-docdb).
+ */
+const REFUSING_PARAMETERS: ReadonlySet<string> = new Set([
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'InvalidParameterValueException',
+  'InvalidParameterCombinationException',
+]);
 
 /** The AWS calls of `DocdbAdapter`, per method (shared/aws/permissions.ts). */
 export const DOCDB_CALLS = {
@@ -102,6 +129,49 @@ export const DOCDB_CALLS = {
     },
     { ...DESCRIBE_SNAPSHOTS, why: 'tell a snapshot another run is deleting from one that cannot be' },
   ] satisfies DeclaredCall[],
+  copySnapshot: [
+    {
+      command: CopyDBClusterSnapshotCommand,
+      actions: ['rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'],
+      resources: ['cluster-snapshot', COPY_SNAPSHOT],
+      why: 'copy a snapshot to a disaster-recovery Region or account, tagged as our copy',
+    },
+    {
+      command: CopyDBClusterSnapshotCommand,
+      actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+      resources: ['kms-key'],
+      why: "encrypt the copy with the destination's key (granted through RDS only: kms:ViaService)",
+    },
+  ] satisfies DeclaredCall[],
+  shareSnapshot: {
+    command: ModifyDBClusterSnapshotAttributeCommand,
+    actions: ['rds:ModifyDBClusterSnapshotAttribute'],
+    resources: ['cluster-snapshot'],
+    why: 'share a snapshot with a destination account so it can copy it',
+  },
+  unshareSnapshot: {
+    command: ModifyDBClusterSnapshotAttributeCommand,
+    actions: ['rds:ModifyDBClusterSnapshotAttribute'],
+    resources: ['cluster-snapshot'],
+    why: 'take the share back once the destination has its copy',
+  },
+  copyState: { ...DESCRIBE_COPIES, why: "follow a copy: the copy's status in its destination" },
+  listCopies: { ...DESCRIBE_COPIES, why: "destination retention: the destination's manual snapshots" },
+  copyTags: {
+    command: ListTagsForResourceCommand,
+    actions: ['rds:ListTagsForResource'],
+    resources: [COPY_SNAPSHOT],
+    why: 'prove a copy is ours from the tags read in its destination',
+  },
+  deleteCopy: [
+    {
+      command: DeleteDBClusterSnapshotCommand,
+      actions: ['rds:DeleteDBClusterSnapshot'],
+      resources: [COPY_SNAPSHOT],
+      why: 'destination retention: delete expired copies this service made (IAM also requires our tags)',
+    },
+    { ...DESCRIBE_COPIES, why: 'tell a copy another pass is deleting from one that cannot be' },
+  ] satisfies DeclaredCall[],
 } as const satisfies CallDeclarations;
 
 /** A snapshot as DescribeDBClusterSnapshots describes it, without tags. */
@@ -112,7 +182,31 @@ function manualSnapshotOf(found: DBClusterSnapshot, askedFor: string): ManualSna
     arn: found.DBClusterSnapshotArn ?? '',
     status: found.Status ?? 'unknown',
     createdAt: found.SnapshotCreateTime,
+    ...(found.StorageEncrypted === undefined ? {} : { encrypted: found.StorageEncrypted }),
+    ...(found.KmsKeyId ? { kmsKeyId: found.KmsKeyId } : {}),
   };
+}
+
+/** A copy's SDK fault in the engine's words. */
+function translateCopy(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const options = { cause: error };
+  if (error instanceof KMSKeyNotAccessibleFault)
+    return new CopyRefusedError('kms-misconfigured', error.message, options);
+  if (error instanceof DBClusterSnapshotNotFoundFault)
+    return new CopyRefusedError(
+      'copy-failed',
+      `the source snapshot cannot be found from the destination (deleted, or not shared with it): ${error.message}`,
+      options,
+    );
+  if (error instanceof SnapshotQuotaExceededFault && /concurrent|in progress/i.test(error.message))
+    return new CopyLimitError(error.message, options);
+  if (REFUSING_PARAMETERS.has(error.name)) {
+    // Which advice fits: AWS names the KMS key when the key is what it refuses.
+    const code = /kms|key/i.test(error.message) ? 'kms-misconfigured' : 'copy-failed';
+    return new CopyRefusedError(code, error.message, options);
+  }
+  return translate(error);
 }
 
 /** DocdbPort (and the CLI's ClusterInventory) over one SDK client per location (account and Region). */
@@ -258,6 +352,79 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
         if (!now || now.Status === 'deleting')
           throw new SnapshotGoneError(`snapshot ${snapshotId} is already being deleted`, options);
       }
+      throw error;
+    }
+  }
+
+  async copySnapshot(at: Location, request: CopyRequest, signal?: AbortSignal): Promise<CreatedSnapshot> {
+    try {
+      const out = await this.clientFor(at).send(
+        new CopyDBClusterSnapshotCommand({
+          SourceDBClusterSnapshotIdentifier: request.sourceArn,
+          TargetDBClusterSnapshotIdentifier: request.snapshotId,
+          ...(request.kmsKeyId ? { KmsKeyId: request.kmsKeyId } : {}),
+          CopyTags: request.copyTags,
+          Tags: request.tags,
+        }),
+        { abortSignal: signal },
+      );
+      return {
+        snapshotId: out.DBClusterSnapshot?.DBClusterSnapshotIdentifier ?? request.snapshotId,
+        status: out.DBClusterSnapshot?.Status ?? 'copying',
+      };
+    } catch (error) {
+      throw translateCopy(error);
+    }
+  }
+
+  async shareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal) {
+    await this.modifyRestore(at, snapshotId, { ValuesToAdd: [account] }, signal);
+  }
+
+  async unshareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal) {
+    await this.modifyRestore(at, snapshotId, { ValuesToRemove: [account] }, signal);
+  }
+
+  /** A copy's status in its destination (the same call as snapshotState, declared for the destination). */
+  copyState(at: Location, snapshotId: string, signal?: AbortSignal) {
+    return this.snapshotState(at, snapshotId, signal);
+  }
+
+  /** Every manual snapshot of a destination: copies keep their source cluster's id, a cluster not there. */
+  listCopies(at: Location, signal?: AbortSignal) {
+    return this.listManualSnapshots(at, signal);
+  }
+
+  copyTags(at: Location, arn: string, signal?: AbortSignal) {
+    return this.listTags(at, arn, signal);
+  }
+
+  deleteCopy(at: Location, snapshotId: string, signal?: AbortSignal) {
+    return this.deleteSnapshot(at, snapshotId, signal);
+  }
+
+  private async modifyRestore(
+    at: Location,
+    snapshotId: string,
+    change: { ValuesToAdd?: string[]; ValuesToRemove?: string[] },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    try {
+      await this.clientFor(at).send(
+        new ModifyDBClusterSnapshotAttributeCommand({
+          DBClusterSnapshotIdentifier: snapshotId,
+          AttributeName: 'restore',
+          ...change,
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      const options = { cause: error };
+      if (
+        error instanceof SharedSnapshotQuotaExceededFault ||
+        REFUSING_PARAMETERS.has((error as Error)?.name)
+      )
+        throw new CopyRefusedError('share-refused', (error as Error).message, options);
       throw error;
     }
   }

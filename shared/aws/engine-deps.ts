@@ -58,6 +58,7 @@ export function createEngineDeps(
       results: table.runs,
       alerts: table.alerts,
       jobs: table.jobs,
+      copies: table.copies,
       events: new EventBridgeResultEvents(events, env.eventBusName, options.clock),
       alerter: new SnsAlerter(sns, env.alertTopicArn),
       clock: options.clock,

@@ -11,6 +11,7 @@ import type { Clock } from '../backup/clock.js';
 import { inPool } from '../backup/pool.js';
 import type { ResultEvents } from '../backup/ports.js';
 import type { RunSummary } from '../backup/results.js';
+import type { CopyTransition } from '../planning/copies.js';
 import type { JobTransition } from '../planning/jobs.js';
 import type { CallDeclarations } from './permissions.js';
 
@@ -59,6 +60,26 @@ export function transitionEntries(
     }));
 }
 
+/** A disaster-recovery copy that became available in its destination. */
+export const COPIED_DETAIL_TYPE = 'DocumentDB Snapshot Copied';
+/** A disaster-recovery copy that failed (refused, failed, vanished, or its window closed). */
+export const COPY_FAILED_DETAIL_TYPE = 'DocumentDB Snapshot Copy Failed';
+
+/** The PutEvents entries of a pass's copies: one per copy that became available or failed. */
+export function copyTransitionEntries(
+  transitions: readonly CopyTransition[],
+  busName: string,
+): PutEventsRequestEntry[] {
+  return transitions
+    .filter((t) => t.to === 'available' || t.to === 'failed')
+    .map((t) => ({
+      Source: EVENT_SOURCE,
+      DetailType: t.to === 'available' ? COPIED_DETAIL_TYPE : COPY_FAILED_DETAIL_TYPE,
+      EventBusName: busName,
+      Detail: JSON.stringify(t),
+    }));
+}
+
 /** The AWS calls of `EventBridgeResultEvents`, per method (shared/aws/permissions.ts). */
 export const EVENTBRIDGE_CALLS = {
   publish: {
@@ -72,6 +93,12 @@ export const EVENTBRIDGE_CALLS = {
     actions: ['events:PutEvents'],
     resources: ['event-bus'],
     why: 'publish one event per backup job that completed or failed',
+  },
+  publishCopyTransitions: {
+    command: PutEventsCommand,
+    actions: ['events:PutEvents'],
+    resources: ['event-bus'],
+    why: 'publish one event per copy that became available or failed',
   },
 } as const satisfies CallDeclarations;
 
@@ -91,6 +118,13 @@ export class EventBridgeResultEvents implements ResultEvents {
     signal?: AbortSignal,
   ): Promise<{ failed: number }> {
     return this.putAll(transitionEntries(transitions, this.busName), signal);
+  }
+
+  publishCopyTransitions(
+    transitions: readonly CopyTransition[],
+    signal?: AbortSignal,
+  ): Promise<{ failed: number }> {
+    return this.putAll(copyTransitionEntries(transitions, this.busName), signal);
   }
 
   /** Sends entries in batches of ten, side by side; returns how many never got through. */

@@ -43,3 +43,23 @@ export class SnapshotGoneError extends Error {
 export class ThrottledError extends Error {
   override readonly name = 'ThrottledError';
 }
+
+/**
+ * AWS refused a copy, a share or the way into another account for a reason retrying will not fix (a KMS
+ * key, a snapshot that cannot be shared, a role that cannot be assumed): carries the failure code to record.
+ */
+export class CopyRefusedError extends Error {
+  override readonly name = 'CopyRefusedError';
+  constructor(
+    readonly code: 'kms-misconfigured' | 'share-refused' | 'destination-unreachable' | 'copy-failed',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The destination has as many copies in flight as AWS allows: the copy waits its turn. */
+export class CopyLimitError extends Error {
+  override readonly name = 'CopyLimitError';
+}

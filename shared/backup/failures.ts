@@ -48,6 +48,14 @@ export const NEXT_STEP: Record<FailureCode, string> = {
     'The policy was disabled while a busy cluster still waited for its snapshot, so that slot has no backup. Enable the policy again if the cluster still needs backups, or take one now with npx docdb-backup run --policy <policy>.',
   'policy-removed':
     'The policy was removed from (or renamed in) config/policies.yml while this job was open, so nobody follows it any more: a pending cluster was not backed up. Take a backup under the current policy (npx docdb-backup run --policy <policy>), and check the snapshot named here.',
+  'copy-failed':
+    'A disaster-recovery copy ended failed, vanished, or did not become available within the completion window, so this slot has no copy in that destination. Check the copy (aws docdb describe-db-cluster-snapshots in the destination Region and account) and the source snapshot; the next slot copies again.',
+  'kms-misconfigured':
+    "AWS refused the copy's KMS key: an encrypted snapshot copied to another Region or account needs a key of the destination (copies[].kmsKeyId, and transitKmsKeyId for another account's other Region) that the copying role may use (kms:CreateGrant, kms:DescribeKey; the key policy must allow it). Fix the key or its policy, run npx docdb-backup validate, and redeploy.",
+  'share-refused':
+    'AWS refused to share the snapshot with the destination account. A snapshot encrypted with the AWS managed key (aws/rds) cannot be shared: set copies[].shareKmsKeyId to a customer managed key the destination account may use (the snapshot is re-encrypted with it before sharing), then redeploy.',
+  'destination-unreachable':
+    "The destination account could not be reached: assuming copies[].roleArn failed (missing role, trust policy not naming this stack's role, or a wrong externalId). Deploy the target role (npx docdb-backup target-role) in that account and check roleArn and externalId.",
   'internal-error':
     'docdb-backup met an unexpected error for this Region or cluster (a bug, or data it did not expect); the other clusters went on. Check the logs and report it; run the policy again for this slot.',
   'aws-error': 'An unexpected AWS error. Check the logs for this cluster and run the policy again.',

@@ -10,7 +10,7 @@ import type { Clock } from './clock.js';
 import { ThrottledError } from './errors.js';
 import { THROTTLING_ERRORS } from './failures.js';
 import { type Location, locationKey } from './location.js';
-import type { CreatedSnapshot, DocdbPort, ExistingSnapshot, ManualSnapshot } from './ports.js';
+import type { CopyRequest, CreatedSnapshot, DocdbPort, ExistingSnapshot, ManualSnapshot } from './ports.js';
 import type { RatePool } from './rate.js';
 
 /** Backoff after the n-th throttle of one call: full jitter up to min(cap, base × 2^(n-1)). */
@@ -121,5 +121,33 @@ export class PacedDocdb implements DocdbPort {
 
   deleteSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void> {
     return this.paced(at, signal, () => this.inner.deleteSnapshot(at, snapshotId, signal));
+  }
+
+  copySnapshot(at: Location, request: CopyRequest, signal?: AbortSignal): Promise<CreatedSnapshot> {
+    return this.paced(at, signal, () => this.inner.copySnapshot(at, request, signal));
+  }
+
+  shareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal): Promise<void> {
+    return this.paced(at, signal, () => this.inner.shareSnapshot(at, snapshotId, account, signal));
+  }
+
+  unshareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal): Promise<void> {
+    return this.paced(at, signal, () => this.inner.unshareSnapshot(at, snapshotId, account, signal));
+  }
+
+  copyState(at: Location, snapshotId: string, signal?: AbortSignal): Promise<ManualSnapshot | undefined> {
+    return this.paced(at, signal, () => this.inner.copyState(at, snapshotId, signal));
+  }
+
+  listCopies(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]> {
+    return this.paced(at, signal, () => this.inner.listCopies(at, signal));
+  }
+
+  copyTags(at: Location, arn: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    return this.paced(at, signal, () => this.inner.copyTags(at, arn, signal));
+  }
+
+  deleteCopy(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void> {
+    return this.paced(at, signal, () => this.inner.deleteCopy(at, snapshotId, signal));
   }
 }

@@ -2,6 +2,8 @@
  * The engine's view of the outside world. shared/aws implements these with AWS SDK v3 clients; tests pass
  * fakes. Every method takes an AbortSignal that fires when the run must stop calling AWS.
  */
+
+import type { CopyChange, CopyJob, CopyTransition } from '../planning/copies.js';
 import type { ClusterInfo, Tag } from '../planning/index.js';
 import type { BackupJob, JobChange, JobTransition } from '../planning/jobs.js';
 import type { Clock } from './clock.js';
@@ -29,10 +31,32 @@ export interface ManualSnapshot {
   arn: string;
   status: string;
   createdAt?: Date;
+  /** Whether it is encrypted at rest, and with which KMS key (ARN), when AWS said. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
-/** DocumentDB in every Region the policy names. */
-export interface DocdbPort {
+/** A CopyDBClusterSnapshot request, made in the destination location. */
+export interface CopyRequest {
+  /**
+   * The source snapshot's ARN (another Region's or a shared one's). When its Region is not the
+   * destination's, the SDK pre-signs the request in the source Region (PreSignedUrl, middleware-sdk-rds).
+   */
+  sourceArn: string;
+  /** The copy's id in the destination. */
+  snapshotId: string;
+  /** The destination key the copy is encrypted with; required for an encrypted source. */
+  kmsKeyId?: string;
+  /** Copy the source's tags too (only where the source's tags are readable: the same account). */
+  copyTags: boolean;
+  tags: Tag[];
+}
+
+/** DocumentDB in every Region the policy names, and in the destinations of its copies. */
+export interface DocdbPort extends SourcePort, CopyPort {}
+
+/** DocumentDB in the policies' own Regions: clusters, their snapshots, retention. */
+export interface SourcePort {
   /** Every DocumentDB cluster of the Region (other engines excluded), all pages. */
   listClusters(at: Location, signal?: AbortSignal): Promise<ClusterInfo[]>;
   listTags(at: Location, arn: string, signal?: AbortSignal): Promise<Record<string, string>>;
@@ -52,6 +76,31 @@ export interface DocdbPort {
   listClusterSnapshots(at: Location, clusterId: string, signal?: AbortSignal): Promise<ManualSnapshot[]>;
   /** Deletes one manual snapshot. Only ever called for snapshots whose ownership tags were just read. */
   deleteSnapshot(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * Disaster-recovery copies. The copy methods take the destination location; the source-side share takes
+ * the source's. `copyState`, `listCopies`, `copyTags` and `deleteCopy` are the source port's reads and
+ * delete, made in a destination (so IAM grants them there, deploy/template.ts).
+ */
+export interface CopyPort {
+  /**
+   * Starts a copy in `at` (the destination). Throws SnapshotAlreadyExistsError, SnapshotQuotaExceededError,
+   * CopyLimitError (too many copies in flight there), CopyRefusedError, or the SDK's error.
+   */
+  copySnapshot(at: Location, request: CopyRequest, signal?: AbortSignal): Promise<CreatedSnapshot>;
+  /** Lets `account` restore and copy the snapshot. Throws CopyRefusedError ('share-refused') when AWS refuses. */
+  shareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal): Promise<void>;
+  /** Takes the share back (no error when it was not shared). */
+  unshareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal): Promise<void>;
+  /** A copy's status (and encryption) in its destination, or undefined when there is none. */
+  copyState(at: Location, snapshotId: string, signal?: AbortSignal): Promise<ManualSnapshot | undefined>;
+  /** Every manual snapshot of a destination (copies keep their source cluster's id). */
+  listCopies(at: Location, signal?: AbortSignal): Promise<ManualSnapshot[]>;
+  /** A copy's tags, read in its destination. */
+  copyTags(at: Location, arn: string, signal?: AbortSignal): Promise<Record<string, string>>;
+  /** Deletes one copy whose ownership tags were just read in its destination. */
+  deleteCopy(at: Location, snapshotId: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A cluster of any engine (DocumentDB, Aurora, Neptune, …) as DescribeDBClusters lists it; no tags. */
@@ -119,6 +168,11 @@ export interface ResultEvents {
     transitions: readonly JobTransition[],
     signal?: AbortSignal,
   ): Promise<{ failed: number }>;
+  /** One event per copy that became available (`DocumentDB Snapshot Copied`) or failed (`… Copy Failed`). */
+  publishCopyTransitions(
+    transitions: readonly CopyTransition[],
+    signal?: AbortSignal,
+  ): Promise<{ failed: number }>;
 }
 
 export interface Alert {
@@ -184,6 +238,25 @@ export interface JobStore {
   releasePage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The disaster-recovery copy jobs (the results table in AWS), with the job store's guarantees: every
+ * change conditional on the state (and hop) read, one page per failed copy.
+ */
+export interface CopyJobStore {
+  /**
+   * Opens copy jobs (conditional puts: a job already there is left as it is). Throws when one could not
+   * be written: the caller then leaves the backup job open, so a later pass opens them again.
+   */
+  open(jobs: readonly CopyJob[], signal?: AbortSignal): Promise<void>;
+  /** A policy's copy jobs still followed (open, or failed and not paged yet), from the open-jobs index. */
+  listFollowed(policy: string, signal?: AbortSignal): Promise<CopyJob[]>;
+  /** Moves a copy job from the state and hop it was read in; false when another pass moved it first. */
+  transition(job: CopyJob, change: CopyChange, signal?: AbortSignal): Promise<boolean>;
+  claimPage(job: CopyJob, token: string, leaseUntil: number, signal?: AbortSignal): Promise<boolean>;
+  confirmPage(job: CopyJob, token: string, signal?: AbortSignal): Promise<void>;
+  releasePage(job: CopyJob, token: string, signal?: AbortSignal): Promise<void>;
+}
+
 /** Everything a run reaches the outside world through: wired once (shared/aws/engine-deps.ts), faked in tests. */
 export interface EngineDeps {
   docdb: DocdbPort;
@@ -193,6 +266,8 @@ export interface EngineDeps {
   alerts: AlertLedger;
   /** The backup jobs the run starts (followed by the reconciler). */
   jobs: JobStore;
+  /** The copies the reconciler opens and follows. */
+  copies: CopyJobStore;
   events: ResultEvents;
   alerter: Alerter;
   clock: Clock;

@@ -19,6 +19,10 @@ export type FailureCode =
   | 'completion-window-missed'
   | 'policy-disabled'
   | 'policy-removed'
+  | 'copy-failed'
+  | 'kms-misconfigured'
+  | 'share-refused'
+  | 'destination-unreachable'
   | 'internal-error'
   | 'aws-error';
 

@@ -8,6 +8,8 @@ import { MAX_TAGS_PER_RESOURCE, OWN_TAG_KEYS, RESERVED_TAG_PREFIX } from '../pol
 export const MANAGED_BY_TAG = OWN_TAG_KEYS.managedBy;
 export const POLICY_TAG = OWN_TAG_KEYS.policy;
 export const SCHEDULED_AT_TAG = OWN_TAG_KEYS.scheduledAt;
+/** On a disaster-recovery copy: the ARN of the snapshot it is a copy of (never on a source snapshot). */
+export const COPY_OF_TAG = 'docdb-backup:copy-of';
 /** The value of the ownership tag. Deletes are conditioned on it, in code and in IAM. */
 export const MANAGED_BY_VALUE = 'docdb-backup';
 

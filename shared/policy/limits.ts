@@ -48,7 +48,10 @@ export const MAX_WINDOW_MINUTES = 10_080;
 export const DEFAULT_WINDOWS: Readonly<WindowSettings> = { startMinutes: 480, completionMinutes: 1440 };
 
 /** Built-in reconcile settings, used when the file has no `reconcile` block (or no `reconcile.schedule`). */
-export const DEFAULT_RECONCILE: Readonly<ReconcileSettings> = { schedule: 'rate(10 minutes)' };
+export const DEFAULT_RECONCILE: Readonly<ReconcileSettings> = {
+  schedule: 'rate(10 minutes)',
+  maxCopiesInFlight: 5,
+};
 
 /**
  * The built-in start window of a policy whose runs are at least `shortestIntervalSeconds` apart: 480

@@ -35,7 +35,10 @@ function lowercaseUnique(ids: readonly string[] | undefined): string[] {
  * Example: `resolveReconcile({ version: 1, policies: [...] })` → `{ schedule: 'rate(10 minutes)' }`
  */
 export function resolveReconcile(file: Pick<PolicyFile, 'reconcile'>): ReconcileSettings {
-  return { schedule: file.reconcile?.schedule ?? DEFAULT_RECONCILE.schedule };
+  return {
+    schedule: file.reconcile?.schedule ?? DEFAULT_RECONCILE.schedule,
+    maxCopiesInFlight: DEFAULT_RECONCILE.maxCopiesInFlight,
+  };
 }
 
 /**
@@ -128,6 +131,7 @@ export function resolvePolicies(file: PolicyFile, options: ResolveOptions = {}):
         ? { retention: { ...(policy.retention ?? defaults.retention) } }
         : {}),
       quota: { ...quota, regions: { ...quota.regions } },
+      copies: [],
     };
   });
   return withReconcile(policies, resolveReconcile(file));

@@ -98,6 +98,40 @@ export const ResolvedReconcileSchema = z
   .object({
     /** EventBridge rate() or cron() expression of the reconciler's passes, in UTC. */
     schedule: z.string().min(1),
+    /** Copies in flight at once per destination (account and Region); the rest wait their turn. Default 5. */
+    maxCopiesInFlight: count,
+  })
+  .strict();
+
+/**
+ * One disaster-recovery destination of a policy's snapshots (`copies[]`), as validated: every ARN's
+ * account and Region agree with the destination. A copy lands in `region` of `account`; `region` absent:
+ * the source snapshot's own Region (only with `account`); `account` absent: the service's own account.
+ */
+export const ResolvedCopySchema = z
+  .object({
+    /** The destination Region; absent: each source snapshot's own Region (another account only). */
+    region: z.string().min(1).optional(),
+    /** The destination account (12 digits); absent: the service's own account. */
+    account: z.string().regex(/^\d{12}$/).optional(),
+    /** The role assumed in `account` (set exactly when `account` is). */
+    roleArn: z.string().min(1).optional(),
+    /** The external id that role's trust policy requires (set exactly when `account` is). */
+    externalId: z.string().min(1).optional(),
+    /** The KMS key ARN the copy is encrypted with in the destination; required for encrypted sources. */
+    kmsKeyId: z.string().min(1).optional(),
+    /**
+     * Another account in another Region: the key (of `account`, in the source's Region) of the first,
+     * same-Region copy there, before it is copied on to `region`.
+     */
+    transitKmsKeyId: z.string().min(1).optional(),
+    /**
+     * Another account: a customer managed key of the service's own account (source Region) that the
+     * snapshot is re-encrypted with before it is shared (needed when the source uses the AWS managed key).
+     */
+    shareKmsKeyId: z.string().min(1).optional(),
+    /** Retention in the destination; absent: the copies are never deleted. Defaults to the policy's. */
+    retention: ResolvedRetentionSchema.optional(),
   })
   .strict();
 
@@ -127,6 +161,8 @@ export const ResolvedPolicySchema = z
     retention: ResolvedRetentionSchema.optional(),
     /** The file's quota settings (the same for every policy of the file). */
     quota: ResolvedQuotaSchema,
+    /** Where each snapshot is copied once it is available (disaster recovery); empty: nowhere. */
+    copies: z.array(ResolvedCopySchema),
   })
   .strict();
 
@@ -147,6 +183,8 @@ export type ClusterSelection = z.output<typeof ResolvedClusterSelectionSchema>;
 export type SnapshotSettings = z.output<typeof ResolvedSnapshotSchema>;
 /** A policy's start and completion windows, in minutes. */
 export type WindowSettings = z.output<typeof ResolvedWindowsSchema>;
+/** One copy destination of a policy, resolved. */
+export type CopySettings = z.output<typeof ResolvedCopySchema>;
 /** The file's reconcile settings, resolved. */
 export type ReconcileSettings = z.output<typeof ResolvedReconcileSchema>;
 

@@ -365,6 +365,7 @@ export type PolicyInput = z.infer<typeof PolicySchema>;
 export type {
   ClusterSelection,
   QuotaSettings,
+  CopySettings,
   ReconcileSettings,
   ResolvedPolicies,
   ResolvedPolicy,

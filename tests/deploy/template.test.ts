@@ -960,7 +960,7 @@ describe('policy file location (DOCDB_BACKUP_POLICIES)', () => {
 });
 
 describe('the reconcile function: schedule, role and alarms', () => {
-  const RECONCILE = { schedule: 'rate(10 minutes)' };
+  const RECONCILE = { schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 };
   const kept = { ...nightly, retention: { keepLast: 7 } };
   const withReconcile = (policies: ResolvedPolicy[], overrides: Partial<DeployInput> = {}) =>
     buildDeployment(input(policies, { reconcile: RECONCILE, ...overrides })).resources.Resources;
@@ -1088,16 +1088,16 @@ describe('the reconcile function: schedule, role and alarms', () => {
   });
 
   it('watches the longest gap of an irregular cron schedule, and fewer intervals when three would pass seven days', () => {
-    const officeHours = reconcileAlarmSettings({ schedule: 'cron(0/15 8-17 ? * MON-FRI *)' }, [nightly], NOW);
+    const officeHours = reconcileAlarmSettings({ schedule: 'cron(0/15 8-17 ? * MON-FRI *)', maxCopiesInFlight: 5 }, [nightly], NOW);
     expect(officeHours.intervalSeconds).toBe(62 * 3_600 + 15 * 60); // Friday 17:45 to Monday 08:00
     // Three such gaps (187 hours) pass CloudWatch's seven days: two are watched.
     expect(officeHours.missingPeriods).toBe(2);
     expect(officeHours.missingPeriodSeconds * officeHours.missingPeriods).toBeLessThanOrEqual(604_800);
-    expect(reconcileAlarmSettings({ schedule: 'rate(1 day)' }, [nightly], NOW).missingPeriods).toBe(3);
+    expect(reconcileAlarmSettings({ schedule: 'rate(1 day)', maxCopiesInFlight: 5 }, [nightly], NOW).missingPeriods).toBe(3);
   });
 
   it('refuses a reconcile schedule that does not keep firing, naming it', () => {
-    expect(() => reconcileAlarmSettings({ schedule: 'cron(0 0 1 1 ? 2020)' }, [nightly], NOW)).toThrow(
+    expect(() => reconcileAlarmSettings({ schedule: 'cron(0 0 1 1 ? 2020)', maxCopiesInFlight: 5 }, [nightly], NOW)).toThrow(
       /reconcile.schedule "cron\(0 0 1 1 \? 2020\)" fires fewer than twice/,
     );
   });
@@ -1415,7 +1415,7 @@ describe('https endpoints as dynamic references', () => {
 });
 
 describe('the dashboard and quota alarms', () => {
-  const reconcile = { schedule: 'rate(10 minutes)' };
+  const reconcile = { schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 };
   const body = (resources: Record<string, CfnResource>) =>
     JSON.parse((resources.Dashboard!.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']) as {
       widgets: { type: string; properties: { title?: string; region?: string; metrics?: unknown[][] } }[];

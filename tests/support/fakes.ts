@@ -68,6 +68,7 @@ export function policy(overrides: Partial<ResolvedPolicy> = {}): ResolvedPolicy 
     retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300, ...overrides.retry },
     windows: { startMinutes: 480, completionMinutes: 1440, ...overrides.windows },
     quota: { default: 100, regions: {}, warnAtPercent: 80 },
+    copies: [],
     ...Object.fromEntries(
       Object.entries(overrides).filter(([k]) => !['clusters', 'snapshot', 'retry', 'windows'].includes(k)),
     ),
@@ -118,6 +119,7 @@ export function mockedAws(regions: string[] = ['us-east-1']): MockedAws {
       results: table.runs,
       alerts: table.alerts,
       jobs: table.jobs,
+      copies: table.copies,
       events: new EventBridgeResultEvents(eventsClient, 'default', clock),
       alerter: new SnsAlerter(snsClient, TOPIC_ARN),
       clock,

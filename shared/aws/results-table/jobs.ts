@@ -24,6 +24,7 @@ import {
   policyNoteKey,
   stamps,
 } from './codec.js';
+import { claimPageCommand, confirmPageCommand, releasePageCommand } from './page-claims.js';
 import { TableWriter } from './writer.js';
 
 /** The SET and REMOVE clauses and values of a transition. */
@@ -214,53 +215,16 @@ export class DynamoJobStore extends TableWriter implements JobStore {
   }
 
   claimPage(job: BackupJob, token: string, leaseUntil: number, signal?: AbortSignal): Promise<boolean> {
-    return this.conditional(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: jobKey(job),
-        UpdateExpression: 'SET pageToken = :token, pageLeaseUntil = :until',
-        // Failed, not paged yet (still followed), and nobody holding it (a holder past its lease crashed).
-        ConditionExpression:
-          '#state = :failed AND attribute_exists(openPolicy) AND ' +
-          '(attribute_not_exists(pageToken) OR pageLeaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':failed': { S: 'failed' },
-          ':token': { S: token },
-          ':until': { N: String(leaseUntil) },
-          ':now': { N: String(this.options.clock.now()) },
-        },
-      }),
-      signal,
-    );
+    const now = this.options.clock.now();
+    return this.conditional(claimPageCommand(this.table, jobKey(job), token, leaseUntil, now), signal);
   }
 
   async confirmPage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void> {
-    await this.conditional(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: jobKey(job),
-        UpdateExpression: 'SET pagedAt = :at REMOVE openPolicy, openSk, pageToken, pageLeaseUntil',
-        ConditionExpression: 'pageToken = :token',
-        ExpressionAttributeValues: {
-          ':token': { S: token },
-          ':at': { S: new Date(this.options.clock.now()).toISOString() },
-        },
-      }),
-      signal,
-    );
+    const now = this.options.clock.now();
+    await this.conditional(confirmPageCommand(this.table, jobKey(job), token, now), signal);
   }
 
   async releasePage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void> {
-    await this.conditional(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: jobKey(job),
-        UpdateExpression: 'REMOVE pageToken, pageLeaseUntil',
-        ConditionExpression: 'pageToken = :token',
-        ExpressionAttributeValues: { ':token': { S: token } },
-      }),
-      signal,
-    );
+    await this.conditional(releasePageCommand(this.table, jobKey(job), token), signal);
   }
 }

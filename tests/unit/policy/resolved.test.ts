@@ -225,23 +225,23 @@ describe('resolved policy: checked when compiling', () => {
     const policies = await compilePolicyFile(join(dir, 'policies.yml'), target);
     const read = await readCompiledFile(target);
 
-    expect(policies.reconcile).toEqual({ schedule: 'rate(15 minutes)' });
-    expect(read.reconcile).toEqual({ schedule: 'rate(15 minutes)' });
+    expect(policies.reconcile).toEqual({ schedule: 'rate(15 minutes)', maxCopiesInFlight: 5 });
+    expect(read.reconcile).toEqual({ schedule: 'rate(15 minutes)', maxCopiesInFlight: 5 });
     expect(read.policies.map((p) => [p.name, p.windows])).toEqual([
       ['nightly-prod', { startMinutes: 45, completionMinutes: 720 }],
       ['hourly', { startMinutes: 45, completionMinutes: 1440 }],
     ]);
     expect(read.policies).toEqual(resolved());
-    expect(JSON.parse(await readFile(target, 'utf8')).reconcile).toEqual({ schedule: 'rate(15 minutes)' });
+    expect(JSON.parse(await readFile(target, 'utf8')).reconcile).toEqual({ schedule: 'rate(15 minutes)', maxCopiesInFlight: 5 });
   });
 
   it('writes the default reconcile settings for a plain list, and an explicit one over the list’s own', () => {
     const plain = JSON.parse(compilePolicies([...resolved()], FILE));
-    const explicit = JSON.parse(compilePolicies(resolved(), FILE, { schedule: 'rate(1 hour)' }));
+    const explicit = JSON.parse(compilePolicies(resolved(), FILE, { schedule: 'rate(1 hour)', maxCopiesInFlight: 5 }));
 
-    expect(plain.reconcile).toEqual({ schedule: 'rate(10 minutes)' });
-    expect(JSON.parse(compilePolicies(resolved(), FILE)).reconcile).toEqual({ schedule: 'rate(15 minutes)' });
-    expect(explicit.reconcile).toEqual({ schedule: 'rate(1 hour)' });
+    expect(plain.reconcile).toEqual({ schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 });
+    expect(JSON.parse(compilePolicies(resolved(), FILE)).reconcile).toEqual({ schedule: 'rate(15 minutes)', maxCopiesInFlight: 5 });
+    expect(explicit.reconcile).toEqual({ schedule: 'rate(1 hour)', maxCopiesInFlight: 5 });
   });
 
   it('checks the reconcile settings’ shape too, naming the file and the field', () => {
