@@ -9,11 +9,13 @@ import { COMMON_CLIENT_CONFIG, type DocdbClientPool, docdbClients } from '../sha
 import { DocdbAdapter } from '../shared/aws/docdb.js';
 import { createEngineDeps } from '../shared/aws/engine-deps.js';
 import { DynamoResultsReader, type ResultsReader } from '../shared/aws/results-table/index.js';
+import { copyAccounts } from '../shared/aws/sts.js';
 import type { Clock } from '../shared/backup/clock.js';
 import type { EngineDeps } from '../shared/backup/engine.js';
 import { inOwnAccount, type Location } from '../shared/backup/location.js';
 import type { ClusterInventory, DocdbPort, RunLog } from '../shared/backup/ports.js';
 import type { BackupEnv } from '../shared/env.js';
+import type { CopySettings } from '../shared/policy/resolved.js';
 import { type AwsSetting, awsAnswerCheck, explainAwsError } from './aws-errors.js';
 import { UsageError } from './errors.js';
 
@@ -32,7 +34,12 @@ export interface CliAws {
    */
   reachable(region: string, setting: AwsSetting): Promise<void>;
   /** Everything a real run records to, wired as the function wires it (shared/aws/engine-deps.ts). */
-  engineDeps(env: BackupEnv, log: RunLog, clock: Clock): EngineDeps;
+  engineDeps(
+    env: BackupEnv,
+    log: RunLog,
+    clock: Clock,
+    policies?: readonly { copies: readonly CopySettings[] }[],
+  ): EngineDeps;
   /** The results table, read by `status`. */
   results(table: string, region: string | undefined): ResultsReader;
   /** Closes the SDK clients' sockets so the process can end at once. */
@@ -70,8 +77,8 @@ export function sdkAws(): CliAws {
         client.destroy();
       }
     },
-    engineDeps(env, log, clock) {
-      const wiring = createEngineDeps(env, { log, clock });
+    engineDeps(env, log, clock, policies = []) {
+      const wiring = createEngineDeps(env, { log, clock, accounts: copyAccounts(policies) });
       destroyers.push(() => wiring.destroy());
       return wiring.deps;
     },

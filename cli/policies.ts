@@ -9,6 +9,7 @@ import {
   formatProblem,
   loadPolicyFile,
   PolicyValidationError,
+  type ResolvedPolicies,
   type ResolvedPolicy,
 } from '../shared/policy/index.js';
 import { clip, closest } from '../shared/policy/text.js';
@@ -70,7 +71,7 @@ export function absolutePath(file: string, io: CliIo): string {
  * Loads and validates the policy file, or throws a `UsageError` listing every problem.
  * Example: `const policies = await loadPolicies('config/policies.yml', io, 'plan')`
  */
-export async function loadPolicies(file: string, io: CliIo, command: string): Promise<ResolvedPolicy[]> {
+export async function loadPolicies(file: string, io: CliIo, command: string): Promise<ResolvedPolicies> {
   try {
     return await loadPolicyFile(absolutePath(file, io));
   } catch (error) {

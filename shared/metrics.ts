@@ -45,6 +45,16 @@ export const RECONCILE_METRIC_NAMES = {
   completionLatency: 'JobCompletionSeconds',
   /** Events of the pass that could not be delivered to EventBridge. */
   eventsFailed: 'JobEventsFailed',
+  /** Disaster-recovery copies still `waiting` or `copying` after the pass. */
+  openCopies: 'OpenCopies',
+  /** Age of the oldest open copy (since its backup became available), in seconds; 0 when none. */
+  oldestOpenCopyAge: 'OldestOpenCopyAgeSeconds',
+  /** Copies that became available in the pass, per destination (dimension `destination`). */
+  copiesCompleted: 'CopiesCompleted',
+  /** Copies that failed in the pass, per destination (dimension `destination`). */
+  copiesFailed: 'CopiesFailed',
+  /** From the first hop accepted to the copy available, one value per copy, in seconds. */
+  copyLatency: 'CopyCompletionSeconds',
 } as const;
 
 export const METRICS = {
@@ -55,6 +65,8 @@ export const METRICS = {
   policyDimension: 'policy',
   /** Dimension of the quota metrics: the Region (with `service`; not per policy, the quota is the account's). */
   regionDimension: 'region',
+  /** Dimension of the per-destination copy metrics: `<region>` or `<account>/<region>`. */
+  destinationDimension: 'destination',
   /** What the no-snapshot alarm sums: a run succeeded for a cluster when either is counted. */
   succeeded: [METRIC_NAMES.snapshotsCreated, METRIC_NAMES.snapshotsAlreadyExisting],
   eventsFailed: METRIC_NAMES.eventsFailed,

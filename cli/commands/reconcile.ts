@@ -242,8 +242,9 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   });
   let report: ReconcileReport;
   try {
-    report = await reconcile(ctx.aws().engineDeps(env, ctx.log, systemClock), {
+    report = await reconcile(ctx.aws().engineDeps(env, ctx.log, systemClock, policies), {
       policies,
+      maxCopiesInFlight: policies.reconcile.maxCopiesInFlight,
       deadline: Date.now() + timeoutSeconds * 1000,
       concurrency: env.concurrency,
       signal: stop.signal,

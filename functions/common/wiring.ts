@@ -4,11 +4,12 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createEngineDeps } from '../../shared/aws/engine-deps.js';
+import { copyAccounts } from '../../shared/aws/sts.js';
 import { systemClock } from '../../shared/backup/clock.js';
 import type { EngineDeps, RunLog } from '../../shared/backup/index.js';
 import { type BackupEnv, readBackupEnv } from '../../shared/env.js';
-import { readCompiledPolicies } from '../../shared/policy/compiled.js';
-import type { ResolvedPolicy } from '../../shared/policy/schema.js';
+import { readCompiledFile } from '../../shared/policy/compiled.js';
+import type { ReconcileSettings, ResolvedPolicy } from '../../shared/policy/schema.js';
 
 /** The engine's log lines go to Powertools Logger, which adds the invocation's keys to every line. */
 export function loggerAsRunLog(target: Logger): RunLog {
@@ -22,6 +23,8 @@ export function loggerAsRunLog(target: Logger): RunLog {
 export interface FunctionWiring {
   env: BackupEnv;
   policies: ResolvedPolicy[];
+  /** The file's reconcile settings (copies in flight per destination). */
+  reconcile: ReconcileSettings;
   deps: EngineDeps;
 }
 
@@ -33,7 +36,9 @@ export async function wireFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FunctionWiring> {
   const settings = readBackupEnv(env);
-  const policies = await readCompiledPolicies(settings.policiesFile);
-  const { deps } = createEngineDeps(settings, { log, clock: systemClock });
-  return { env: settings, policies, deps };
+  const { policies, reconcile } = await readCompiledFile(settings.policiesFile);
+  // Copies to other accounts reach them through the role each names (shared/aws/sts.ts).
+  const accounts = copyAccounts(policies);
+  const { deps } = createEngineDeps(settings, { log, clock: systemClock, accounts });
+  return { env: settings, policies, reconcile, deps };
 }

@@ -6,8 +6,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { RunFailedError } from '../../shared/backup/errors.js';
+import { locationKey } from '../../shared/backup/location.js';
 import { type ReconcileReport, reconcile } from '../../shared/lifecycle/pass.js';
 import { METRICS, RECONCILE_METRIC_NAMES } from '../../shared/metrics.js';
+import type { CopyTransition } from '../../shared/planning/copies.js';
 import type { JobTransition } from '../../shared/planning/jobs.js';
 import { lambdaEntry } from '../common/entry.js';
 import type { FunctionWiring } from '../common/wiring.js';
@@ -20,6 +22,8 @@ export interface ReconcileResult {
   transitions: JobTransition[];
   pages: ReconcileReport['pages'];
   eventsFailed: number;
+  /** Copies still open after the pass, and the copies' moves in it. */
+  copies: { open: number; transitions: CopyTransition[] };
 }
 
 export const logger = new Logger({ serviceName: 'docdb-backup' });
@@ -53,6 +57,38 @@ function emitMetrics(target: Metrics, report: ReconcileReport, now: number): voi
   target.addMetric(names.eventsFailed, MetricUnit.Count, report.eventsFailed);
 }
 
+/** The copies' metrics: open and oldest for the pass, completions and failures per destination. */
+function emitCopyMetrics(target: Metrics, report: ReconcileReport, now: number): void {
+  const names = RECONCILE_METRIC_NAMES;
+  const { open, transitions } = report.copies;
+  const oldest = Math.min(now, ...open.map((job) => Date.parse(job.requestedAt)));
+  target.addMetric(names.openCopies, MetricUnit.Count, open.length);
+  target.addMetric(
+    names.oldestOpenCopyAge,
+    MetricUnit.Seconds,
+    Math.max(0, Math.round((now - oldest) / 1000)),
+  );
+  for (const t of transitions)
+    if (t.durationMs !== undefined)
+      target.addMetric(names.copyLatency, MetricUnit.Seconds, t.durationMs / 1000);
+  const counts = new Map<string, { completed: number; failed: number }>();
+  for (const t of transitions) {
+    if (t.to !== 'available' && t.to !== 'failed') continue;
+    const key = locationKey(t.destination);
+    const count = counts.get(key) ?? { completed: 0, failed: 0 };
+    if (t.to === 'available') count.completed++;
+    else count.failed++;
+    counts.set(key, count);
+  }
+  for (const [destination, count] of counts) {
+    // A single metric is published at once, with its own dimension (the destination).
+    const single = target.singleMetric();
+    single.addDimension(METRICS.destinationDimension, destination);
+    single.addMetric(names.copiesCompleted, MetricUnit.Count, count.completed);
+    single.addMetric(names.copiesFailed, MetricUnit.Count, count.failed);
+  }
+}
+
 /**
  * One pass, given the container's wiring. Exported for tests, the CLI and the local demo.
  * @example await runReconcilePass({}, 240_000, wiring)
@@ -67,14 +103,18 @@ export async function runReconcilePass(
   const { deps } = wiring;
   const report = await reconcile(deps, {
     policies: wiring.policies,
+    maxCopiesInFlight: wiring.reconcile.maxCopiesInFlight,
     deadline: deps.clock.now() + remainingMs - MARGIN_MS,
     concurrency: wiring.env.concurrency,
     signal: AbortSignal.timeout(Math.max(1, remainingMs - 1_000)),
   });
   emitMetrics(observability.metrics, report, deps.clock.now());
+  emitCopyMetrics(observability.metrics, report, deps.clock.now());
   observability.logger.info('pass finished', {
     open: report.open.length,
     transitions: report.transitions.length,
+    openCopies: report.copies.open.length,
+    copyTransitions: report.copies.transitions.length,
     pages: report.pages,
     eventsFailed: report.eventsFailed,
   });
@@ -91,6 +131,7 @@ export async function runReconcilePass(
     transitions: report.transitions,
     pages: report.pages,
     eventsFailed: report.eventsFailed,
+    copies: { open: report.copies.open.length, transitions: report.copies.transitions },
   };
 }
 

@@ -15,6 +15,7 @@ import { DocdbAdapter } from './docdb.js';
 import { EventBridgeResultEvents } from './eventbridge.js';
 import { resultsTable } from './results-table/index.js';
 import { SnsAlerter } from './sns.js';
+import { type AccountAccess, accountCredentials } from './sts.js';
 
 /**
  * The Region of an ARN (an SNS topic's: the stack's Region, where its table and bus are too).
@@ -35,6 +36,8 @@ export interface EngineWiringOptions {
   clock: Clock;
   /** The DocumentDB clients; default: a new pool whose clients leave throttling to the engine's pacing. */
   docdb?: DocdbClientPool;
+  /** The accounts copies go to, and the role to assume in each (sts.ts `copyAccounts`). */
+  accounts?: ReadonlyMap<string, AccountAccess>;
 }
 
 /**
@@ -47,7 +50,8 @@ export function createEngineDeps(
 ): EngineWiring {
   const config = { ...COMMON_CLIENT_CONFIG, region: regionOfArn(env.alertTopicArn) };
   // Throttling is paced per location by the engine (shared/backup/paced.ts), not retried blindly by the SDK.
-  const pool = options.docdb ?? docdbClients({}, { throttlingToEngine: true });
+  const credentialsFor = accountCredentials(options.accounts ?? new Map(), { region: config.region });
+  const pool = options.docdb ?? docdbClients({}, { throttlingToEngine: true, credentialsFor });
   const dynamo = new DynamoDBClient(config);
   const events = new EventBridgeClient(config);
   const sns = new SNSClient(config);

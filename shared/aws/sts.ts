@@ -16,7 +16,22 @@ export interface AccountAccess {
   externalId: string;
 }
 
-/** The AWS calls of `assumedRoleCredentials`, per method (shared/aws/permissions.ts). */
+/**
+ * How to reach each account the policies copy to (validation made each account name one role).
+ * @example copyAccounts(policies).get('444455556666') // { roleArn, externalId }
+ */
+export function copyAccounts(
+  policies: readonly { copies: readonly { account?: string; roleArn?: string; externalId?: string }[] }[],
+): Map<string, AccountAccess> {
+  const accounts = new Map<string, AccountAccess>();
+  for (const policy of policies)
+    for (const copy of policy.copies)
+      if (copy.account && copy.roleArn && copy.externalId && !accounts.has(copy.account))
+        accounts.set(copy.account, { roleArn: copy.roleArn, externalId: copy.externalId });
+  return accounts;
+}
+
+/** The AWS calls of `AccountRoles`, per method (shared/aws/permissions.ts). */
 export const STS_CALLS = {
   assumeRole: {
     command: AssumeRoleCommand,
@@ -51,25 +66,39 @@ function unreachable(account: string, access: AccountAccess, error: unknown): un
 }
 
 /**
- * A credential provider for one account through its role, refreshed before expiry, one AssumeRole in
- * flight at a time.
- * @example const provider = assumedRole(sts, '444455556666', { roleArn, externalId }, 'docdb-backup')
+ * The roles of the accounts the policies copy to: one credential provider per account, each assumed on
+ * first use, kept until five minutes before expiry, one AssumeRole in flight at a time.
+ * @example new AccountRoles(sts, accounts, 'docdb-backup').credentialsFor('444455556666')
  */
-export function assumedRole(
-  sts: Pick<STSClient, 'send'>,
-  account: string,
-  access: AccountAccess,
-  sessionName: string,
-  now: () => number = Date.now,
-): () => Promise<Credentials> {
-  let current: Credentials | undefined;
-  let pending: Promise<Credentials> | undefined;
-  const assume = async (): Promise<Credentials> => {
+export class AccountRoles {
+  private readonly providers = new Map<string, () => Promise<Credentials>>();
+
+  constructor(
+    private readonly sts: Pick<STSClient, 'send'>,
+    private readonly accounts: ReadonlyMap<string, AccountAccess>,
+    private readonly sessionName: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The provider for an account's clients; undefined for an account no policy copies to. */
+  credentialsFor(account: string): (() => Promise<Credentials>) | undefined {
+    const access = this.accounts.get(account);
+    if (!access) return undefined;
+    let provider = this.providers.get(account);
+    if (!provider) {
+      provider = this.refreshing(account, access);
+      this.providers.set(account, provider);
+    }
+    return provider;
+  }
+
+  /** Assumes the account's role once. Throws CopyRefusedError (`destination-unreachable`) when refused. */
+  async assumeRole(account: string, access: AccountAccess): Promise<Credentials> {
     try {
-      const out = await sts.send(
+      const out = await this.sts.send(
         new AssumeRoleCommand({
           RoleArn: access.roleArn,
-          RoleSessionName: sessionName,
+          RoleSessionName: this.sessionName,
           ExternalId: access.externalId,
           DurationSeconds: SESSION_SECONDS,
         }),
@@ -86,16 +115,21 @@ export function assumedRole(
     } catch (error) {
       throw unreachable(account, access, error);
     }
-  };
-  return async () => {
-    const fresh = current?.expiration ? current.expiration.getTime() - REFRESH_BEFORE_MS > now() : !!current;
-    if (current && fresh) return current;
-    pending ??= assume().finally(() => {
-      pending = undefined;
-    });
-    current = await pending;
-    return current;
-  };
+  }
+
+  private refreshing(account: string, access: AccountAccess): () => Promise<Credentials> {
+    let current: Credentials | undefined;
+    let pending: Promise<Credentials> | undefined;
+    return async () => {
+      const expires = current?.expiration?.getTime();
+      if (current && (expires === undefined || expires - REFRESH_BEFORE_MS > this.now())) return current;
+      pending ??= this.assumeRole(account, access).finally(() => {
+        pending = undefined;
+      });
+      current = await pending;
+      return current;
+    };
+  }
 }
 
 /**
@@ -106,16 +140,9 @@ export function accountCredentials(
   accounts: ReadonlyMap<string, AccountAccess>,
   options: { sts?: Pick<STSClient, 'send'>; sessionName?: string; region?: string } = {},
 ): CredentialsForAccount {
+  // No STS client at all when nothing is copied to another account.
+  if (accounts.size === 0) return () => undefined;
   const sts = options.sts ?? new STSClient({ region: options.region, maxAttempts: 4 });
-  const providers = new Map<string, () => Promise<Credentials>>();
-  return (account) => {
-    const access = accounts.get(account);
-    if (!access) return undefined;
-    let provider = providers.get(account);
-    if (!provider) {
-      provider = assumedRole(sts, account, access, options.sessionName ?? 'docdb-backup');
-      providers.set(account, provider);
-    }
-    return provider;
-  };
+  const roles = new AccountRoles(sts, accounts, options.sessionName ?? 'docdb-backup');
+  return (account) => roles.credentialsFor(account);
 }

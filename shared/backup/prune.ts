@@ -35,6 +35,11 @@ export interface PruneContext {
   signal?: AbortSignal;
   /** The delete itself, once sent, is not abandoned at the cutoff (AWS may have done it): fires at the deadline. */
   deleteSignal?: AbortSignal;
+  /**
+   * A tag a snapshot must carry to count as ours besides the ownership tags: destination retention asks
+   * for `docdb-backup:copy-of`, so only copies this service made count there.
+   */
+  mustCarry?: string;
 }
 
 /** The run reached its cutoff in the middle of retention: what is left waits for the next slot. */
@@ -71,7 +76,10 @@ async function provenCandidates(
   for (const snapshot of listed) {
     beforeCutoff(ctx);
     const tags = await ctx.docdb.listTags(at, snapshot.arn, ctx.signal);
-    const ownership = ownershipOf({ ...snapshot, tags }, owner, clusterId);
+    const ownership =
+      ctx.mustCarry !== undefined && !tags[ctx.mustCarry]
+        ? { ours: false as const, reason: `it has no ${ctx.mustCarry} tag` }
+        : ownershipOf({ ...snapshot, tags }, owner, clusterId);
     if (ownership.ours) {
       candidates.push({ ...snapshot, takenAt: ownership.slot, owned: true });
     } else {

@@ -20,6 +20,7 @@ import {
 } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { checkCreating } from './check.js';
+import { openCopies } from './copy-open.js';
 import { type JobsPage, pageFailedJobs } from './page.js';
 import { type Move, startPending } from './start.js';
 
@@ -141,7 +142,8 @@ export async function followPolicy(
       jobs.filter((job) => job.state === 'creating'),
     ),
   ]);
-  const made = await apply(deps, [...started, ...checked], request.signal);
+  const moves = await openCopies(deps, policy, [...started, ...checked], request.signal);
+  const made = await apply(deps, moves, request.signal);
   const completed = made.filter((m) => m.change.state === 'available').map((m) => moved(m.job, m.change));
   const deletions = await pruneCompleted(scope, completed);
   return conclude(deps, policy.name, request, { jobs, made, deletions });
@@ -159,7 +161,8 @@ export async function followRemovedPolicy(
   request: FollowRequest,
 ): Promise<PolicyPass> {
   const jobs = await deps.jobs.listFollowed(policy, request.signal);
-  if (jobs.length === 0) {
+  // The note is what finds the policy's copies too: kept while any of them is followed.
+  if (jobs.length === 0 && (await deps.copies.listFollowed(policy, request.signal)).length === 0) {
     await deps.jobs.forget(policy, request.signal);
     return { policy, transitions: [], open: [], deletions: [] };
   }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeFailure } from '../backup/failures.js';
 import { inPool } from '../backup/pool.js';
-import type { EngineDeps } from '../backup/ports.js';
+import type { Alert, EngineDeps } from '../backup/ports.js';
 import { PAGE_LEASE_MS, SEND_SAFETY_MS } from '../backup/report.js';
 import type { BackupJob } from '../planning/jobs.js';
 import { composeJobAlert } from './alert.js';
@@ -28,10 +28,25 @@ export interface JobsPage {
   note?: string;
 }
 
-async function claimAll(deps: PageDeps, jobs: readonly BackupJob[], token: string, leaseUntil: number) {
+/** A store's page claims for one kind of followed job (backup jobs, copy jobs). */
+export interface PageClaims<J> {
+  claimPage(job: J, token: string, leaseUntil: number): Promise<boolean>;
+  confirmPage(job: J, token: string): Promise<void>;
+  releasePage(job: J, token: string): Promise<void>;
+}
+
+type Paged = { snapshotId: string };
+
+async function claimAll<J extends Paged>(
+  deps: Pick<PageDeps, 'log'>,
+  claims: PageClaims<J>,
+  jobs: readonly J[],
+  token: string,
+  leaseUntil: number,
+) {
   const claimed = await inPool(jobs, CLAIMS_IN_FLIGHT, async (job) => {
     try {
-      return (await deps.jobs.claimPage(job, token, leaseUntil)) ? job : undefined;
+      return (await claims.claimPage(job, token, leaseUntil)) ? job : undefined;
     } catch (error) {
       deps.log.warn('could not claim the page of a failed job; the next pass pages it', {
         snapshotId: job.snapshotId,
@@ -40,28 +55,43 @@ async function claimAll(deps: PageDeps, jobs: readonly BackupJob[], token: strin
       return undefined;
     }
   });
-  return claimed.filter((job): job is BackupJob => job !== undefined);
+  return claimed.filter((job): job is Awaited<J> & J => job !== undefined);
 }
 
 /**
  * Pages the failed jobs of one policy that no pass paged yet (those another pass holds are left to it).
  * @example await pageFailedJobs(deps, 'nightly', failedJobs, { deadline }) // { sent: true, jobs: 2, … }
  */
-export async function pageFailedJobs(
+export function pageFailedJobs(
   deps: PageDeps,
   policy: string,
   failed: readonly BackupJob[],
   request: { deadline: number; signal?: AbortSignal },
 ): Promise<JobsPage | undefined> {
+  return pageFailed(deps, deps.jobs, (jobs) => composeJobAlert(policy, jobs), policy, failed, request);
+}
+
+/**
+ * Claims, sends and confirms one page for failed jobs of one policy, through `claims`; `compose` writes
+ * it for the jobs this pass claimed.
+ */
+export async function pageFailed<J extends Paged>(
+  deps: Omit<PageDeps, 'jobs'>,
+  claims: PageClaims<J>,
+  compose: (claimed: readonly J[]) => Alert,
+  policy: string,
+  failed: readonly J[],
+  request: { deadline: number; signal?: AbortSignal },
+): Promise<JobsPage | undefined> {
   if (failed.length === 0) return undefined;
   const token = randomUUID();
   const leaseUntil = Math.min(request.deadline, deps.clock.now() + PAGE_LEASE_MS);
-  const claimed = await claimAll(deps, failed, token, leaseUntil);
+  const claimed = await claimAll(deps, claims, failed, token, leaseUntil);
   if (claimed.length === 0) return undefined;
-  const alert = composeJobAlert(policy, claimed);
+  const alert = compose(claimed);
   const outcome = { policy, subject: alert.subject, jobs: claimed.length };
   const release = () =>
-    inPool(claimed, CLAIMS_IN_FLIGHT, (job) => deps.jobs.releasePage(job, token).catch(() => undefined));
+    inPool(claimed, CLAIMS_IN_FLIGHT, (job) => claims.releasePage(job, token).catch(() => undefined));
   // Sending may not outlast the claims' lease, or a pass taking them over would page a second time.
   const sendMs = leaseUntil - deps.clock.now() - SEND_SAFETY_MS;
   try {
@@ -76,7 +106,7 @@ export async function pageFailedJobs(
   }
   deps.log.warn('on-call alerted', { subject: alert.subject, jobs: claimed.length });
   await inPool(claimed, CLAIMS_IN_FLIGHT, (job) =>
-    deps.jobs.confirmPage(job, token).catch((error: unknown) =>
+    claims.confirmPage(job, token).catch((error: unknown) =>
       deps.log.warn('page sent, but its claim could not be confirmed', {
         snapshotId: job.snapshotId,
         error: describeFailure(error),

@@ -6,8 +6,10 @@
 import { describeFailure } from '../backup/failures.js';
 import { inPool } from '../backup/pool.js';
 import type { EngineDeps } from '../backup/ports.js';
+import type { CopyJob, CopyTransition } from '../planning/copies.js';
 import type { BackupJob, JobTransition } from '../planning/jobs.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
+import { followCopies } from './copy-pass.js';
 import {
   type FollowRequest,
   followPolicy,
@@ -23,6 +25,8 @@ const POLICIES_IN_FLIGHT = 4;
 export interface ReconcileRequest extends FollowRequest {
   /** Every policy of the file, enabled or not (a disabled policy's started jobs are still followed). */
   policies: readonly ResolvedPolicy[];
+  /** Copies in flight at once per destination (reconcile.maxCopiesInFlight). Default 5. */
+  maxCopiesInFlight?: number;
 }
 
 export interface ReconcileReport {
@@ -34,6 +38,8 @@ export interface ReconcileReport {
   /** Policies whose jobs could not be read, with why. */
   unread: { policy: string; error: string }[];
   eventsFailed: number;
+  /** The disaster-recovery copies: their moves in this pass, and those still open after it. */
+  copies: { transitions: CopyTransition[]; open: CopyJob[] };
 }
 
 async function followOrNote(
@@ -53,62 +59,85 @@ async function followOrNote(
   }
 }
 
-/** The jobs of policies a run noted that the file no longer has (removed or renamed). */
-async function followRemoved(deps: EngineDeps, request: ReconcileRequest) {
+/** The policies a run noted jobs for that the file no longer has (removed or renamed). */
+async function removedPolicies(
+  deps: EngineDeps,
+  request: ReconcileRequest,
+): Promise<string[] | { policy: string; error: string }> {
   const known = new Set(request.policies.map((policy) => policy.name));
-  let noted: string[];
   try {
-    noted = await deps.jobs.listPolicies(request.signal);
+    const noted = await deps.jobs.listPolicies(request.signal);
+    return noted.filter((policy) => !known.has(policy));
   } catch (error) {
     const failure = describeFailure(error);
     deps.log.error('could not read which policies have jobs; the next pass tries again', { error: failure });
-    return [{ policy: '(policies with jobs)', error: failure.message }];
+    return { policy: '(policies with jobs)', error: failure.message };
   }
-  const removed = noted.filter((policy) => !known.has(policy));
-  return inPool(removed, POLICIES_IN_FLIGHT, (policy) =>
-    followOrNote(deps, policy, () => followRemovedPolicy(deps, policy, request)),
-  );
+}
+
+/** What a pass publishes: job and copy moves, and retention's deletions by slot. */
+interface PassEvents {
+  transitions: JobTransition[];
+  copies: CopyTransition[];
+  slots: (SlotDeletions & { policy: string })[];
 }
 
 /** Publishes the pass's completions, failures and deletions; returns how many events were not delivered. */
-async function publish(
-  deps: EngineDeps,
-  passes: readonly PolicyPass[],
-  signal?: AbortSignal,
-): Promise<number> {
-  const transitions = passes.flatMap((p) => p.transitions);
-  const slots = passes.flatMap((p) => p.deletions.map((slot) => ({ policy: p.policy, ...slot })));
+async function publish(deps: EngineDeps, events: PassEvents, signal?: AbortSignal): Promise<number> {
+  const { transitions, copies, slots } = events;
   try {
     const sent = await Promise.all([
       deps.events.publishTransitions(transitions, signal),
+      deps.events.publishCopyTransitions(copies, signal),
       ...slots.map((slot) => deps.events.publish({ ...slot, results: [] }, signal)),
     ]);
     return sent.reduce((sum, out) => sum + out.failed, 0);
   } catch (error) {
     deps.log.error('could not publish the pass events', { error: describeFailure(error) });
-    return transitions.length + slots.reduce((sum, slot) => sum + slot.deletions.length, 0);
+    return transitions.length + copies.length + slots.reduce((sum, slot) => sum + slot.deletions.length, 0);
   }
 }
 
 /**
- * Runs one reconcile pass. Never throws for a policy or a job: the caller fails the invocation when a
- * page could not be sent or a policy's jobs could not be read (`pages[].failed`, `unread`).
+ * Runs one reconcile pass: the backup jobs of every policy (and of policies removed from the file), then
+ * the disaster-recovery copies, which the backups completed in this pass may just have opened. Never
+ * throws for a policy or a job: the caller fails the invocation when a page could not be sent or a
+ * policy's jobs could not be read (`pages[].failed`, `unread`).
  * @example const { open, transitions } = await reconcile(deps, { policies, deadline: Date.now() + 240_000 })
  */
 export async function reconcile(deps: EngineDeps, request: ReconcileRequest): Promise<ReconcileReport> {
   const outcomes = await inPool(request.policies, POLICIES_IN_FLIGHT, (policy) =>
     followOrNote(deps, policy.name, () => followPolicy(deps, policy, request)),
   );
-  outcomes.push(...(await followRemoved(deps, request)));
+  const removed = await removedPolicies(deps, request);
+  const gone = Array.isArray(removed) ? removed : [];
+  if (!Array.isArray(removed)) outcomes.push(removed);
+  outcomes.push(
+    ...(await inPool(gone, POLICIES_IN_FLIGHT, (policy) =>
+      followOrNote(deps, policy, () => followRemovedPolicy(deps, policy, request)),
+    )),
+  );
+  const copies = await followCopies(deps, {
+    ...request,
+    removed: gone,
+    maxInFlight: request.maxCopiesInFlight ?? 5,
+  });
   const passes = outcomes.filter((o): o is PolicyPass => 'transitions' in o);
   const unread = outcomes.filter((o): o is { policy: string; error: string } => 'error' in o);
-  const eventsFailed = await publish(deps, passes, request.signal);
+  const deletions = [
+    ...passes.flatMap((p) => p.deletions.map((slot) => ({ policy: p.policy, ...slot }))),
+    ...copies.deletions,
+  ];
+  const transitions = passes.flatMap((p) => p.transitions);
+  const events = { transitions, copies: copies.transitions, slots: deletions };
+  const eventsFailed = await publish(deps, events, request.signal);
   return {
     open: passes.flatMap((p) => p.open),
-    transitions: passes.flatMap((p) => p.transitions),
-    deletions: passes.flatMap((p) => p.deletions.map((slot) => ({ policy: p.policy, ...slot }))),
-    pages: passes.flatMap((p) => (p.page ? [p.page] : [])),
-    unread,
+    transitions,
+    deletions,
+    pages: [...passes.flatMap((p) => (p.page ? [p.page] : [])), ...copies.pages],
+    unread: [...unread, ...copies.unread],
     eventsFailed,
+    copies: { transitions: copies.transitions, open: copies.open },
   };
 }

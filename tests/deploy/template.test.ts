@@ -4,9 +4,7 @@
 // No packaging here; tests/deploy/package.test.ts checks the same through `serverless package`.
 import {
   AddTagsToResourceCommand,
-  CopyDBClusterSnapshotCommand,
   CreateDBClusterSnapshotCommand,
-  DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeEventsCommand,
@@ -41,7 +39,6 @@ import {
   alarmWindowSeconds,
   buildDeployment,
   type CfnResource,
-  type CopyDestination,
   DELIVERY_RETRY,
   DeployConfigError,
   type DeployInput,
@@ -732,145 +729,7 @@ describe('one role per deployed function', () => {
   });
 });
 
-describe('resource kinds for copies: destination snapshots, keys, roles', () => {
-  const copying = { ...nightly, retention: { keepLast: 7 } };
-  const destinations: Record<string, CopyDestination[]> = {
-    'nightly-prod': [
-      { region: 'us-west-2' },
-      {
-        region: 'eu-central-1',
-        account: '210987654321',
-        kmsKey: '1234abcd-12ab-34cd-56ef-1234567890ab',
-        role: 'docdb-backup-copier',
-      },
-    ],
-  };
-  const copy: DeclaredCall = {
-    command: CopyDBClusterSnapshotCommand,
-    actions: ['rds:CopyDBClusterSnapshot'],
-    resources: ['cluster-snapshot', { kind: 'cluster-snapshot', at: 'destination' }],
-    why: 'copy to a disaster-recovery Region',
-  };
-  const useKey: DeclaredCall = {
-    command: CopyDBClusterSnapshotCommand,
-    actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-    resources: ['kms-key'],
-    why: 'encrypt the copy with the destination’s key',
-  };
-  const assume: DeclaredCall = {
-    command: CopyDBClusterSnapshotCommand,
-    actions: ['sts:AssumeRole'],
-    resources: ['role'],
-    why: 'copy in the destination account',
-  };
-  const deleteCopies: DeclaredCall = {
-    command: DeleteDBClusterSnapshotCommand,
-    actions: ['rds:DeleteDBClusterSnapshot'],
-    resources: ['cluster-snapshot', { kind: 'cluster-snapshot', at: 'destination' }],
-    why: 'retention of copies',
-  };
-
-  it('renders destination snapshots in each destination Region and account, under the policy’s prefix', () => {
-    const out = iamStatements([copy], [copying], destinations);
-    const bySid = Object.fromEntries(out.map((s) => [s.Sid, s]));
-
-    expect(arns(bySid.OwnClusterSnapshots!.Resource)).toEqual([
-      'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
-      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
-    ]);
-    expect(arns(bySid.OwnDestinationClusterSnapshots!.Resource)).toEqual([
-      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly-*',
-      'arn:aws:rds:eu-central-1:210987654321:cluster-snapshot:nightly-*',
-    ]);
-    expect(
-      arns(
-        resourcesFor(
-          { kind: 'cluster-snapshot', at: 'destination' },
-          'rds:DescribeDBClusterSnapshots',
-          [copying],
-          destinations,
-        ),
-      ),
-    ).toEqual([
-      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:*',
-      'arn:aws:rds:eu-central-1:210987654321:cluster-snapshot:*',
-    ]);
-  });
-
-  it('lets a destination key be used only through RDS in the destination’s Region', () => {
-    const keys = iamStatements([useKey], [copying], destinations).find((s) => s.Sid === 'DestinationKeys')!;
-
-    expect(keys.Action).toEqual(['kms:CreateGrant', 'kms:DescribeKey']);
-    expect(arns(keys.Resource)).toEqual([
-      'arn:aws:kms:eu-central-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    ]);
-    expect(keys.Condition).toEqual({
-      StringEquals: { 'kms:ViaService': ['rds.eu-central-1.amazonaws.com'] },
-    });
-  });
-
-  it('takes a key ARN as given, and refuses an alias IAM could not scope a grant to', () => {
-    const arn = 'arn:aws:kms:eu-central-1:210987654321:key/mrk-1234abcd12ab34cd56ef1234567890ab';
-    const byArn = { 'nightly-prod': [{ region: 'eu-central-1', account: '210987654321', kmsKey: arn }] };
-
-    expect(resourcesFor('kms-key', 'kms:CreateGrant', [copying], byArn)).toEqual([arn]);
-    expect(() =>
-      iamStatements([useKey], [copying], {
-        'nightly-prod': [{ region: 'eu-central-1', kmsKey: 'alias/dr' }],
-      }),
-    ).toThrow(
-      /copy destination eu-central-1 of policy "nightly-prod": name the KMS key by key id or key ARN/,
-    );
-  });
-
-  it('renders the role to assume in the destination account, and refuses one without an account', () => {
-    const roles = iamStatements([assume], [copying], destinations).find((s) => s.Sid === 'DestinationRoles')!;
-
-    expect(roles.Action).toEqual(['sts:AssumeRole']);
-    expect(arns(roles.Resource)).toEqual(['arn:aws:iam::210987654321:role/docdb-backup-copier']);
-    expect(roles.Condition).toBeUndefined();
-    expect(() =>
-      iamStatements([assume], [copying], { 'nightly-prod': [{ region: 'eu-central-1', role: 'copier' }] }),
-    ).toThrow(/a role to assume needs the destination account/);
-    expect(() =>
-      iamStatements([assume], [copying], { 'nightly-prod': [{ region: 'eu-central-1', account: '42' }] }),
-    ).toThrow(/expected a 12-digit account id, found "42"/);
-  });
-
-  it('grants nothing for a key or role no destination names', () => {
-    const out = iamStatements([copy, useKey, assume], [copying], {
-      'nightly-prod': [{ region: 'us-west-2' }],
-    });
-
-    expect(out.map((s) => s.Sid)).not.toContain('DestinationKeys');
-    expect(out.map((s) => s.Sid)).not.toContain('DestinationRoles');
-  });
-
-  it('deletes copies only under the policy’s prefix, in its Regions and destinations, with both tags', () => {
-    const deletes = iamStatements([deleteCopies], [copying, weekly], destinations);
-
-    expect(deletes).toEqual([
-      {
-        Sid: 'DeleteOwnClusterSnapshotsNightlyProd',
-        Effect: 'Allow',
-        Action: ['rds:DeleteDBClusterSnapshot'],
-        Resource: expect.any(Array),
-        Condition: {
-          StringEquals: {
-            'aws:ResourceTag/docdb-backup:managed-by': 'docdb-backup',
-            'aws:ResourceTag/docdb-backup:policy': 'nightly-prod',
-          },
-        },
-      },
-    ]);
-    expect(arns(deletes[0]!.Resource)).toEqual([
-      'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-*',
-      'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-*',
-      'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:nightly-*',
-      'arn:aws:rds:eu-central-1:210987654321:cluster-snapshot:nightly-*',
-    ]);
-  });
-
+describe('resource kinds of the stack’s own resources', () => {
   it('scopes a query of the results table’s indexes to that table', () => {
     expect(arns(resourcesFor('results-table-index', 'dynamodb:Query', [nightly]))).toEqual([
       `\${ResultsTable.Arn}/index/*`,
@@ -1051,7 +910,7 @@ describe('the reconcile function: schedule, role and alarms', () => {
     expect(actionsOn('ResultEventBus')).toEqual(['events:PutEvents']);
     expect(actionsOn('AlertTopic')).toEqual(['sns:Publish']);
     expect(statements.map((s) => s.Sid)).toContain('DeleteOwnClusterSnapshotsNightlyProd');
-    expect(statements.slice(1, -1)).toEqual(iamStatements(callsOf(RECONCILE_FUNCTION), [kept, weekly]));
+    expect(statements.slice(1, -1)).toEqual(iamStatements(callsOf(RECONCILE_FUNCTION, 'without-copies'), [kept, weekly]));
   });
 
   it('gives the backup function no index query: only the pass follows jobs', () => {
@@ -1088,18 +947,25 @@ describe('the reconcile function: schedule, role and alarms', () => {
   });
 
   it('watches the longest gap of an irregular cron schedule, and fewer intervals when three would pass seven days', () => {
-    const officeHours = reconcileAlarmSettings({ schedule: 'cron(0/15 8-17 ? * MON-FRI *)', maxCopiesInFlight: 5 }, [nightly], NOW);
+    const officeHours = reconcileAlarmSettings(
+      { schedule: 'cron(0/15 8-17 ? * MON-FRI *)', maxCopiesInFlight: 5 },
+      [nightly],
+      NOW,
+    );
     expect(officeHours.intervalSeconds).toBe(62 * 3_600 + 15 * 60); // Friday 17:45 to Monday 08:00
     // Three such gaps (187 hours) pass CloudWatch's seven days: two are watched.
     expect(officeHours.missingPeriods).toBe(2);
     expect(officeHours.missingPeriodSeconds * officeHours.missingPeriods).toBeLessThanOrEqual(604_800);
-    expect(reconcileAlarmSettings({ schedule: 'rate(1 day)', maxCopiesInFlight: 5 }, [nightly], NOW).missingPeriods).toBe(3);
+    expect(
+      reconcileAlarmSettings({ schedule: 'rate(1 day)', maxCopiesInFlight: 5 }, [nightly], NOW)
+        .missingPeriods,
+    ).toBe(3);
   });
 
   it('refuses a reconcile schedule that does not keep firing, naming it', () => {
-    expect(() => reconcileAlarmSettings({ schedule: 'cron(0 0 1 1 ? 2020)', maxCopiesInFlight: 5 }, [nightly], NOW)).toThrow(
-      /reconcile.schedule "cron\(0 0 1 1 \? 2020\)" fires fewer than twice/,
-    );
+    expect(() =>
+      reconcileAlarmSettings({ schedule: 'cron(0 0 1 1 ? 2020)', maxCopiesInFlight: 5 }, [nightly], NOW),
+    ).toThrow(/reconcile.schedule "cron\(0 0 1 1 \? 2020\)" fires fewer than twice/);
   });
 
   it('pages when no pass reported OpenJobs for three intervals, missing data breaching: the reconciler stopped', () => {
@@ -1198,6 +1064,7 @@ describe('the metrics the alarms watch', () => {
     const wiring = {
       env: WIRED_ENV,
       policies: [watched],
+      reconcile: { schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 },
       deps: aws.deps,
     };
 
@@ -1243,6 +1110,7 @@ describe('the reconciler metrics the alarms watch', () => {
     const wiring = {
       env: WIRED_ENV,
       policies: [policy({ name: 'nightly' })],
+      reconcile: { schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 },
       deps: aws.deps,
     };
 

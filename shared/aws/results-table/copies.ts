@@ -10,7 +10,7 @@ import { type CopyChange, type CopyJob, canMoveCopy } from '../../planning/copie
 import type { CallDeclarations } from '../permissions.js';
 import { type Item, OPEN_JOBS_INDEX } from './codec.js';
 import { copyJobFromItem, copyJobItem, copyJobKey, openCopiesOf } from './copy-codec.js';
-import { claimPageCommand, confirmPageCommand, releasePageCommand } from './page-claims.js';
+import { claimPageRequest, confirmPageRequest, releasePageRequest } from './page-claims.js';
 import { TableWriter } from './writer.js';
 
 /** The AWS calls of `DynamoCopyJobStore`, per method (shared/aws/permissions.ts). */
@@ -137,15 +137,24 @@ export class DynamoCopyJobStore extends TableWriter implements CopyJobStore {
 
   claimPage(job: CopyJob, token: string, leaseUntil: number, signal?: AbortSignal): Promise<boolean> {
     const now = this.options.clock.now();
-    return this.conditional(claimPageCommand(this.table, copyJobKey(job), token, leaseUntil, now), signal);
+    return this.conditional(
+      new UpdateItemCommand(claimPageRequest(this.table, copyJobKey(job), token, leaseUntil, now)),
+      signal,
+    );
   }
 
   async confirmPage(job: CopyJob, token: string, signal?: AbortSignal): Promise<void> {
     const now = this.options.clock.now();
-    await this.conditional(confirmPageCommand(this.table, copyJobKey(job), token, now), signal);
+    await this.conditional(
+      new UpdateItemCommand(confirmPageRequest(this.table, copyJobKey(job), token, now)),
+      signal,
+    );
   }
 
   async releasePage(job: CopyJob, token: string, signal?: AbortSignal): Promise<void> {
-    await this.conditional(releasePageCommand(this.table, copyJobKey(job), token), signal);
+    await this.conditional(
+      new UpdateItemCommand(releasePageRequest(this.table, copyJobKey(job), token)),
+      signal,
+    );
   }
 }

@@ -24,7 +24,7 @@ import {
   policyNoteKey,
   stamps,
 } from './codec.js';
-import { claimPageCommand, confirmPageCommand, releasePageCommand } from './page-claims.js';
+import { claimPageRequest, confirmPageRequest, releasePageRequest } from './page-claims.js';
 import { TableWriter } from './writer.js';
 
 /** The SET and REMOVE clauses and values of a transition. */
@@ -216,15 +216,21 @@ export class DynamoJobStore extends TableWriter implements JobStore {
 
   claimPage(job: BackupJob, token: string, leaseUntil: number, signal?: AbortSignal): Promise<boolean> {
     const now = this.options.clock.now();
-    return this.conditional(claimPageCommand(this.table, jobKey(job), token, leaseUntil, now), signal);
+    return this.conditional(
+      new UpdateItemCommand(claimPageRequest(this.table, jobKey(job), token, leaseUntil, now)),
+      signal,
+    );
   }
 
   async confirmPage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void> {
     const now = this.options.clock.now();
-    await this.conditional(confirmPageCommand(this.table, jobKey(job), token, now), signal);
+    await this.conditional(
+      new UpdateItemCommand(confirmPageRequest(this.table, jobKey(job), token, now)),
+      signal,
+    );
   }
 
   async releasePage(job: BackupJob, token: string, signal?: AbortSignal): Promise<void> {
-    await this.conditional(releasePageCommand(this.table, jobKey(job), token), signal);
+    await this.conditional(new UpdateItemCommand(releasePageRequest(this.table, jobKey(job), token)), signal);
   }
 }

@@ -45,7 +45,16 @@ function job(clusterId: string, state: BackupJob['state']): BackupJob {
 }
 
 function report(extra: Partial<ReconcileReport> = {}): ReconcileReport {
-  return { open: [], transitions: [], deletions: [], pages: [], unread: [], eventsFailed: 0, ...extra };
+  return {
+    open: [],
+    transitions: [],
+    deletions: [],
+    pages: [],
+    unread: [],
+    eventsFailed: 0,
+    copies: { transitions: [], open: [] },
+    ...extra,
+  };
 }
 
 const failed = transition('billing', {

@@ -1,0 +1,222 @@
+/**
+ * The copies' part of a reconcile pass: every policy's followed copy jobs are read first (so the copies in
+ * flight per destination are counted across policies), the waiting ones that fit under
+ * `reconcile.maxCopiesInFlight` are started oldest slot first, the copying ones carried forward
+ * (copy-step.ts), each move written conditionally, each destination pruned once its new copy is
+ * available, and the failures paged once per policy. One policy whose copies cannot be read does not stop
+ * the others.
+ */
+import { describeFailure } from '../backup/failures.js';
+import { describeLocation, locationKey } from '../backup/location.js';
+import { inPool } from '../backup/pool.js';
+import type { EngineDeps } from '../backup/ports.js';
+import { openScope } from '../backup/scope.js';
+import {
+  type CopyJob,
+  type CopyTransition,
+  copyTransitionOf,
+  movedCopy,
+  OPEN_COPY_STATES,
+  startable,
+} from '../planning/copies.js';
+import type { ResolvedPolicy } from '../policy/schema.js';
+import { composeCopyAlert } from './copy-alert.js';
+import { pruneDestinations } from './copy-retain.js';
+import { advanceCopy, type CopyMove, type StepContext, startCopy } from './copy-step.js';
+import type { FollowRequest, SlotDeletions } from './follow.js';
+import { type JobsPage, pageFailed } from './page.js';
+
+export interface CopiesRequest extends FollowRequest {
+  /** Every policy of the file. */
+  policies: readonly ResolvedPolicy[];
+  /** Policies with jobs that the file no longer has: their open copies fail. */
+  removed: readonly string[];
+  /** Copies in flight at once per destination (reconcile.maxCopiesInFlight). */
+  maxInFlight: number;
+}
+
+export interface CopiesPass {
+  transitions: CopyTransition[];
+  /** Copy jobs still open after the pass. */
+  open: CopyJob[];
+  deletions: (SlotDeletions & { policy: string })[];
+  pages: JobsPage[];
+  unread: { policy: string; error: string }[];
+}
+
+/** A copy job's identity across policies. */
+function copyKey(job: CopyJob): string {
+  return `${job.policy}|${job.scheduledAt}|${locationKey(job.source)}|${job.clusterId}|${locationKey(job.destination)}`;
+}
+
+type Listed = { policy: string; jobs: CopyJob[] } | { policy: string; error: string };
+
+async function listAll(deps: EngineDeps, names: readonly string[], signal?: AbortSignal): Promise<Listed[]> {
+  return inPool(names, 4, async (policy) => {
+    try {
+      return { policy, jobs: await deps.copies.listFollowed(policy, signal) };
+    } catch (error) {
+      const failure = describeFailure(error);
+      deps.log.error("could not read the policy's copies; the next pass tries again", {
+        policy,
+        error: failure,
+      });
+      return { policy, error: failure.message };
+    }
+  });
+}
+
+/** A waiting job that never got a free place in its destination within the completion window fails. */
+function waitedTooLong(job: CopyJob, policy: ResolvedPolicy, now: Date): CopyMove | undefined {
+  const ends = Date.parse(job.requestedAt) + policy.windows.completionMinutes * 60_000;
+  if (now.getTime() < ends) return undefined;
+  const message = `the copy of "${job.snapshotId}" to ${describeLocation(job.destination)} waited for a free place among the copies in flight there until the completion window (${policy.windows.completionMinutes} min) closed`;
+  return {
+    job,
+    change: { state: 'failed', completedAt: now.toISOString(), error: { code: 'copy-failed', message } },
+  };
+}
+
+/** The moves of one policy's open copies. */
+async function decide(
+  ctx: StepContext,
+  jobs: readonly CopyJob[],
+  chosen: ReadonlySet<string>,
+): Promise<CopyMove[]> {
+  const moves = await inPool(jobs, 8, async (job): Promise<CopyMove | undefined> => {
+    try {
+      if (job.state === 'waiting') {
+        if (!chosen.has(copyKey(job))) return waitedTooLong(job, ctx.policy, ctx.now());
+        const change = await startCopy(ctx, job);
+        return change && { job, change };
+      }
+      const change = await advanceCopy(ctx, job);
+      return change && { job, change };
+    } catch (error) {
+      ctx.log.warn('could not follow a copy in this pass; the next pass tries again', {
+        snapshotId: job.snapshotId,
+        destination: describeLocation(job.destination),
+        error: describeFailure(error),
+      });
+      return undefined;
+    }
+  });
+  return moves.filter((move): move is CopyMove => move !== undefined);
+}
+
+/** The open copies of a policy no longer in the file: nobody can follow them by its rules any more. */
+function removedMoves(policy: string, jobs: readonly CopyJob[], now: Date): CopyMove[] {
+  return jobs
+    .filter((job) => OPEN_COPY_STATES.includes(job.state))
+    .map((job) => {
+      const message = `policy "${policy}" is no longer in the policy file, so the copy of "${job.snapshotId}" to ${describeLocation(job.destination)} is not followed any more`;
+      return {
+        job,
+        change: {
+          state: 'failed',
+          completedAt: now.toISOString(),
+          error: { code: 'policy-removed', message },
+        },
+      };
+    });
+}
+
+/** Writes the moves; returns those this pass made. */
+async function apply(
+  deps: EngineDeps,
+  moves: readonly CopyMove[],
+  signal?: AbortSignal,
+): Promise<CopyMove[]> {
+  const made = await inPool(moves, 8, async (move) => {
+    try {
+      return (await deps.copies.transition(move.job, move.change, signal)) ? move : undefined;
+    } catch (error) {
+      deps.log.error('could not record a copy transition; the next pass decides again', {
+        snapshotId: move.job.snapshotId,
+        error: describeFailure(error),
+      });
+      return undefined;
+    }
+  });
+  return made.filter((move): move is CopyMove => move !== undefined);
+}
+
+interface PolicyCopies {
+  transitions: CopyTransition[];
+  open: CopyJob[];
+  deletions: (SlotDeletions & { policy: string })[];
+  page?: JobsPage;
+}
+
+/** The jobs as they are after the moves. */
+function afterMoves(jobs: readonly CopyJob[], made: readonly CopyMove[]): CopyJob[] {
+  const after = new Map(jobs.map((job) => [copyKey(job), job]));
+  for (const { job, change } of made) after.set(copyKey(job), movedCopy(job, change));
+  return [...after.values()];
+}
+
+/** One policy's copies through the pass: moves, destination retention, the page. */
+async function followPolicyCopies(
+  deps: EngineDeps,
+  request: CopiesRequest,
+  listed: { policy: string; jobs: CopyJob[] },
+  chosen: ReadonlySet<string>,
+): Promise<PolicyCopies> {
+  const now = () => new Date(deps.clock.now());
+  const policy = request.policies.find((p) => p.name === listed.policy);
+  const open = listed.jobs.filter((job) => OPEN_COPY_STATES.includes(job.state));
+  let moves: CopyMove[] = removedMoves(listed.policy, open, now());
+  let deletions: SlotDeletions[] = [];
+  const scope = policy && openScope(deps, { ...request, policy, slot: now() });
+  if (policy && scope) {
+    const ctx = { docdb: scope.deps.docdb, log: deps.log, policy, signal: scope.workSignal, now };
+    moves = await decide(ctx, open, chosen);
+  }
+  const made = await apply(deps, moves, request.signal);
+  if (scope) {
+    const copied = made.filter((m) => m.change.state === 'available').map((m) => movedCopy(m.job, m.change));
+    deletions = await pruneDestinations(scope, copied);
+  }
+  const jobs = afterMoves(listed.jobs, made);
+  const failed = jobs.filter((job) => job.state === 'failed');
+  const page = await pageFailed(
+    deps,
+    deps.copies,
+    (claimed) => composeCopyAlert(listed.policy, claimed),
+    listed.policy,
+    failed,
+    request,
+  );
+  return {
+    transitions: made.map((m) => copyTransitionOf(m.job, m.change)),
+    open: jobs.filter((job) => OPEN_COPY_STATES.includes(job.state)),
+    deletions: deletions.map((slot) => ({ policy: listed.policy, ...slot })),
+    ...(page ? { page } : {}),
+  };
+}
+
+/**
+ * Follows every policy's copies through one pass. Never throws for a policy or a copy.
+ * @example await followCopies(deps, { policies, removed: [], maxInFlight: 5, deadline }) // { transitions, open, … }
+ */
+export async function followCopies(deps: EngineDeps, request: CopiesRequest): Promise<CopiesPass> {
+  const names = [...request.policies.map((p) => p.name), ...request.removed];
+  const listed = await listAll(deps, names, request.signal);
+  const read = listed.filter(
+    (l): l is { policy: string; jobs: CopyJob[] } => 'jobs' in l && l.jobs.length > 0,
+  );
+  const chosen = new Set(
+    startable(
+      read.flatMap((l) => l.jobs),
+      request.maxInFlight,
+    ).map(copyKey),
+  );
+  const passes = await inPool(read, 4, (entry) => followPolicyCopies(deps, request, entry, chosen));
+  return {
+    transitions: passes.flatMap((p) => p.transitions),
+    open: passes.flatMap((p) => p.open),
+    deletions: passes.flatMap((p) => p.deletions),
+    pages: passes.flatMap((p) => (p.page ? [p.page] : [])),
+    unread: listed.filter((l): l is { policy: string; error: string } => 'error' in l),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Retention in a copy's destination, once a new copy there is available: the destination's own rules
+ * (`copies[].retention`, the policy's by default), with every rule of the source's retention (prune.ts):
+ * only snapshots whose tags, read in the destination (its account's role for another account), prove them
+ * this policy's copies of this cluster count, and the new copy is always kept. Copies keep their source
+ * cluster's id, a cluster that does not exist in the destination, so they are found by listing the
+ * destination's manual snapshots.
+ */
+import type { Location } from '../backup/location.js';
+import type { DocdbPort } from '../backup/ports.js';
+import { pruneCluster } from '../backup/prune.js';
+import { pruneContextFor } from '../backup/retain.js';
+import type { RunScope } from '../backup/scope.js';
+import { type CopyJob, settingFor } from '../planning/copies.js';
+import { COPY_OF_TAG } from '../planning/tags.js';
+import type { SlotDeletions } from './follow.js';
+
+/** The port as retention sees a destination: its copies listed, tagged and deleted through the copy calls. */
+function destinationView(docdb: DocdbPort): DocdbPort {
+  return {
+    ...bound(docdb),
+    listTags: (at, arn, signal) => docdb.copyTags(at, arn, signal),
+    deleteSnapshot: (at, id, signal) => docdb.deleteCopy(at, id, signal),
+    snapshotState: (at, id, signal) => docdb.copyState(at, id, signal),
+    async listClusterSnapshots(at: Location, clusterId: string, signal?: AbortSignal) {
+      const all = await docdb.listCopies(at, signal);
+      return all.filter((snapshot) => snapshot.clusterId.toLowerCase() === clusterId);
+    },
+  };
+}
+
+/** Every method of a port bound to it (a class instance's methods live on its prototype). */
+function bound(docdb: DocdbPort): DocdbPort {
+  const methods = [
+    'listClusters',
+    'listTags',
+    'createSnapshot',
+    'findSnapshot',
+    'snapshotState',
+    'listManualSnapshots',
+    'listClusterSnapshots',
+    'deleteSnapshot',
+    'copySnapshot',
+    'shareSnapshot',
+    'unshareSnapshot',
+    'copyState',
+    'listCopies',
+    'copyTags',
+    'deleteCopy',
+  ] as const;
+  return Object.fromEntries(
+    methods.map((name) => [name, (docdb[name] as (...args: unknown[]) => unknown).bind(docdb)]),
+  ) as unknown as DocdbPort;
+}
+
+/**
+ * Applies each destination's retention for the copies that became available in this pass.
+ * @example await pruneDestinations(scope, [copiedJob]) // [{ scheduledAt, deletions: [...] }]
+ */
+export async function pruneDestinations(
+  scope: RunScope,
+  copied: readonly CopyJob[],
+): Promise<SlotDeletions[]> {
+  const { policy } = scope.request;
+  const found = await Promise.all(
+    copied.map(async (job) => {
+      const rules = settingFor(policy.copies, job.source.region, job.destination)?.retention;
+      // The destination's rules, even when the policy keeps its own snapshots for ever.
+      const withRules = { ...scope, request: { ...scope.request, policy: { ...policy, retention: rules } } };
+      const base = rules && pruneContextFor(withRules, new Date(job.scheduledAt));
+      if (!rules || !base) return { scheduledAt: job.scheduledAt, deletions: [] };
+      const ctx = { ...base, rules, docdb: destinationView(scope.deps.docdb), mustCarry: COPY_OF_TAG };
+      const outcomes = await scope
+        .limiterFor(job.destination)
+        .run(() => pruneCluster(ctx, job.destination, job.clusterId, job.snapshotId));
+      return { scheduledAt: job.scheduledAt, deletions: outcomes.map((outcome) => outcome.deletion) };
+    }),
+  );
+  return found.filter((slot) => slot.deletions.length > 0);
+}
