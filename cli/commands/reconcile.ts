@@ -15,6 +15,7 @@ import { nonEmpty, parseCommandArgs } from '../args.js';
 import { requireAws } from '../aws.js';
 import { awsSettingOf } from '../aws-errors.js';
 import type { Command, CommandContext } from '../context.js';
+import { copyTransitionJson, copyTransitionLines, openCopiesText, openCopyJson } from '../copy-lines.js';
 import { readFunctionEnv } from '../environment.js';
 import { EXIT } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
@@ -57,9 +58,13 @@ export function reconcileCounts(report: Pick<ReconcileReport, 'transitions' | 'o
  * Whether the pass did all it had to: no job failed, every page was sent, every policy's jobs were read.
  * Example: `passOk({ transitions: [], pages: [], unread: [] })` → `true`
  */
-export function passOk(report: Pick<ReconcileReport, 'transitions' | 'pages' | 'unread'>): boolean {
+export function passOk(
+  report: Pick<ReconcileReport, 'transitions' | 'pages' | 'unread'> &
+    Partial<Pick<ReconcileReport, 'copies'>>,
+): boolean {
   return (
     report.transitions.every((t) => t.to !== 'failed') &&
+    (report.copies?.transitions ?? []).every((t) => t.to !== 'failed') &&
     report.pages.every((p) => !p.failed) &&
     report.unread.length === 0
   );
@@ -125,6 +130,12 @@ export function passSummaryLines(report: ReconcileReport, elapsedMs: number): st
     `${counts.available} available, ${counts.failed} failed, ${counts.started} started; ` +
       `${openText(report.open)} in ${formatDuration(elapsedMs)}`,
   ];
+  const copies = report.copies ?? { transitions: [], open: [] };
+  const copied = copies.transitions.filter((t) => t.to === 'available').length;
+  const copyFailed = copies.transitions.filter((t) => t.to === 'failed').length;
+  const openCopies = openCopiesText(copies.open);
+  if (copies.transitions.length || openCopies)
+    lines.push(`copies: ${copied} copied, ${copyFailed} failed${openCopies ? `; ${openCopies}` : ''}`);
   lines.push(...deletionLines(report.deletions.flatMap((slot) => slot.deletions)));
   for (const page of report.pages) {
     lines.push(
@@ -139,7 +150,7 @@ export function passSummaryLines(report: ReconcileReport, elapsedMs: number): st
   if (report.eventsFailed) lines.push(`${counted(report.eventsFailed, 'event')} not delivered`);
   const codes = [
     ...new Set(
-      report.transitions
+      [...report.transitions, ...copies.transitions]
         .filter((t) => t.to === 'failed')
         .map((t) => t.error?.code ?? ('aws-error' as FailureCode)),
     ),
@@ -198,6 +209,10 @@ export function reconcileJson(file: string, report: ReconcileReport) {
     })),
     unread: report.unread,
     eventsFailed: report.eventsFailed,
+    copies: {
+      transitions: report.copies.transitions.map(copyTransitionJson),
+      open: report.copies.open.map(openCopyJson),
+    },
   };
 }
 
@@ -259,7 +274,8 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     text: () => {
       const [first, ...rest] = passSummaryLines(report, Date.now() - started);
       const verdict = ok ? out.green('done') : out.red('needs attention');
-      return [...transitionLines(report.transitions, out), `${verdict}: ${first}`, ...rest]
+      const copyLines = copyTransitionLines(report.copies.transitions, out);
+      return [...transitionLines(report.transitions, out), ...copyLines, `${verdict}: ${first}`, ...rest]
         .map((line) => `${line}\n`)
         .join('');
     },
