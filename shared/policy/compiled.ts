@@ -13,8 +13,9 @@ export const COMPILED_POLICIES_FORMAT = 'docdb-backup/compiled-policies';
  * Version of the compiled format. Bump it whenever `ResolvedPolicySchema`, `ResolvedReconcileSchema` or
  * this file's layout changes, so a file compiled before the change is refused rather than misread
  * (tests/unit/policy/resolved.test.ts pins it). 2: `windows` on every policy, `reconcile` beside them.
+ * 3: `copies` on every policy, `reconcile.maxCopiesInFlight`.
  */
-export const COMPILED_POLICIES_VERSION = 2;
+export const COMPILED_POLICIES_VERSION = 3;
 
 export interface CompiledPolicies {
   format: typeof COMPILED_POLICIES_FORMAT;
@@ -34,7 +35,7 @@ export class CompiledPoliciesError extends Error {
 /**
  * The compiled form of policies and reconcile settings already checked against the resolved shapes, as
  * text. Use `compilePolicies` of compile.ts, which checks them first; this one only formats.
- * @example formatCompiledPolicies(checkResolvedPolicies(policies, 'config/policies.yml'), 'config/policies.yml', { schedule: 'rate(10 minutes)' })
+ * @example formatCompiledPolicies(checkResolvedPolicies(policies, 'config/policies.yml'), 'config/policies.yml', { schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 })
  */
 export function formatCompiledPolicies(
   policies: readonly ResolvedPolicy[],

@@ -9,14 +9,16 @@ import {
   defaultStartWindowMinutes,
 } from './limits.js';
 import {
+  type CopySettings,
   type QuotaSettings,
   type ReconcileSettings,
   type ResolvedPolicies,
   type ResolvedPolicy,
+  type RetentionRules,
   withReconcile,
 } from './resolved.js';
 import { parseSchedule, shortestIntervalSeconds } from './schedule.js';
-import type { PolicyFile } from './schema.js';
+import type { CopyInput, PolicyFile } from './schema.js';
 
 export interface ResolveOptions {
   /**
@@ -31,14 +33,46 @@ function lowercaseUnique(ids: readonly string[] | undefined): string[] {
 }
 
 /**
- * The file's reconcile settings: `reconcile.schedule`, else `DEFAULT_RECONCILE.schedule`.
- * Example: `resolveReconcile({ version: 1, policies: [...] })` → `{ schedule: 'rate(10 minutes)' }`
+ * The file's reconcile settings: `reconcile.schedule` and `reconcile.maxCopiesInFlight`, each else its
+ * `DEFAULT_RECONCILE` value.
+ * Example: `resolveReconcile({ version: 1, policies: [...] })` → `{ schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 }`
  */
 export function resolveReconcile(file: Pick<PolicyFile, 'reconcile'>): ReconcileSettings {
   return {
     schedule: file.reconcile?.schedule ?? DEFAULT_RECONCILE.schedule,
-    maxCopiesInFlight: DEFAULT_RECONCILE.maxCopiesInFlight,
+    maxCopiesInFlight: file.reconcile?.maxCopiesInFlight ?? DEFAULT_RECONCILE.maxCopiesInFlight,
   };
+}
+
+/** The order of a resolved copy's keys (all optional), `retention` last. */
+const COPY_KEYS = [
+  'region',
+  'account',
+  'roleArn',
+  'externalId',
+  'kmsKeyId',
+  'transitKmsKeyId',
+  'shareKmsKeyId',
+] as const;
+
+/**
+ * A policy's copies as the engine reads them: the keys the file sets, in a fixed order, and `retention`
+ * from the copy, else the policy's resolved retention (absent when neither has one: never deleted).
+ * Example: `resolveCopies([{ region: 'us-west-2' }], { keepLast: 7 })` → `[{ region: 'us-west-2', retention: { keepLast: 7 } }]`
+ */
+export function resolveCopies(
+  copies: readonly CopyInput[] | undefined,
+  retention: RetentionRules | undefined,
+): CopySettings[] {
+  return (copies ?? []).map((copy) => {
+    const kept = copy.retention ?? retention;
+    const resolved: CopySettings = {};
+    for (const key of COPY_KEYS) {
+      const value = copy[key];
+      if (value !== undefined) resolved[key] = value;
+    }
+    return kept ? { ...resolved, retention: { ...kept } } : resolved;
+  });
 }
 
 /**
@@ -75,7 +109,8 @@ function startWindowOf(
  * from the policy, then `defaults.retry`, then `DEFAULT_RETRY`; `windows.startMinutes` from the policy's
  * `startWindowMinutes`, then `defaults.startWindowMinutes`, then 480 or the shortest interval between the
  * policy's runs (whole minutes, at least 1) when that is shorter; `windows.completionMinutes` likewise,
- * built-in 1440. The list carries the file's reconcile settings as `.reconcile` (see `ResolvedPolicies`).
+ * built-in 1440; `copies` as `resolveCopies` gives them (retention defaulting to the policy's). The list
+ * carries the file's reconcile settings as `.reconcile` (see `ResolvedPolicies`).
  * Run the semantic checks first: this function does not validate.
  * Example: `resolvePolicies({ version: 1, policies: [{ name: 'a', schedule: 'rate(1 day)', regions: ['us-east-1'], clusters: { identifiers: ['Db1'] } }] })[0].clusters.identifiers` → `['db1']`
  */
@@ -90,6 +125,7 @@ export function resolvePolicies(file: PolicyFile, options: ResolveOptions = {}):
   };
   const policies = file.policies.map((policy): ResolvedPolicy => {
     const timezone = policy.timezone ?? defaults.timezone;
+    const retention = policy.retention ?? defaults.retention;
     return {
       name: policy.name,
       description: policy.description ?? '',
@@ -127,11 +163,9 @@ export function resolvePolicies(file: PolicyFile, options: ResolveOptions = {}):
           defaults.completionWindowMinutes ??
           DEFAULT_WINDOWS.completionMinutes,
       },
-      ...((policy.retention ?? defaults.retention)
-        ? { retention: { ...(policy.retention ?? defaults.retention) } }
-        : {}),
+      ...(retention ? { retention: { ...retention } } : {}),
       quota: { ...quota, regions: { ...quota.regions } },
-      copies: [],
+      copies: resolveCopies(policy.copies, retention),
     };
   });
   return withReconcile(policies, resolveReconcile(file));

@@ -23,6 +23,15 @@ export {
 } from './limits.js';
 
 import {
+  ACCOUNT_ID_PATTERN,
+  EXTERNAL_ID_PATTERN,
+  KMS_KEY_ARN_PATTERN,
+  MAX_COPIES_IN_FLIGHT,
+  MAX_EXTERNAL_ID_LENGTH,
+  MIN_EXTERNAL_ID_LENGTH,
+  ROLE_ARN_PATTERN,
+} from './copies.js';
+import {
   CLUSTER_ID_PATTERN,
   DEFAULT_RECONCILE,
   DEFAULT_WINDOWS,
@@ -242,6 +251,118 @@ const windowMinutes = () =>
     .max(MAX_WINDOW_MINUTES, WINDOW_RANGE)
     .optional();
 
+/**
+ * An account id must be text: YAML reads an unquoted 012345678901 as the number 12345678901. The `never`
+ * branch only routes a number (or anything else not text) to `accountMessage`, which shows the quoted id,
+ * instead of the loader's generic "quote it" hint, which would quote the number without its zeros. JSON
+ * Schema still says: a string of 12 digits.
+ */
+function accountMessage(input: unknown): string {
+  if (typeof input === 'number' && Number.isInteger(input) && input >= 0 && String(input).length <= 12) {
+    const quoted = String(input).padStart(12, '0');
+    const zeros =
+      quoted === String(input)
+        ? 'unquoted, YAML reads it as a number, which drops leading zeros'
+        : `unquoted, YAML read it as the number ${input} and dropped its leading zeros`;
+    return `expected the account id as quoted text, account: "${quoted}" (${zeros})`;
+  }
+  return 'expected a 12-digit AWS account id as quoted text, such as "444455556666"';
+}
+
+export const AccountIdSchema = z
+  .union(
+    [z.string().regex(ACCOUNT_ID_PATTERN, 'expected a 12-digit AWS account id, digits only'), z.never()],
+    {
+      error: (issue) => accountMessage(issue.input),
+    },
+  )
+  .describe(
+    'The destination AWS account: 12 digits in quotes ("012345678901"; unquoted, YAML drops leading zeros). ' +
+      "Absent: the service's own account (then region is required).",
+  );
+
+const KEY_ARN_TEXT = 'the ARN of a KMS key, arn:<partition>:kms:<region>:<account>:key/<key id>';
+const KEY_ARN_WHY =
+  "the function's role is granted kms:CreateGrant and kms:DescribeKey on key ARNs, and the key ARN says " +
+  'which account and Region the key is in';
+
+/** Says why an alias or a bare key id is not enough, and how to find the key ARN. */
+function kmsKeyMessage(input: unknown): string {
+  const value = typeof input === 'string' ? input : '';
+  const lookup = `aws kms describe-key --key-id ${value || '<key>'} --query KeyMetadata.Arn`;
+  if (/^alias\/|^arn:[^:]*:kms:[^:]*:[^:]*:alias\//.test(value)) {
+    return `expected ${KEY_ARN_TEXT}, not an alias (${KEY_ARN_WHY}; an alias matches neither): give the ARN of the key it names (${lookup})`;
+  }
+  if (/^(mrk-)?[0-9a-f-]{32,36}$/i.test(value)) {
+    return `expected ${KEY_ARN_TEXT}, not a bare key id (${KEY_ARN_WHY}): give the key's ARN (${lookup}, in the key's account and Region)`;
+  }
+  return `expected ${KEY_ARN_TEXT} (${KEY_ARN_WHY})`;
+}
+
+const keyArn = () =>
+  z
+    .string()
+    .regex(KMS_KEY_ARN_PATTERN, { error: (issue) => kmsKeyMessage(issue.input) })
+    .optional();
+
+/** The first character sts:AssumeRole does not accept in an external id. */
+function externalIdMessage(input: unknown): string {
+  const bad = typeof input === 'string' ? [...input].find((c) => !EXTERNAL_ID_PATTERN.test(c)) : undefined;
+  const found = bad === undefined ? '' : ` (${JSON.stringify(bad)} is not allowed)`;
+  return `expected an external id of letters, digits and + = , . @ : / - only${found}`;
+}
+
+const EXTERNAL_ID_LENGTH = `expected an external id of ${MIN_EXTERNAL_ID_LENGTH} to ${MAX_EXTERNAL_ID_LENGTH} characters`;
+
+export const CopySchema = z
+  .object({
+    region: RegionSchema.optional().describe(
+      "The destination Region. Absent: each snapshot's own Region (only with account). In the service's " +
+        "own account it must not be one of the policy's Regions.",
+    ),
+    account: AccountIdSchema.optional(),
+    roleArn: z
+      .string()
+      .regex(ROLE_ARN_PATTERN, 'expected an IAM role ARN, arn:<partition>:iam::<account>:role/<path/name>')
+      .optional()
+      .describe(
+        'The role the function assumes in account to copy there (arn:aws:iam::<account>:role/<name>, of that ' +
+          'account). Required with account, refused without; one role per account in the file.',
+      ),
+    externalId: z
+      .string()
+      .min(MIN_EXTERNAL_ID_LENGTH, EXTERNAL_ID_LENGTH)
+      .max(MAX_EXTERNAL_ID_LENGTH, EXTERNAL_ID_LENGTH)
+      .regex(EXTERNAL_ID_PATTERN, { error: (issue) => externalIdMessage(issue.input) })
+      .optional()
+      .describe(
+        "The external id the role's trust policy requires: 2-1224 letters, digits and +=,.@:/-. Required " +
+          'with account, refused without; the same for every copy into that account.',
+      ),
+    kmsKeyId: keyArn().describe(
+      'ARN of the KMS key the copy is encrypted with, of the destination account and in the destination ' +
+        'Region (not an alias or a key id). Required when the source snapshots are encrypted.',
+    ),
+    transitKmsKeyId: keyArn().describe(
+      'Another account in another Region: ARN of a key of that account in the source Region, for the ' +
+        'intermediate copy made there first. Required then with kmsKeyId; refused otherwise.',
+    ),
+    shareKmsKeyId: keyArn().describe(
+      "Another account only: ARN of a customer managed key of the service's own account in the source " +
+        'Region, to re-encrypt each snapshot with before sharing it (needed when sources use the AWS ' +
+        'managed key, which cannot be shared). Its key policy must let the target account use it.',
+    ),
+    retention: RetentionSchema.optional().describe(
+      "Which copies to keep in the destination, with the rules of a policy's retention. Default: the " +
+        "policy's retention (its own, else defaults.retention); none: copies are never deleted.",
+    ),
+  })
+  .strict()
+  .describe(
+    'One disaster-recovery destination: another Region (region), another account (account, roleArn, ' +
+      'externalId) or both. Each snapshot is copied there once available, under its own id.',
+  );
+
 const START_WINDOW_TEXT =
   'Start window, in minutes after the scheduled time: a cluster still busy at the end of the backup run ' +
   'leaves a pending job that the reconciler retries until this window closes, then the job fails. At most ' +
@@ -291,11 +412,19 @@ export const PolicySchema = z
     completionWindowMinutes: windowMinutes().describe(
       `${COMPLETION_WINDOW_TEXT} Default: defaults.completionWindowMinutes, else ${DEFAULT_WINDOWS.completionMinutes}.`,
     ),
+    copies: z
+      .array(CopySchema)
+      .optional()
+      .describe(
+        'Disaster-recovery copies: where each snapshot is copied once it is available (another Region, ' +
+          'another account, or both), each destination once. Default: none.',
+      ),
   })
   .strict()
   .describe(
     'One backup policy: when (schedule), where (regions), what (clusters), how (snapshot, retry), how long ' +
-      '(retention) and how long its jobs are followed (startWindowMinutes, completionWindowMinutes).',
+      '(retention), how long its jobs are followed (startWindowMinutes, completionWindowMinutes) and where ' +
+      'its snapshots are copied (copies).',
   );
 
 export const DefaultsSchema = z
@@ -334,11 +463,22 @@ export const ReconcileSchema = z
         'as for policies. Its longest interval must not exceed the completion window of any enabled ' +
         `policy. Default ${DEFAULT_RECONCILE.schedule}.`,
     ),
+    maxCopiesInFlight: z
+      .number()
+      .int('expected a whole number of copies')
+      .min(1, `expected 1 to ${MAX_COPIES_IN_FLIGHT} copies`)
+      .max(MAX_COPIES_IN_FLIGHT, `expected 1 to ${MAX_COPIES_IN_FLIGHT} copies`)
+      .optional()
+      .describe(
+        'Copies in progress at once per destination (account and Region); the others wait their turn. ' +
+          `1 to ${MAX_COPIES_IN_FLIGHT}. Default ${DEFAULT_RECONCILE.maxCopiesInFlight}.`,
+      ),
   })
   .strict()
   .describe(
     'The reconciler: the function that follows each backup job until its snapshot is available (retries ' +
-      'pending jobs within the start window, fails snapshots not available within the completion window).',
+      'pending jobs within the start window, fails snapshots not available within the completion window) ' +
+      'and starts and follows its copies.',
   );
 
 export const PolicyFileSchema = z
@@ -359,13 +499,14 @@ export const PolicyFileSchema = z
 
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 export type PolicyInput = z.infer<typeof PolicySchema>;
+export type CopyInput = z.infer<typeof CopySchema>;
 
 // The resolved shapes live in resolved.ts (a leaf, so limits.ts and planning can use them); re-exported
 // here, where the rest of the code has always imported them from.
 export type {
   ClusterSelection,
-  QuotaSettings,
   CopySettings,
+  QuotaSettings,
   ReconcileSettings,
   ResolvedPolicies,
   ResolvedPolicy,

@@ -1,10 +1,11 @@
 /**
  * The semantic pass: rules across fields and policies that JSON Schema cannot say (unique names and
  * prefixes, schedules, selections, tag counts, Regions, retry delays, start windows against the
- * schedule, the reconcile schedule against the completion windows) plus warnings. It reads the plain
- * data and checks every value that is well-formed, so a file with a structural problem still gets all
- * its other problems reported at once.
+ * schedule, the reconcile schedule against the completion windows; disaster-recovery copies in
+ * copy-rules.ts) plus warnings. It reads the plain data and checks every value that is well-formed, so a
+ * file with a structural problem still gets all its other problems reported at once.
  */
+import { checkCopies } from './copy-rules.js';
 import type { PolicyProblem } from './errors.js';
 import { ScheduleError } from './errors.js';
 import { DEFAULT_RECONCILE, DEFAULT_WINDOWS, defaultStartWindowMinutes } from './limits.js';
@@ -148,6 +149,7 @@ export function checkSemantics(
   }
   checkInheritedStartWindow(check, inheritedStart);
   checkReconcile(check, now, completions);
+  checkCopies(check, { retention: (path) => checkRetention(check, path) });
   return check.problems;
 }
 

@@ -56,8 +56,9 @@ describe('example config/policies.yml', () => {
       windows: { startMinutes: 480, completionMinutes: 1440 },
       retention: { daily: 7, weekly: 4, monthly: 12 },
       quota: { default: 100, regions: { 'eu-west-1': 150 }, warnAtPercent: 80 },
+      copies: [],
     });
-    expect(policies.reconcile).toEqual({ schedule: 'rate(10 minutes)' });
+    expect(policies.reconcile).toEqual({ schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 });
   });
 
   it('gives ledger-6h a start window no longer than its six hours between runs', async () => {

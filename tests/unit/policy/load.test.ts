@@ -148,7 +148,7 @@ describe('policy file: unknown keys', () => {
     const problem = onlyProblem(yaml(...HEAD, ...policy('nightly'), '    retenton: 7'));
     expect(problem).toMatchObject({ file: FILE, line: 9, column: 5, policy: 'nightly', path: 'retenton' });
     expect(problem.message).toBe(
-      'unknown key "retenton" (did you mean "retention"?): expected one of name, description, enabled, schedule, timezone, regions, clusters, allowEmpty, snapshot, retry, retention, startWindowMinutes, completionWindowMinutes',
+      'unknown key "retenton" (did you mean "retention"?): expected one of name, description, enabled, schedule, timezone, regions, clusters, allowEmpty, snapshot, retry, retention, startWindowMinutes, completionWindowMinutes, copies',
     );
   });
 
@@ -787,6 +787,7 @@ describe('policy file: warnings and resolution', () => {
         retry: { maxAttempts: 8, baseDelaySeconds: 30, maxDelaySeconds: 300 },
         windows: { startMinutes: 480, completionMinutes: 1440 },
         quota: { default: 100, regions: {}, warnAtPercent: 80 },
+        copies: [],
       },
     ]);
   });
@@ -860,7 +861,7 @@ describe('policy file: reporting', () => {
     expect(lines).toHaveLength(5);
     expect(lines[1]).toBe(
       'config/policies.yml:6:5  nightly  retenton  unknown key "retenton" (did you mean "retention"?): expected ' +
-        'one of name, description, enabled, schedule, timezone, regions, clusters, allowEmpty, snapshot, retry, retention, startWindowMinutes, completionWindowMinutes',
+        'one of name, description, enabled, schedule, timezone, regions, clusters, allowEmpty, snapshot, retry, retention, startWindowMinutes, completionWindowMinutes, copies',
     );
     expect(lines[3]).toMatch(/^config\/policies\.yml:8:11 {2}Weekly {2}name {2}expected a lowercase name/);
   });

@@ -77,15 +77,23 @@ function issuePath(value: unknown): string | undefined {
 
 type JsonSchema = {
   properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
   required?: string[];
   additionalProperties?: unknown;
 };
 
-/** `path` of every key of the schema, `?` marking an optional one; maps of free keys are not entered. */
+/**
+ * `path` of every key of the schema, `?` marking an optional one, `[]` the items of a list; maps of free
+ * keys are not entered.
+ */
 function keyPaths(schema: JsonSchema, prefix = ''): string[] {
   return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => {
     const path = `${prefix}${key}${schema.required?.includes(key) ? '' : '?'}`;
-    return [path, ...keyPaths(child, `${path}.`)];
+    return [
+      path,
+      ...keyPaths(child, `${path}.`),
+      ...(child.items ? keyPaths(child.items, `${path}[].`) : []),
+    ];
   });
 }
 
@@ -135,8 +143,8 @@ describe('resolved policy: the strict shape', () => {
     const reconcile = keyPaths(z.toJSONSchema(ResolvedReconcileSchema, { io: 'output' }) as JsonSchema);
 
     expect({ version: COMPILED_POLICIES_VERSION, paths, reconcile }).toEqual({
-      version: 2,
-      reconcile: ['schedule'],
+      version: 3,
+      reconcile: ['schedule', 'maxCopiesInFlight'],
       paths: [
         'name',
         'description',
@@ -170,6 +178,20 @@ describe('resolved policy: the strict shape', () => {
         'quota.default',
         'quota.regions',
         'quota.warnAtPercent',
+        'copies',
+        'copies[].region?',
+        'copies[].account?',
+        'copies[].roleArn?',
+        'copies[].externalId?',
+        'copies[].kmsKeyId?',
+        'copies[].transitKmsKeyId?',
+        'copies[].shareKmsKeyId?',
+        'copies[].retention?',
+        'copies[].retention?.keepLast?',
+        'copies[].retention?.maxAgeDays?',
+        'copies[].retention?.daily?',
+        'copies[].retention?.weekly?',
+        'copies[].retention?.monthly?',
       ],
     });
   });
@@ -232,15 +254,23 @@ describe('resolved policy: checked when compiling', () => {
       ['hourly', { startMinutes: 45, completionMinutes: 1440 }],
     ]);
     expect(read.policies).toEqual(resolved());
-    expect(JSON.parse(await readFile(target, 'utf8')).reconcile).toEqual({ schedule: 'rate(15 minutes)', maxCopiesInFlight: 5 });
+    expect(JSON.parse(await readFile(target, 'utf8')).reconcile).toEqual({
+      schedule: 'rate(15 minutes)',
+      maxCopiesInFlight: 5,
+    });
   });
 
   it('writes the default reconcile settings for a plain list, and an explicit one over the list’s own', () => {
     const plain = JSON.parse(compilePolicies([...resolved()], FILE));
-    const explicit = JSON.parse(compilePolicies(resolved(), FILE, { schedule: 'rate(1 hour)', maxCopiesInFlight: 5 }));
+    const explicit = JSON.parse(
+      compilePolicies(resolved(), FILE, { schedule: 'rate(1 hour)', maxCopiesInFlight: 5 }),
+    );
 
     expect(plain.reconcile).toEqual({ schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 });
-    expect(JSON.parse(compilePolicies(resolved(), FILE)).reconcile).toEqual({ schedule: 'rate(15 minutes)', maxCopiesInFlight: 5 });
+    expect(JSON.parse(compilePolicies(resolved(), FILE)).reconcile).toEqual({
+      schedule: 'rate(15 minutes)',
+      maxCopiesInFlight: 5,
+    });
     expect(explicit.reconcile).toEqual({ schedule: 'rate(1 hour)', maxCopiesInFlight: 5 });
   });
 

@@ -268,8 +268,11 @@ describe('reconcile: the schedule', () => {
   it('defaults to rate(10 minutes), on the loaded list and in the validation result', () => {
     const text = yaml(...HEAD, ...policy('nightly', 'cron(0 3 * * ? *)'));
 
-    expect(parsePolicyFile(text, FILE).reconcile).toEqual({ schedule: 'rate(10 minutes)' });
-    expect(check(text).reconcile).toEqual({ schedule: 'rate(10 minutes)' });
+    expect(parsePolicyFile(text, FILE).reconcile).toEqual({
+      schedule: 'rate(10 minutes)',
+      maxCopiesInFlight: 5,
+    });
+    expect(check(text).reconcile).toEqual({ schedule: 'rate(10 minutes)', maxCopiesInFlight: 5 });
     expect(resolveReconcile({ reconcile: {} })).toEqual(DEFAULT_RECONCILE);
   });
 
@@ -285,7 +288,7 @@ describe('reconcile: the schedule', () => {
 
     const policies = parsePolicyFile(text, FILE);
 
-    expect(policies.reconcile).toEqual({ schedule: 'rate(5 minutes)' });
+    expect(policies.reconcile).toEqual({ schedule: 'rate(5 minutes)', maxCopiesInFlight: 5 });
     expect(Object.keys(policies)).toEqual(['0']);
     expect(JSON.parse(JSON.stringify(policies))).toHaveLength(1);
   });
@@ -335,7 +338,7 @@ describe('reconcile: the schedule', () => {
         'reconcile.schedule',
         'expected an EventBridge schedule: rate(<value> <unit>) or cron(<6 fields>), found "every 10 minutes"',
       ],
-      [6, 3, 'reconcile.timezone', 'unknown key "timezone": expected one of schedule'],
+      [6, 3, 'reconcile.timezone', 'unknown key "timezone": expected one of schedule, maxCopiesInFlight'],
     ]);
     expect(errorsOf(over)).toEqual([
       expect.objectContaining({
