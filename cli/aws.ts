@@ -9,13 +9,13 @@ import { COMMON_CLIENT_CONFIG, type DocdbClientPool, docdbClients } from '../sha
 import { DocdbAdapter } from '../shared/aws/docdb.js';
 import { createEngineDeps } from '../shared/aws/engine-deps.js';
 import { DynamoResultsReader, type ResultsReader } from '../shared/aws/results-table/index.js';
-import { copyAccounts } from '../shared/aws/sts.js';
 import type { Clock } from '../shared/backup/clock.js';
 import type { EngineDeps } from '../shared/backup/engine.js';
 import { inOwnAccount, type Location } from '../shared/backup/location.js';
 import type { ClusterInventory, DocdbPort, RunLog } from '../shared/backup/ports.js';
 import type { BackupEnv } from '../shared/env.js';
-import type { CopySettings } from '../shared/policy/resolved.js';
+import { copyAccess } from '../shared/policy/copies.js';
+import type { ResolvedPolicy } from '../shared/policy/resolved.js';
 import { type AwsSetting, awsAnswerCheck, explainAwsError } from './aws-errors.js';
 import { UsageError } from './errors.js';
 
@@ -38,7 +38,7 @@ export interface CliAws {
     env: BackupEnv,
     log: RunLog,
     clock: Clock,
-    policies?: readonly { copies: readonly CopySettings[] }[],
+    policies?: readonly Pick<ResolvedPolicy, 'copies'>[],
   ): EngineDeps;
   /** The results table, read by `status`. */
   results(table: string, region: string | undefined): ResultsReader;
@@ -78,7 +78,7 @@ export function sdkAws(): CliAws {
       }
     },
     engineDeps(env, log, clock, policies = []) {
-      const wiring = createEngineDeps(env, { log, clock, accounts: copyAccounts(policies) });
+      const wiring = createEngineDeps(env, { log, clock, accounts: copyAccess(policies) });
       destroyers.push(() => wiring.destroy());
       return wiring.deps;
     },

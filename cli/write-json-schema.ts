@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { POLICY_SCHEMA_PATH, renderPolicyFileJsonSchema } from './json-schema.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..');
 const target = join(root, POLICY_SCHEMA_PATH);
 const fresh = renderPolicyFileJsonSchema();
 const current = await readFile(target, 'utf8').catch(() => '');

@@ -4,11 +4,11 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createEngineDeps } from '../../shared/aws/engine-deps.js';
-import { copyAccounts } from '../../shared/aws/sts.js';
 import { systemClock } from '../../shared/backup/clock.js';
 import type { EngineDeps, RunLog } from '../../shared/backup/index.js';
 import { type BackupEnv, readBackupEnv } from '../../shared/env.js';
 import { readCompiledFile } from '../../shared/policy/compiled.js';
+import { copyAccess } from '../../shared/policy/copies.js';
 import type { ReconcileSettings, ResolvedPolicy } from '../../shared/policy/schema.js';
 
 /** The engine's log lines go to Powertools Logger, which adds the invocation's keys to every line. */
@@ -38,7 +38,7 @@ export async function wireFromEnvironment(
   const settings = readBackupEnv(env);
   const { policies, reconcile } = await readCompiledFile(settings.policiesFile);
   // Copies to other accounts reach them through the role each names (shared/aws/sts.ts).
-  const accounts = copyAccounts(policies);
+  const accounts = copyAccess(policies);
   const { deps } = createEngineDeps(settings, { log, clock: systemClock, accounts });
   return { env: settings, policies, reconcile, deps };
 }

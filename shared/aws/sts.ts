@@ -16,21 +16,6 @@ export interface AccountAccess {
   externalId: string;
 }
 
-/**
- * How to reach each account the policies copy to (validation made each account name one role).
- * @example copyAccounts(policies).get('444455556666') // { roleArn, externalId }
- */
-export function copyAccounts(
-  policies: readonly { copies: readonly { account?: string; roleArn?: string; externalId?: string }[] }[],
-): Map<string, AccountAccess> {
-  const accounts = new Map<string, AccountAccess>();
-  for (const policy of policies)
-    for (const copy of policy.copies)
-      if (copy.account && copy.roleArn && copy.externalId && !accounts.has(copy.account))
-        accounts.set(copy.account, { roleArn: copy.roleArn, externalId: copy.externalId });
-  return accounts;
-}
-
 /** The AWS calls of `AccountRoles`, per method (shared/aws/permissions.ts). */
 export const STS_CALLS = {
   assumeRole: {
