@@ -16,6 +16,7 @@ import {
   RECONCILE_INFO,
   RUN_INFO,
   STATUS_INFO,
+  TARGET_ROLE_INFO,
   VALIDATE_INFO,
 } from './commands/help.js';
 import { type Command, type CommandContext, debugLog, stylesFor } from './context.js';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   lazy(RUN_INFO, async () => (await import('./commands/run.js')).runCommand),
   lazy(RECONCILE_INFO, async () => (await import('./commands/reconcile.js')).reconcileCommand),
   lazy(STATUS_INFO, async () => (await import('./commands/status.js')).statusCommand),
+  lazy(TARGET_ROLE_INFO, async () => (await import('./commands/target-role.js')).targetRoleCommand),
 ];
 
 const VERSION = '0.1.0';

@@ -21,6 +21,7 @@ import {
 } from '../shared/aws/permissions.js';
 import { METRICS, RECONCILE_METRIC_NAMES } from '../shared/metrics.js';
 import { MANAGED_BY_TAG, MANAGED_BY_VALUE, POLICY_TAG } from '../shared/planning/tags.js';
+import { type CopyDestination, copyDestinations, parseKeyArn, partitionOf } from '../shared/policy/copies.js';
 import type { ReconcileSettings } from '../shared/policy/resolved.js';
 import { longestIntervalSeconds, scheduleOf } from '../shared/policy/schedule.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
@@ -103,25 +104,12 @@ export interface AlertSubscriptions {
 export interface DeployedFunction {
   /** The key under serverless.yml's `functions:`, e.g. `backup`. */
   name: string;
-  /** Every call the function's adapters make. */
+  /** Every call the function's adapters make (but those only copies make). */
   calls: readonly DeclaredCall[];
+  /** The calls only disaster-recovery copies make: granted only when some policy of the file copies. */
+  copyCalls?: readonly DeclaredCall[];
   /** Whether failed invocations go to the stack's dead-letter queue (its role may send there). */
   deadLetterQueue: boolean;
-}
-
-/**
- * Where a policy copies its snapshots: a Region, in this account or another, with the key the copy is
- * encrypted with there and the role assumed in that account. Policies name none yet; the IAM generator
- * already renders their ARNs.
- */
-export interface CopyDestination {
-  region: string;
-  /** A 12-digit account id; absent for this stack's account. */
-  account?: string;
-  /** The destination's customer managed key: key id or key ARN. */
-  kmsKey?: string;
-  /** The role to assume in `account`: its name or ARN. */
-  role?: string;
 }
 
 export interface DeployInput {
@@ -132,8 +120,6 @@ export interface DeployInput {
   policies: readonly ResolvedPolicy[];
   /** The deployed functions; each gets its own role. */
   functions: readonly DeployedFunction[];
-  /** Copy destinations per policy name (none: no copies). */
-  destinations?: Readonly<Record<string, readonly CopyDestination[]>>;
   alerts: AlertSubscriptions;
   /**
    * The policy file's reconcile settings (`compilePolicyFile(…).reconcile`): the reconcile function's
@@ -786,6 +772,11 @@ const ACTION_KINDS: Readonly<Record<string, readonly ResourceKind[]>> = {
   'rds:AddTagsToResource': ['cluster-snapshot'],
 };
 
+/** The copy itself: on a source snapshot only where a copy is made from it (`copySources`). */
+const COPY_ACTION = 'rds:CopyDBClusterSnapshot';
+/** The share of a source snapshot with another account: only where a policy copies to one. */
+const SHARE_ACTION = 'rds:ModifyDBClusterSnapshotAttribute';
+
 /** The action's verb: `rds:DeleteDBClusterSnapshot` → `DeleteDBClusterSnapshot`. */
 function verb(action: string): string {
   return action.slice(action.indexOf(':') + 1);
@@ -805,13 +796,16 @@ function isDelete(action: string): boolean {
   return action.startsWith('rds:') && /^Delete/.test(verb(action));
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-/** A KMS key id: a UUID, or a multi-Region key's `mrk-` id. */
-const KMS_KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/**
+ * Whose role the statements are for: a deployed function's, in this stack's account, or the role a copy
+ * assumes in another account (`target`), whose template is deployed in that account: there
+ * `${AWS::AccountId}` is the target account and the source snapshots are `sourceAccount`'s.
+ */
+export type RoleView = { role: 'function' } | { role: 'target'; account: string; sourceAccount: string };
 
-/** The ARN text of this stack's account: `${AWS::AccountId}`, or a destination's own account id. */
+const FUNCTION_VIEW: RoleView = { role: 'function' };
+
+/** The ARN text of an account: the one the template is deployed in (`${AWS::AccountId}`), or another's id. */
 function accountOf(at: { account?: string }): string {
   return at.account ?? `\${AWS::AccountId}`;
 }
@@ -821,72 +815,129 @@ function rdsArn(region: string, resource: string, account?: string): CfnValue {
 }
 
 /**
- * The copy destinations of the policies, checked: a Region, an account id when it is another account, a
- * key by id or ARN (IAM cannot scope a grant to an alias) and a role name or ARN in that account.
+ * The service through which RDS (and so DocumentDB) uses a key in a Region, for `kms:ViaService`.
+ * @example rdsVia('eu-west-1') // 'rds.eu-west-1.amazonaws.com'
  */
-function destinationsOf(
-  policies: readonly ResolvedPolicy[],
-  destinations: DeployInput['destinations'],
-): { policy: ResolvedPolicy; destination: CopyDestination }[] {
-  const out: { policy: ResolvedPolicy; destination: CopyDestination }[] = [];
-  for (const policy of policies) {
-    for (const destination of destinations?.[policy.name] ?? []) {
-      const where = `copy destination ${destination.region} of policy "${policy.name}"`;
-      if (!REGION.test(destination.region))
-        throw new DeployConfigError(`${where}: expected a Region such as eu-west-1`);
-      if (destination.account !== undefined && !ACCOUNT_ID.test(destination.account))
-        throw new DeployConfigError(
-          `${where}: expected a 12-digit account id, found "${destination.account}"`,
-        );
-      const key = destination.kmsKey;
-      if (
-        key !== undefined &&
-        !KMS_KEY_ID.test(key) &&
-        !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\//.test(key)
-      )
-        throw new DeployConfigError(
-          `${where}: name the KMS key by key id or key ARN (IAM cannot scope a grant to an alias), found "${key}"`,
-        );
-      const role = destination.role;
-      if (role !== undefined) {
-        if (destination.account === undefined)
-          throw new DeployConfigError(`${where}: a role to assume needs the destination account`);
-        if (
-          !ROLE_NAME.test(role) &&
-          !new RegExp(`^arn:aws[a-z-]*:iam::${destination.account}:role/`).test(role)
-        )
-          throw new DeployConfigError(
-            `${where}: expected a role name or a role ARN in account ${destination.account}, found "${role}"`,
-          );
-      }
-      out.push({ policy, destination });
-    }
-  }
-  return out;
+export function rdsVia(region: string): string {
+  return `rds.${region}.amazonaws.com${partitionOf(region) === 'aws-cn' ? '.cn' : ''}`;
 }
 
-/** The ARN of a copy destination's key: as given when it is an ARN, else built from its id, Region and account. */
-export function kmsKeyArn(destination: CopyDestination): CfnValue | undefined {
-  const key = destination.kmsKey;
-  if (key === undefined) return undefined;
-  if (key.startsWith('arn:')) return key;
-  return sub(`arn:\${AWS::Partition}:kms:${destination.region}:${accountOf(destination)}:key/${key}`);
+/** Where one policy's snapshots taken in one of its Regions are copied to (shared/policy/copies.ts). */
+interface CopyPlace {
+  policy: ResolvedPolicy;
+  sourceRegion: string;
+  destination: CopyDestination;
 }
 
-/** The ARN of the role a copy assumes in its destination account: as given when it is an ARN. */
-export function assumedRoleArn(destination: CopyDestination): CfnValue | undefined {
-  const role = destination.role;
-  if (role === undefined || destination.account === undefined) return undefined;
-  if (role.startsWith('arn:')) return role;
-  return sub(`arn:\${AWS::Partition}:iam::${destination.account}:role/${role}`);
+/** Every copy of the policies, per source Region and destination, in a stable order. */
+function copyPlaces(policies: readonly ResolvedPolicy[]): CopyPlace[] {
+  return policies.flatMap((policy) =>
+    unique(policy.regions).flatMap((sourceRegion) =>
+      copyDestinations(policy, sourceRegion).map((destination) => ({ policy, sourceRegion, destination })),
+    ),
+  );
+}
+
+/** Whether any policy of the file copies its snapshots anywhere. */
+export function hasCopies(policies: readonly Pick<ResolvedPolicy, 'copies'>[]): boolean {
+  return policies.some((policy) => policy.copies.length > 0);
 }
 
 /**
- * The statements that let the function delete snapshots: one per policy with retention (only retention
- * deletes, and a policy without it never does), limited to that policy's prefix in its Regions (and, for
- * a delete declared at the destination, in its copy destinations) and conditioned on both tags the
- * function gives its own snapshots: `docdb-backup:managed-by = docdb-backup` and
- * `docdb-backup:policy = <that policy>`.
+ * A place snapshots of one policy are in: a Region (of the role's own account unless `account`), the
+ * policy's prefix, and whether retention deletes there.
+ */
+interface SnapshotPlace {
+  region: string;
+  account?: string;
+  prefix: string;
+  policy: string;
+  deletes: boolean;
+}
+
+function placeOf(policy: ResolvedPolicy, region: string, deletes: boolean, account?: string): SnapshotPlace {
+  return {
+    region,
+    prefix: policy.snapshot.prefix,
+    policy: policy.name,
+    deletes,
+    ...(account ? { account } : {}),
+  };
+}
+
+/**
+ * Where the role's copies are (`{ kind: 'cluster-snapshot', at: 'destination' }`). A function's: each
+ * copy into this account's other Regions (deleted when the copy has retention), and the re-encrypting
+ * copy before a share (`<id>-dr` in the source Region, deleted once shared). A target role's: each copy
+ * into its account (`region`, else the source's), and the intermediate copy in the source Region before a
+ * copy on to another Region (deleted once copied on).
+ */
+function destinationPlaces(policies: readonly ResolvedPolicy[], view: RoleView): SnapshotPlace[] {
+  return copyPlaces(policies).flatMap(({ policy, sourceRegion, destination }) => {
+    const kept = destination.copy.retention !== undefined;
+    if (view.role === 'function') {
+      if (destination.route === 'region') return [placeOf(policy, destination.region, kept)];
+      return destination.copy.shareKmsKeyId ? [placeOf(policy, sourceRegion, true)] : [];
+    }
+    if (destination.account !== view.account) return [];
+    const final = placeOf(policy, destination.region, kept);
+    return destination.route === 'account-region' ? [final, placeOf(policy, sourceRegion, true)] : [final];
+  });
+}
+
+/**
+ * The source snapshots a role copies from, as `rds:CopyDBClusterSnapshot` sees them. A function copies
+ * from its own snapshots for a copy into another Region and for a re-encrypting copy before a share; a
+ * target role from the snapshots shared with it (the source account's).
+ */
+function copySources(policies: readonly ResolvedPolicy[], view: RoleView): SnapshotPlace[] {
+  return copyPlaces(policies).flatMap(({ policy, sourceRegion, destination }) => {
+    if (view.role === 'function')
+      return destination.route === 'region' || destination.copy.shareKmsKeyId
+        ? [placeOf(policy, sourceRegion, false)]
+        : [];
+    return destination.account === view.account
+      ? [placeOf(policy, sourceRegion, false, view.sourceAccount)]
+      : [];
+  });
+}
+
+/** The source snapshots a function shares with another account (`rds:ModifyDBClusterSnapshotAttribute`). */
+function sharedSources(policies: readonly ResolvedPolicy[]): SnapshotPlace[] {
+  return copyPlaces(policies).flatMap(({ policy, sourceRegion, destination }) =>
+    destination.account === undefined ? [] : [placeOf(policy, sourceRegion, false)],
+  );
+}
+
+/** The policies' own snapshots in their Regions (deleted when the policy has retention). */
+function sourcePlaces(policies: readonly ResolvedPolicy[]): SnapshotPlace[] {
+  return policies.flatMap((policy) =>
+    policy.regions.map((region) => placeOf(policy, region, policy.retention !== undefined)),
+  );
+}
+
+/** Distinct ARNs of places, sorted by account, Region and resource. */
+function arnsOf(places: readonly SnapshotPlace[], resource: (place: SnapshotPlace) => string): CfnValue[] {
+  const byText = new Map<string, SnapshotPlace & { resource: string }>();
+  for (const place of places) {
+    const text = `${place.account ?? ''}\u0000${place.region}\u0000${resource(place)}`;
+    byText.set(text, { ...place, resource: resource(place) });
+  }
+  return [...byText.keys()].sort().map((text) => {
+    const { region, account, resource: what } = byText.get(text)!;
+    return rdsArn(region, what, account);
+  });
+}
+
+/** A policy's snapshot ids: `<prefix>-<cluster>-<slot>`; copies keep them, the re-encrypting copy adds `-dr`. */
+const ownSnapshots = (place: SnapshotPlace) => `cluster-snapshot:${place.prefix}-*`;
+
+/**
+ * The statements that let a role delete snapshots: one per policy that deletes somewhere, limited to that
+ * policy's prefix where it deletes (its Regions when it has retention; for a delete declared at the
+ * destination, its copies with retention and the intermediate copies the role removes: `destinationPlaces`)
+ * and conditioned on both tags the service gives its own snapshots and copies:
+ * `docdb-backup:managed-by = docdb-backup` and `docdb-backup:policy = <that policy>`.
  *
  * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS",
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html),
@@ -898,29 +949,25 @@ export function assumedRoleArn(destination: CopyDestination): CfnValue | undefin
 function snapshotDeletes(
   deletes: ReadonlyMap<string, ReadonlySet<Placement>>,
   policies: readonly ResolvedPolicy[],
-  destinations: DeployInput['destinations'],
+  view: RoleView,
 ): IamStatement[] {
   const actions = [...deletes.keys()];
   const placements = new Set([...deletes.values()].flatMap((set) => [...set]));
   return policies
-    .filter((policy) => policy.retention !== undefined)
     .map((policy): IamStatement => {
-      const prefix = `cluster-snapshot:${policy.snapshot.prefix}-*`;
-      const sources = placements.has('source')
-        ? unique(policy.regions)
-            .sort()
-            .map((region) => rdsArn(region, prefix))
-        : [];
-      const copies = placements.has('destination')
-        ? destinationsOf([policy], destinations).map(({ destination }) =>
-            rdsArn(destination.region, prefix, destination.account),
-          )
-        : [];
+      const sources = placements.has('source') && view.role === 'function' ? sourcePlaces([policy]) : [];
+      const copies = placements.has('destination') ? destinationPlaces([policy], view) : [];
+      const arns = [sources, copies].flatMap((places) =>
+        arnsOf(
+          places.filter((place) => place.deletes),
+          ownSnapshots,
+        ),
+      );
       return {
         Sid: `Delete${GROUP_SIDS['cluster-snapshot/own']}${policyLogicalId(policy.name)}`,
         Effect: 'Allow',
         Action: [...actions],
-        Resource: [...sources, ...copies],
+        Resource: [...new Map(arns.map((arn) => [JSON.stringify(arn), arn])).values()],
         Condition: {
           StringEquals: {
             [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE,
@@ -936,92 +983,217 @@ function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
 
-/**
- * The narrowest ARNs for one kind of resource, given the action and where the resource is. RDS (and so
- * DocumentDB) ARNs use the service name `rds`. Clusters and snapshots are limited to the Regions the
- * policies name (at the `destination`: the Regions and accounts they copy to); actions that create, tag or
- * delete snapshots are limited to the policies' own name prefixes in the policies' own Regions
- * (`cluster-snapshot:<prefix>-*`): a snapshot id is `<prefix>-<cluster>-<slot>`, and no prefix is another
- * prefix followed by "-" (the policy validator checks it). A `kms-key` is each destination's key, a `role`
- * each destination's role to assume; a kind no destination names has no ARN (and gets no statement).
- *
- * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS"):
- * DescribeDBClusters requires the `cluster` type; DescribeDBClusterSnapshots and ListTagsForResource take
- * `cluster` and/or `cluster-snapshot`; CreateDBClusterSnapshot requires both; AddTagsToResource and
- * DeleteDBClusterSnapshot take `cluster-snapshot` (with `aws:ResourceTag/…`). None of the declared actions
- * needs `*`; only a call declared with kind `any` would get it.
- */
-export function resourcesFor(
-  target: ResourceRef,
-  action: string,
-  policies: readonly ResolvedPolicy[],
-  destinations: DeployInput['destinations'] = {},
-): CfnValue[] {
-  const kind = kindOf(target);
-  const copies = destinationsOf(policies, destinations);
-  // Each place a DocumentDB resource may be, with the prefix of the policy that puts snapshots there.
-  const places: { region: string; account?: string; prefix: string }[] =
-    placementOf(target) === 'destination'
-      ? copies.map(({ policy, destination }) => ({ ...destination, prefix: policy.snapshot.prefix }))
-      : policies.flatMap((p) => p.regions.map((region) => ({ region, prefix: p.snapshot.prefix })));
-  const arnsOf = (resource: (place: (typeof places)[number]) => string) => {
-    const byText = new Map<string, { region: string; account?: string; resource: string }>();
-    for (const place of places) {
-      const text = `${place.account ?? ''}\u0000${place.region}\u0000${resource(place)}`;
-      byText.set(text, { region: place.region, account: place.account, resource: resource(place) });
-    }
-    return [...byText.keys()].sort().map((text) => {
-      const { region, account, resource: what } = byText.get(text)!;
-      return rdsArn(region, what, account);
-    });
-  };
-  switch (kind) {
-    case 'cluster':
-      return arnsOf(() => 'cluster:*');
-    case 'cluster-snapshot':
-      if (isReadOnly(action)) return arnsOf(() => 'cluster-snapshot:*');
-      return arnsOf((place) => `cluster-snapshot:${place.prefix}-*`);
-    case 'results-table':
-      // The table itself: its indexes are a kind of their own, granted only to the calls that query them.
-      return [getAtt(LOGICAL_IDS.resultsTable, 'Arn')];
-    case 'results-table-index':
-      return [sub(`\${${LOGICAL_IDS.resultsTable}.Arn}/index/*`)];
-    case 'alert-topic':
-      return [ref(LOGICAL_IDS.alertTopic)];
-    case 'event-bus':
-      return [sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${EVENT_BUS}`)];
-    case 'kms-key':
-      return uniqueValues(copies.flatMap(({ destination }) => kmsKeyArn(destination) ?? []));
-    case 'role':
-      return uniqueValues(copies.flatMap(({ destination }) => assumedRoleArn(destination) ?? []));
-    case 'any':
-      // The API supports no resource-level permissions: `*` for this action only.
-      return ['*'];
-  }
-}
-
 /** Distinct CloudFormation values, in a stable order. */
 function uniqueValues(values: readonly CfnValue[]): CfnValue[] {
   const byText = new Map(values.map((value) => [JSON.stringify(value), value]));
   return [...byText.keys()].sort().map((text) => byText.get(text)!);
 }
 
+/** One statement's worth of a resource kind: its group (the statement id), ARNs and condition. */
+interface Scope {
+  group: string;
+  arns: CfnValue[];
+  condition?: IamStatement['Condition'];
+}
+
+/** Keys used only through RDS, each in its own Region: `kms:ViaService` lists those Regions' RDS. */
+function keyScope(group: string, keys: readonly { arn: CfnValue; region: string }[]): Scope[] {
+  if (keys.length === 0) return [];
+  const via = unique(keys.map((key) => rdsVia(key.region))).sort();
+  return [
+    {
+      group,
+      arns: uniqueValues(keys.map((key) => key.arn)),
+      condition: { StringEquals: { 'kms:ViaService': via } },
+    },
+  ];
+}
+
+/** A key named by ARN in the policy file, with its Region (validation accepts key ARNs only). */
+function namedKey(arn: string, what: string): { arn: CfnValue; region: string } {
+  const parsed = parseKeyArn(arn);
+  if (!parsed)
+    throw new DeployConfigError(
+      `${what} "${arn}" is not a KMS key ARN (IAM cannot scope a grant to an alias)`,
+    );
+  return { arn, region: parsed.region };
+}
+
 /**
- * The condition of a statement on one kind of resource, beyond its ARNs: a destination key may be used
- * only by RDS in the destination's Region (`kms:ViaService`), so the function cannot decrypt with it itself.
+ * The keys a role's copies use, named in the policies: a function's, each copy's `kmsKeyId` into another
+ * Region of its account and each `shareKmsKeyId` (the re-encrypting copy before a share); a target role's,
+ * the `kmsKeyId` and `transitKmsKeyId` of the copies into its account and the `shareKmsKeyId` of the
+ * snapshots shared with it (the source account's key, which its key policy must let that account use).
  */
-export function conditionFor(
+function namedKeys(policies: readonly ResolvedPolicy[], view: RoleView) {
+  return copyPlaces(policies).flatMap(({ policy, destination }) => {
+    const { copy } = destination;
+    const where = `copies of policy "${policy.name}"`;
+    const keys = (names: (keyof typeof copy)[]) =>
+      names.flatMap((name) => {
+        const arn = copy[name];
+        return typeof arn === 'string' ? [namedKey(arn, `${where}: ${name}`)] : [];
+      });
+    if (view.role === 'function')
+      return destination.route === 'region' ? keys(['kmsKeyId']) : keys(['shareKmsKeyId']);
+    if (destination.account !== view.account) return [];
+    return keys(['kmsKeyId', 'transitKmsKeyId', 'shareKmsKeyId']);
+  });
+}
+
+/**
+ * The keys of the source snapshots, which the policies cannot name (each cluster's own key): every key of
+ * the source account in the Regions copied from, usable through RDS there only. RDS acts on behalf of the
+ * caller for each use of a customer managed key and needs `kms:CreateGrant` and `kms:DescribeKey` on it
+ * ("AWS KMS key management", Authorizing use of a customer managed key,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html): a copy into
+ * another Region decrypts the source in its own Region, through the pre-signed CopyDBClusterSnapshot
+ * request signed by the caller there (the `PreSignedUrl` of CopyDBClusterSnapshot,
+ * https://docs.aws.amazon.com/documentdb/latest/developerguide/API_CopyDBClusterSnapshot.html), and a
+ * re-encrypting copy in the same Region reads the source with its key too. A function needs them where it
+ * copies from its own snapshots; a target role where it copies a snapshot shared with it that is not
+ * re-encrypted with a named `shareKmsKeyId` first (that key is named instead). Snapshots encrypted with
+ * the AWS managed key need nothing here: its key policy already lets RDS use it for the account.
+ */
+function sourceKeys(policies: readonly ResolvedPolicy[], view: RoleView) {
+  const regions = copyPlaces(policies).flatMap(({ sourceRegion, destination }) => {
+    if (view.role === 'function')
+      return destination.route === 'region' || destination.copy.shareKmsKeyId ? [sourceRegion] : [];
+    return destination.account === view.account && !destination.copy.shareKmsKeyId ? [sourceRegion] : [];
+  });
+  const account = view.role === 'function' ? `\${AWS::AccountId}` : view.sourceAccount;
+  return unique(regions).map((region) => ({
+    arn: sub(`arn:\${AWS::Partition}:kms:${region}:${account}:key/*`),
+    region,
+  }));
+}
+
+/** The roles a function assumes in the accounts it copies into: exactly the policies' `roleArn`s. */
+function assumedRoles(policies: readonly ResolvedPolicy[]): CfnValue[] {
+  return uniqueValues(
+    copyPlaces(policies).flatMap(({ destination }) =>
+      destination.account !== undefined && destination.copy.roleArn ? [destination.copy.roleArn] : [],
+    ),
+  );
+}
+
+/** The stack's own resources, which no target role is ever granted. */
+const STACK_KINDS: ReadonlySet<ResourceKind> = new Set([
+  'results-table',
+  'results-table-index',
+  'alert-topic',
+  'event-bus',
+]);
+
+/** The statement groups of a DocumentDB snapshot reference for an action (`scopesFor`). */
+function snapshotScopes(
   target: ResourceRef,
+  action: string,
   policies: readonly ResolvedPolicy[],
-  destinations: DeployInput['destinations'] = {},
-): IamStatement['Condition'] {
-  if (kindOf(target) !== 'kms-key') return undefined;
-  const regions = unique(
-    destinationsOf(policies, destinations)
-      .filter(({ destination }) => destination.kmsKey !== undefined)
-      .map(({ destination }) => destination.region),
-  ).sort();
-  return { StringEquals: { 'kms:ViaService': regions.map((region) => `rds.${region}.amazonaws.com`) } };
+  view: RoleView,
+) {
+  const read = isReadOnly(action);
+  if (placementOf(target) === 'destination') {
+    const places = destinationPlaces(policies, view);
+    return read
+      ? [{ group: 'cluster-snapshot@destination', arns: arnsOf(places, () => 'cluster-snapshot:*') }]
+      : [{ group: 'cluster-snapshot/own@destination', arns: arnsOf(places, ownSnapshots) }];
+  }
+  if (action === COPY_ACTION)
+    return [{ group: 'cluster-snapshot/copy', arns: arnsOf(copySources(policies, view), ownSnapshots) }];
+  // A target role acts on the source account's snapshots only to copy the ones shared with it.
+  if (view.role === 'target') return [];
+  if (action === SHARE_ACTION)
+    return [{ group: 'cluster-snapshot/share', arns: arnsOf(sharedSources(policies), ownSnapshots) }];
+  const places = sourcePlaces(policies);
+  return read
+    ? [{ group: 'cluster-snapshot', arns: arnsOf(places, () => 'cluster-snapshot:*') }]
+    : [{ group: 'cluster-snapshot/own', arns: arnsOf(places, ownSnapshots) }];
+}
+
+/**
+ * The narrowest ARNs (and condition) for one kind of resource, given the action, where the resource is
+ * and whose role it is (`RoleView`), in one or more statement groups. RDS (and so DocumentDB) ARNs use
+ * the service name `rds`. Clusters and snapshots are limited to the Regions the policies name (at the
+ * `destination`: where the role's copies are, `destinationPlaces`); actions that create, tag or delete
+ * snapshots to the policies' own name prefixes (`cluster-snapshot:<prefix>-*`): a snapshot id is
+ * `<prefix>-<cluster>-<slot>`, a copy keeps it, and no prefix is another prefix followed by "-" (the policy
+ * validator checks it). The copy and the share of a source snapshot are limited to the policies and
+ * Regions that copy (`copySources`, `sharedSources`). A `kms-key` is each named key a copy uses
+ * (`namedKeys`, group `kms-key`) and the source snapshots' keys (`sourceKeys`, group `kms-key/source`),
+ * each through RDS in its Region only (`kms:ViaService`); a `role` is each `roleArn` a copy assumes. A kind
+ * nothing needs has no ARN (and gets no statement): a file without copies gains nothing from them.
+ *
+ * Per the RDS service authorization reference ("Actions, resources, and condition keys for Amazon RDS"):
+ * DescribeDBClusters requires the `cluster` type; DescribeDBClusterSnapshots and ListTagsForResource take
+ * `cluster` and/or `cluster-snapshot`; CreateDBClusterSnapshot requires both; CopyDBClusterSnapshot,
+ * ModifyDBClusterSnapshotAttribute, AddTagsToResource and DeleteDBClusterSnapshot take `cluster-snapshot`
+ * (with `aws:ResourceTag/…`). None of the declared actions needs `*`; only a call declared with kind `any`
+ * would get it.
+ */
+export function scopesFor(
+  target: ResourceRef,
+  action: string,
+  policies: readonly ResolvedPolicy[],
+  view: RoleView = FUNCTION_VIEW,
+): Scope[] {
+  const kind = kindOf(target);
+  if (view.role === 'target' && (STACK_KINDS.has(kind) || kind === 'role'))
+    throw new DeployConfigError(`the target account's role is never granted the stack's ${kind} (${action})`);
+  switch (kind) {
+    case 'cluster': {
+      const destination = placementOf(target) === 'destination';
+      const places = destination
+        ? destinationPlaces(policies, view)
+        : view.role === 'function'
+          ? sourcePlaces(policies)
+          : [];
+      return [
+        { group: destination ? 'cluster@destination' : 'cluster', arns: arnsOf(places, () => 'cluster:*') },
+      ];
+    }
+    case 'cluster-snapshot':
+      return snapshotScopes(target, action, policies, view);
+    case 'results-table':
+      // The table itself: its indexes are a kind of their own, granted only to the calls that query them.
+      return [{ group: kind, arns: [getAtt(LOGICAL_IDS.resultsTable, 'Arn')] }];
+    case 'results-table-index':
+      return [{ group: kind, arns: [sub(`\${${LOGICAL_IDS.resultsTable}.Arn}/index/*`)] }];
+    case 'alert-topic':
+      return [{ group: kind, arns: [ref(LOGICAL_IDS.alertTopic)] }];
+    case 'event-bus':
+      return [
+        {
+          group: kind,
+          arns: [
+            sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${EVENT_BUS}`),
+          ],
+        },
+      ];
+    case 'kms-key':
+      return [
+        ...keyScope('kms-key', namedKeys(policies, view)),
+        ...keyScope('kms-key/source', sourceKeys(policies, view)),
+      ];
+    case 'role':
+      return [{ group: kind, arns: assumedRoles(policies) }];
+    case 'any':
+      // The API supports no resource-level permissions: `*` for this action only.
+      return [{ group: kind, arns: ['*'] }];
+  }
+}
+
+/**
+ * The ARNs of every statement group of one kind of resource for an action (`scopesFor`).
+ * @example resourcesFor('cluster', 'rds:DescribeDBClusters', policies) // [{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:eu-west-1:${AWS::AccountId}:cluster:*' }, …]
+ */
+export function resourcesFor(
+  target: ResourceRef,
+  action: string,
+  policies: readonly ResolvedPolicy[],
+  view: RoleView = FUNCTION_VIEW,
+): CfnValue[] {
+  return scopesFor(target, action, policies, view).flatMap((scope) => scope.arns);
 }
 
 /** Statement ids per resource group; `own` marks snapshot ARNs limited to the policies' prefixes. */
@@ -1029,6 +1201,8 @@ const GROUP_SIDS: Record<string, string> = {
   cluster: 'Clusters',
   'cluster-snapshot': 'ClusterSnapshots',
   'cluster-snapshot/own': 'OwnClusterSnapshots',
+  'cluster-snapshot/copy': 'CopySourceSnapshots',
+  'cluster-snapshot/share': 'SharedSourceSnapshots',
   'cluster@destination': 'DestinationClusters',
   'cluster-snapshot@destination': 'DestinationClusterSnapshots',
   'cluster-snapshot/own@destination': 'OwnDestinationClusterSnapshots',
@@ -1036,61 +1210,62 @@ const GROUP_SIDS: Record<string, string> = {
   'results-table-index': 'ResultsTableIndexes',
   'alert-topic': 'AlertTopic',
   'event-bus': 'ResultEventBus',
-  'kms-key': 'DestinationKeys',
+  'kms-key': 'CopyKeys',
+  'kms-key/source': 'SourceSnapshotKeys',
   role: 'DestinationRoles',
   any: 'ActionsWithoutResourceScoping',
 };
 
-/** The statement group of a resource reference for an action, e.g. `cluster-snapshot/own@destination`. */
-function groupOf(resource: ResourceRef, action: string): string {
-  const kind = kindOf(resource);
-  const own = kind === 'cluster-snapshot' && !isReadOnly(action);
-  const placed =
-    (kind === 'cluster' || kind === 'cluster-snapshot') && placementOf(resource) === 'destination';
-  return `${kind}${own ? '/own' : ''}${placed ? '@destination' : ''}`;
-}
-
 /** IAM's limit on a role's inline policies (10,240 characters), less room for the logging and dead-letter statements. */
 const MAX_POLICY_CHARACTERS = 9_000;
 
+/** The ownership condition of any DocumentDB delete other than retention's snapshot deletes. */
+const OWNED = { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } };
+
+/** The resources of a call an action may touch (`ACTION_KINDS`), or an error naming the call. */
+function resourcesOfAction(call: DeclaredCall, action: string): readonly ResourceRef[] {
+  if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
+    throw new DeployConfigError(
+      `${commandName(call)} declares "${action}"; expected one action, no wildcard`,
+    );
+  const narrowed = ACTION_KINDS[action];
+  const resources = narrowed
+    ? call.resources.filter((resource) => narrowed.includes(kindOf(resource)))
+    : call.resources;
+  if (resources.length === 0) {
+    throw new DeployConfigError(
+      `${commandName(call)} declares ${action} on ${call.resources.map(kindOf).join(', ') || 'no resource'}; ` +
+        `the deploy grants it only on ${narrowed?.join(', ') ?? 'a declared resource kind'}`,
+    );
+  }
+  return resources;
+}
+
 /**
- * A deployed function's IAM statements, derived from the declared AWS calls it sends (deploy/functions.ts
- * names them; calls only the operator CLI makes are never granted). Each action gets the narrowest ARNs
- * of every kind its call touches (see `resourcesFor`); actions sharing the same ARNs and condition share
- * a statement, so a long ARN list (Regions × prefixes) appears once per purpose. Never a wildcard action.
- * A DocumentDB Delete action on snapshots (retention's `rds:DeleteDBClusterSnapshot`) is granted in one
- * statement per policy with retention, `DeleteOwnClusterSnapshots<Policy>`: that policy's prefix in its
- * Regions, conditioned on `aws:ResourceTag/docdb-backup:managed-by = docdb-backup` and
+ * A role's IAM statements, derived from the declared AWS calls it sends (deploy/functions.ts names them;
+ * calls only the operator CLI makes are never granted). Each action gets the narrowest ARNs of every kind
+ * its call touches (see `scopesFor`); actions sharing the same group share a statement, so a long ARN list
+ * (Regions × prefixes) appears once per purpose. Never a wildcard action. A DocumentDB Delete action on
+ * snapshots (retention's `rds:DeleteDBClusterSnapshot`, of sources and of copies) is granted in one
+ * statement per policy that deletes, `DeleteOwnClusterSnapshots<Policy>`: that policy's prefix where it
+ * deletes, conditioned on `aws:ResourceTag/docdb-backup:managed-by = docdb-backup` and
  * `aws:ResourceTag/docdb-backup:policy = <policy>` (`snapshotDeletes`); any other DocumentDB Delete gets a
  * statement of its own conditioned on the ownership tag. Publishing to the KMS-encrypted alert topic also
- * needs the topic's key, through SNS only.
+ * needs the topic's key, through SNS only. `view` says whose role: a deployed function's (default) or the
+ * role a copy assumes in another account (deploy/target-role.ts).
  * @example iamStatements(BACKUP_FUNCTION.calls, policies).map((s) => s.Sid) // ['Clusters', 'ClusterSnapshots', …, 'AlertTopicKey']
  */
 export function iamStatements(
   calls: readonly DeclaredCall[],
   policies: readonly ResolvedPolicy[],
-  destinations: DeployInput['destinations'] = {},
+  view: RoleView = FUNCTION_VIEW,
 ): IamStatement[] {
   if (policies.length === 0) throw new DeployConfigError('the policy file defines no policy');
   const groups = new Map<string, IamStatement>();
   const deletesSnapshots = new Map<string, Set<Placement>>();
   for (const call of calls) {
     for (const action of call.actions) {
-      if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action))
-        throw new DeployConfigError(
-          `${commandName(call)} declares "${action}"; expected one action, no wildcard`,
-        );
-      const narrowed = ACTION_KINDS[action];
-      const resources = narrowed
-        ? call.resources.filter((resource) => narrowed.includes(kindOf(resource)))
-        : call.resources;
-      if (resources.length === 0) {
-        throw new DeployConfigError(
-          `${commandName(call)} declares ${action} on ${call.resources.map(kindOf).join(', ') || 'no resource'}; ` +
-            `the deploy grants it only on ${narrowed?.join(', ') ?? 'a declared resource kind'}`,
-        );
-      }
-      for (const resource of resources) {
+      for (const resource of resourcesOfAction(call, action)) {
         if (kindOf(resource) === 'cluster-snapshot' && isDelete(action)) {
           const placements = deletesSnapshots.get(action) ?? new Set<Placement>();
           placements.add(placementOf(resource));
@@ -1098,32 +1273,28 @@ export function iamStatements(
           continue;
         }
         const deletes = isDelete(action);
-        const key = `${deletes ? 'Delete' : ''}${GROUP_SIDS[groupOf(resource, action)]}`;
-        const statement = groups.get(key);
-        if (statement) {
-          if (!statement.Action.includes(action)) statement.Action.push(action);
-          continue;
+        for (const scope of scopesFor(resource, action, policies, view)) {
+          const key = `${deletes ? 'Delete' : ''}${GROUP_SIDS[scope.group]}`;
+          const statement = groups.get(key);
+          if (statement) {
+            if (!statement.Action.includes(action)) statement.Action.push(action);
+            continue;
+          }
+          if (scope.arns.length === 0) continue;
+          const condition = deletes ? OWNED : scope.condition;
+          groups.set(key, {
+            Sid: key,
+            Effect: 'Allow',
+            Action: [action],
+            Resource: scope.arns,
+            ...(condition ? { Condition: condition } : {}),
+          });
         }
-        const arns = resourcesFor(resource, action, policies, destinations);
-        if (arns.length === 0) continue;
-        const condition = conditionFor(resource, policies, destinations);
-        groups.set(key, {
-          Sid: key,
-          Effect: 'Allow',
-          Action: [action],
-          Resource: arns,
-          ...(deletes
-            ? { Condition: { StringEquals: { [`aws:ResourceTag/${MANAGED_BY_TAG}`]: MANAGED_BY_VALUE } } }
-            : condition
-              ? { Condition: condition }
-              : {}),
-        });
       }
     }
   }
   const statements = [...groups.values()];
-  if (deletesSnapshots.size > 0)
-    statements.push(...snapshotDeletes(deletesSnapshots, policies, destinations));
+  if (deletesSnapshots.size > 0) statements.push(...snapshotDeletes(deletesSnapshots, policies, view));
   if (calls.some((call) => call.resources.some((resource) => kindOf(resource) === 'alert-topic'))) {
     statements.push({
       Sid: 'AlertTopicKey',
@@ -1136,8 +1307,9 @@ export function iamStatements(
   const size = JSON.stringify(statements).length;
   if (size > MAX_POLICY_CHARACTERS) {
     throw new DeployConfigError(
-      `the function's IAM policy would be about ${size} characters, more than IAM allows for one role ` +
-        '(the snapshot ARNs grow with Regions × prefixes): deploy fewer policies or Regions per stage',
+      `the ${view.role === 'function' ? "function's" : "target account role's"} IAM policy would be about ` +
+        `${size} characters, more than IAM allows for one role (the snapshot ARNs grow with Regions × ` +
+        'prefixes × destinations): deploy fewer policies or Regions per stage',
     );
   }
   return statements;
@@ -1149,6 +1321,15 @@ export function iamStatements(
  */
 export function functionRoleId(name: string): string {
   return `${policyLogicalId(name)}FunctionRole`;
+}
+
+/**
+ * The name of a deployed function's role: `<service>-<stage>-<Region>-<function>` (the Region where the
+ * stack is deployed). A target account's role trusts the reconcile function's by this name.
+ * @example functionRoleName('docdb-backup', 'prod', 'us-east-1', 'reconcile') // 'docdb-backup-prod-us-east-1-reconcile'
+ */
+export function functionRoleName(service: string, stage: string, region: string, fn: string): string {
+  return `${service}-${stage}-${region}-${fn}`;
 }
 
 /** IAM role names: at most 64 characters. */
@@ -1164,10 +1345,10 @@ const LONGEST_REGION = 14;
  */
 export function functionRole(
   fn: DeployedFunction,
-  input: Pick<DeployInput, 'service' | 'stage' | 'policies' | 'destinations'>,
+  input: Pick<DeployInput, 'service' | 'stage' | 'policies'>,
 ): [string, CfnResource] {
   const region = `\${AWS::Region}`;
-  const name = `${input.service}-${input.stage}-${region}-${fn.name}`;
+  const name = functionRoleName(input.service, input.stage, region, fn.name);
   const longest = name.length - region.length + LONGEST_REGION;
   if (longest > MAX_ROLE_NAME) {
     throw new DeployConfigError(
@@ -1183,7 +1364,10 @@ export function functionRole(
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [sub(`${logGroup}:*`), sub(`${logGroup}:*:*`)],
     },
-    ...iamStatements(fn.calls, input.policies, input.destinations),
+    ...iamStatements(
+      hasCopies(input.policies) ? [...new Set([...fn.calls, ...(fn.copyCalls ?? [])])] : fn.calls,
+      input.policies,
+    ),
   ];
   if (fn.deadLetterQueue) {
     statements.push({

@@ -160,3 +160,37 @@ rds:DescribeDBClusterSnapshots, dynamodb:Query.
 Exit codes: 0 every cluster protected; 1 some cluster overdue, missing or not checkable; 2 could
 not run (flags, policy file, unknown policy, credentials).`,
 };
+
+export const TARGET_ROLE_INFO: CommandInfo = {
+  name: 'target-role',
+  summary: "print the CloudFormation template of a copy destination account's role (no AWS call)",
+  help: `Usage: docdb-backup target-role --source-account A [--policies F] [--account T] [--stage S]
+                               [--source-region R] [--service N] [--format yaml|json]
+
+Prints on stdout the CloudFormation template of the IAM role the reconcile function assumes in
+another account to copy snapshots there (the copies[].roleArn of the policy file), to deploy in
+that account. Least privilege: it trusts only the reconcile function's role of the service's
+stack (<service>-<stage>-<source Region>-reconcile in account A), only with the externalId the
+policy file gives that account; it may copy, tag, follow and delete (tagged as ours) snapshots
+under the policies' prefixes in that account's destination Regions, copy the snapshots shared
+with it, and use the keys the policy file names through RDS only. What to do with it (the aws
+cli command line, the key policy) goes to stderr. Reads only the policy file: no AWS call.
+
+Options:
+  --source-account A   the 12-digit account the service's stack is deployed in (required)
+  --policies F         the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml;
+                       --file F is the same)
+  --account T          the account to make the role for (required when the file copies to more
+                       than one other account)
+  --stage S            the service stack's stage (default dev, as serverless.yml)
+  --source-region R    the Region the service's stack is deployed in (default us-east-1, as
+                       serverless.yml)
+  --service N          serverless.yml's service (default docdb-backup)
+  --format F           yaml (default) or json
+  --no-color           plain text even on a terminal
+  --debug              show stack traces of unexpected errors
+  -h, --help           show this help
+
+Exit codes: 0 printed; 2 could not (flags, policy file, no copy to another account, several
+accounts and no --account).`,
+};

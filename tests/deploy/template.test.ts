@@ -910,7 +910,9 @@ describe('the reconcile function: schedule, role and alarms', () => {
     expect(actionsOn('ResultEventBus')).toEqual(['events:PutEvents']);
     expect(actionsOn('AlertTopic')).toEqual(['sns:Publish']);
     expect(statements.map((s) => s.Sid)).toContain('DeleteOwnClusterSnapshotsNightlyProd');
-    expect(statements.slice(1, -1)).toEqual(iamStatements(callsOf(RECONCILE_FUNCTION, 'without-copies'), [kept, weekly]));
+    expect(statements.slice(1, -1)).toEqual(
+      iamStatements(callsOf(RECONCILE_FUNCTION, 'without-copies'), [kept, weekly]),
+    );
   });
 
   it('gives the backup function no index query: only the pass follows jobs', () => {
