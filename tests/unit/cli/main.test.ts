@@ -15,7 +15,14 @@ describe('docdb-backup', () => {
     const width = Math.max(...COMMANDS.map((c) => c.name.length));
     for (const command of COMMANDS)
       expect(help.stdout).toContain(`  ${command.name.padEnd(width)}  ${command.summary}\n`);
-    expect(COMMANDS.map((c) => c.name)).toEqual(['validate', 'plan', 'run', 'reconcile', 'status']);
+    expect(COMMANDS.map((c) => c.name)).toEqual([
+      'validate',
+      'plan',
+      'run',
+      'reconcile',
+      'status',
+      'target-role',
+    ]);
     expect(none).toMatchObject({ code: 2, stdout: '' });
     expect(none.stderr).toBe(help.stdout);
   });
