@@ -15,6 +15,7 @@ import {
   type FunctionEntry,
   OPERATOR_CLI,
   RECONCILE_FUNCTION,
+  TARGET_ROLE,
 } from '../../../deploy/functions.js';
 import {
   type CallDeclarations,
@@ -162,17 +163,26 @@ describe('the callers’ registry (deploy/functions.ts)', () => {
     },
   );
 
-  it.each(callers.map((c) => [c.name, c] as const))(
-    '%s: takes each adapter’s declarations from the module it names, and excepts only real methods',
+  it.each([...callers, TARGET_ROLE].map((c) => [c.name, c] as const))(
+    '%s: takes each adapter’s declarations from the module it names, and excepts (or keeps for copies) only real methods',
     async (_name, caller) => {
       for (const use of caller.uses) {
         const exported = Object.values(await declarationsOf(join(ROOT, use.module)));
         expect(exported, use.module).toContain(use.declarations);
-        for (const method of Object.keys(use.except ?? {}))
+        const forCopies = use.forCopies === 'all' ? [] : (use.forCopies ?? []);
+        for (const method of [...Object.keys(use.except ?? {}), ...forCopies])
           expect(Object.keys(use.declarations), use.module).toContain(method);
       }
     },
   );
+
+  it('makes the target account’s role a part of the reconcile function’s calls, all of them for copies', () => {
+    const reconcile = callsOf(RECONCILE_FUNCTION, 'copies');
+
+    expect(callsOf(TARGET_ROLE).length).toBeGreaterThan(0);
+    for (const call of callsOf(TARGET_ROLE)) expect(reconcile).toContain(call);
+    expect(callsOf(TARGET_ROLE, 'without-copies')).toEqual([]);
+  });
 
   it('documents every action the operator CLI needs in cli/README.md', () => {
     const readme = readFileSync(join(ROOT, 'cli', 'README.md'), 'utf8');
