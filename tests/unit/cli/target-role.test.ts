@@ -228,10 +228,7 @@ describe('docdb-backup target-role', () => {
     [['--source-account', SOURCE, '--source-region', 'east'], '--source-region "east" is not a Region'],
     [['--source-account', SOURCE, '--policies', 'a.yml', '--file', 'b.yml'], 'two policy files given'],
     [['--source-account', SOURCE, '--acount', TARGET], 'unknown option --acount: did you mean --account?'],
-    [
-      ['--source-account', SOURCE, '--stage', 'a'.repeat(50)],
-      "longer than IAM's 64 characters",
-    ],
+    [['--source-account', SOURCE, '--stage', 'a'.repeat(50)], "longer than IAM's 64 characters"],
   ])('refuses %j: exit 2, what is wrong and what is expected', async (args, message) => {
     const out = await targetRole(
       ...args,
