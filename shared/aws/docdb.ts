@@ -203,7 +203,7 @@ function translateCopy(error: unknown): unknown {
     return new CopyLimitError(error.message, options);
   if (REFUSING_PARAMETERS.has(error.name)) {
     // Which advice fits: AWS names the KMS key when the key is what it refuses.
-    const code = /kms|key/i.test(error.message) ? 'kms-misconfigured' : 'copy-failed';
+    const code = /\bKMS\b|KmsKeyId/i.test(error.message) ? 'kms-misconfigured' : 'copy-failed';
     return new CopyRefusedError(code, error.message, options);
   }
   return translate(error);
@@ -249,6 +249,8 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
           arn: cluster.DBClusterArn,
           status: cluster.Status ?? 'unknown',
           engine: cluster.Engine ?? 'unknown',
+          ...(cluster.StorageEncrypted === undefined ? {} : { encrypted: cluster.StorageEncrypted }),
+          ...(cluster.KmsKeyId ? { kmsKeyId: cluster.KmsKeyId } : {}),
         });
       }
     }

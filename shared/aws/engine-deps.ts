@@ -36,7 +36,7 @@ export interface EngineWiringOptions {
   clock: Clock;
   /** The DocumentDB clients; default: a new pool whose clients leave throttling to the engine's pacing. */
   docdb?: DocdbClientPool;
-  /** The accounts copies go to, and the role to assume in each (sts.ts `copyAccounts`). */
+  /** The accounts copies go to, and the role to assume in each (shared/policy/copies.ts `copyAccess`). */
   accounts?: ReadonlyMap<string, AccountAccess>;
 }
 

@@ -6,6 +6,7 @@
  * (then, for another Region there, a second copy); a source re-encrypted for sharing first is one more.
  * Pure: the reconciler (shared/lifecycle/copy-*.ts) makes the calls.
  */
+import { createHash } from 'node:crypto';
 import {
   describeLocation as describePlace,
   type Location as Place,
@@ -115,8 +116,33 @@ export interface Route {
   cleanup: Cleanup;
 }
 
-/** A re-encrypted copy before a share keeps the source's id with this suffix (ids are unique per Region). */
-export const SHARE_COPY_SUFFIX = '-dr';
+/**
+ * The id of a copy made on the way (not the destination's): the source id with a suffix naming its role,
+ * hashed when it would pass AWS's 63 characters, so two slots or two destinations never share one.
+ * @example derivedId('nightly-orders-20261128-0300', 'tr') // 'nightly-orders-20261128-0300-tr'
+ */
+export function derivedId(snapshotId: string, suffix: string): string {
+  const plain = `${snapshotId}-${suffix}`;
+  if (plain.length <= 63) return plain;
+  const hash = createHash('sha256').update(snapshotId).digest('hex').slice(0, 8);
+  const head = snapshotId.slice(0, 63 - suffix.length - hash.length - 2).replace(/-+$/, '');
+  return `${head}-${hash}-${suffix}`;
+}
+
+/**
+ * The id of the re-encrypted copy a share is made of: one per destination (each may use its own share
+ * key, and each route deletes its own at the end).
+ * @example shareCopyId('nightly-orders-20261128-0300', { region: 'us-east-1', account: '444455556666' }) // 'nightly-orders-20261128-0300-dr-…'
+ */
+export function shareCopyId(snapshotId: string, destination: Place): string {
+  const tag = createHash('sha256').update(placeKey(destination)).digest('hex').slice(0, 6);
+  return derivedId(snapshotId, `dr-${tag}`);
+}
+
+/** The id of the intermediate copy in another account's source Region, on the way to another Region there. */
+export function transitCopyId(snapshotId: string): string {
+  return derivedId(snapshotId, 'tr');
+}
 
 /**
  * The ARN of a snapshot in a place, in the partition and (own) account of a known ARN.
@@ -128,17 +154,12 @@ export function snapshotArnAt(knownArn: string, at: Place, snapshotId: string): 
   return `${arn}:${partition}:${service}:${at.region}:${at.account ?? ownAccount}:cluster-snapshot:${snapshotId}`;
 }
 
-/** The id of the share copy: the source id with the suffix, within AWS's 63 characters. */
-export function shareCopyId(snapshotId: string): string {
-  return `${snapshotId.slice(0, 63 - SHARE_COPY_SUFFIX.length).replace(/-+$/, '')}${SHARE_COPY_SUFFIX}`;
-}
-
 /** The hop that re-encrypts the source with the share key, in the source's place (own account). */
 function shareCopyHop(job: CopyJob, sourceArn: string, copy: CopySettings): Hop {
   return {
     at: job.source,
     sourceArn,
-    snapshotId: shareCopyId(job.snapshotId),
+    snapshotId: shareCopyId(job.snapshotId, job.destination),
     kmsKeyId: copy.shareKmsKeyId,
     copyTags: true,
   };
@@ -149,10 +170,13 @@ function otherAccountHops(job: CopyJob, shared: { arn: string; id: string }, cop
   const account = job.destination.account as string;
   const landing: Place = { region: job.source.region, account };
   const onward = job.destination.region !== job.source.region;
+  // On the way to another Region, the landing copy is an intermediate with its own id: the account may
+  // also be a destination in this Region, whose copy has the source's id.
+  const landingId = onward ? transitCopyId(job.snapshotId) : job.snapshotId;
   const first: Hop = {
     at: landing,
     sourceArn: shared.arn,
-    snapshotId: job.snapshotId,
+    snapshotId: landingId,
     kmsKeyId: job.encrypted ? (onward ? copy.transitKmsKeyId : copy.kmsKeyId) : undefined,
     copyTags: false,
     share: { from: job.source, snapshotId: shared.id, account },
@@ -162,12 +186,12 @@ function otherAccountHops(job: CopyJob, shared: { arn: string; id: string }, cop
   if (onward) {
     hops.push({
       at: job.destination,
-      sourceArn: snapshotArnAt(shared.arn, landing, job.snapshotId),
+      sourceArn: snapshotArnAt(shared.arn, landing, landingId),
       snapshotId: job.snapshotId,
       kmsKeyId: job.encrypted ? copy.kmsKeyId : undefined,
       copyTags: false,
     });
-    remove.push({ at: landing, snapshotId: job.snapshotId });
+    remove.push({ at: landing, snapshotId: landingId });
   }
   return { hops, cleanup: { unshare: [{ at: job.source, snapshotId: shared.id, account }], remove } };
 }

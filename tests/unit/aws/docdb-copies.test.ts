@@ -138,6 +138,12 @@ describe('copySnapshot', () => {
     expect(error).toMatchObject({ code: 'copy-failed', message });
   });
 
+  it('does not take an identifier that merely contains "key" for a KMS problem', async () => {
+    const message = 'The source snapshot nightly-keycloak-20261128-0300 is not in the available state.';
+    const error = await copyError(named('InvalidParameterValue', message));
+    expect(error).toMatchObject({ code: 'copy-failed', message });
+  });
+
   it('tells a used-up snapshot quota from the limit of concurrent copies', async () => {
     const quota = await copyError(new SnapshotQuotaExceededFault({ message: 'Quota exceeded', ...meta }));
     expect(quota).toBeInstanceOf(SnapshotQuotaExceededError);

@@ -11,16 +11,17 @@ import {
   copyJobsFor,
   copyRoute,
   copyTransitionOf,
+  derivedId,
   destinationOf,
   hopProgress,
   movedCopy,
-  SHARE_COPY_SUFFIX,
   settingFor,
   shareCopyId,
   snapshotArnAt,
   startable,
+  transitCopyId,
 } from '../../../shared/planning/copies.js';
-import { isValidIdentifier } from '../../../shared/planning/naming.js';
+import { isValidIdentifier, snapshotIdFor } from '../../../shared/planning/naming.js';
 import type { CopySettings } from '../../../shared/policy/resolved.js';
 
 const OWN = '111122223333';
@@ -160,14 +161,14 @@ describe('copyRoute', () => {
       {
         at: landing,
         sourceArn: SOURCE_ARN,
-        snapshotId: SNAPSHOT,
+        snapshotId: transitCopyId(SNAPSHOT),
         kmsKeyId: DR_EAST_KEY,
         copyTags: false,
         share: { from: { region: 'us-east-1' }, snapshotId: SNAPSHOT, account: DR },
       },
       {
         at: dest,
-        sourceArn: `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${SNAPSHOT}`,
+        sourceArn: `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${transitCopyId(SNAPSHOT)}`,
         snapshotId: SNAPSHOT,
         kmsKeyId: DR_EU_KEY,
         copyTags: false,
@@ -176,13 +177,13 @@ describe('copyRoute', () => {
     expect(route.hops[1]?.share).toBeUndefined();
     expect(route.cleanup).toEqual({
       unshare: [{ at: { region: 'us-east-1' }, snapshotId: SNAPSHOT, account: DR }],
-      remove: [{ at: landing, snapshotId: SNAPSHOT }],
+      remove: [{ at: landing, snapshotId: transitCopyId(SNAPSHOT) }],
     });
   });
 
   it('re-encrypts with the share key first, shares that copy, and removes it at the end', () => {
     const dest = { region: 'us-east-1', account: DR };
-    const drId = `${SNAPSHOT}-dr`;
+    const drId = shareCopyId(SNAPSHOT, dest);
     const route = copyRoute(jobTo(dest), SOURCE_ARN, { ...drSameRegion, shareKmsKeyId: SHARE_KEY });
 
     expect(route.hops).toEqual([
@@ -211,20 +212,22 @@ describe('copyRoute', () => {
   it("re-encrypts, shares, and copies twice for another account's other Region, removing both in between", () => {
     const dest = { region: 'eu-west-1', account: DR };
     const landing = { region: 'us-east-1', account: DR };
-    const drId = `${SNAPSHOT}-dr`;
+    const drId = shareCopyId(SNAPSHOT, dest);
     const route = copyRoute(jobTo(dest), SOURCE_ARN, { ...drOtherRegion, shareKmsKeyId: SHARE_KEY });
 
     expect(route.hops.map((h) => [h.at, h.snapshotId, h.kmsKeyId])).toEqual([
       [{ region: 'us-east-1' }, drId, SHARE_KEY],
-      [landing, SNAPSHOT, DR_EAST_KEY],
+      [landing, transitCopyId(SNAPSHOT), DR_EAST_KEY],
       [dest, SNAPSHOT, DR_EU_KEY],
     ]);
     expect(route.hops[1]?.share).toEqual({ from: { region: 'us-east-1' }, snapshotId: drId, account: DR });
     expect(route.hops[1]?.sourceArn).toBe(`arn:aws:rds:us-east-1:${OWN}:cluster-snapshot:${drId}`);
-    expect(route.hops[2]?.sourceArn).toBe(`arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${SNAPSHOT}`);
+    expect(route.hops[2]?.sourceArn).toBe(
+      `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${transitCopyId(SNAPSHOT)}`,
+    );
     expect(route.cleanup.unshare).toEqual([{ at: { region: 'us-east-1' }, snapshotId: drId, account: DR }]);
     expect(route.cleanup.remove).toEqual([
-      { at: landing, snapshotId: SNAPSHOT },
+      { at: landing, snapshotId: transitCopyId(SNAPSHOT) },
       { at: { region: 'us-east-1' }, snapshotId: drId },
     ]);
   });
@@ -244,7 +247,7 @@ describe('copyRoute', () => {
       account: DR,
     });
     expect(route.cleanup.remove).toEqual([
-      { at: { region: 'us-east-1', account: DR }, snapshotId: SNAPSHOT },
+      { at: { region: 'us-east-1', account: DR }, snapshotId: transitCopyId(SNAPSHOT) },
     ]);
   });
 });
@@ -258,36 +261,57 @@ function identifier(max: number) {
     .filter((id) => id.length >= 1 && id.length <= max);
 }
 
-describe('shareCopyId', () => {
-  it('appends -dr to a short id', () => {
-    expect(SHARE_COPY_SUFFIX).toBe('-dr');
-    expect(shareCopyId('nightly-orders-20261128-0300')).toBe('nightly-orders-20261128-0300-dr');
+describe('ids of the copies made on the way', () => {
+  it('appends the suffix to an id that leaves room for it', () => {
+    expect(derivedId(SNAPSHOT, 'tr')).toBe(`${SNAPSHOT}-tr`);
+    expect(transitCopyId(SNAPSHOT)).toBe(`${SNAPSHOT}-tr`);
+    expect(shareCopyId(SNAPSHOT, { region: 'us-east-1', account: DR })).toMatch(
+      new RegExp(`^${SNAPSHOT}-dr-[0-9a-f]{6}$`),
+    );
   });
 
-  it('shortens a 63-character id to 63 with the suffix', () => {
-    const long = `n${'x'.repeat(62)}`;
-    expect(shareCopyId(long)).toBe(`n${'x'.repeat(59)}-dr`);
-    expect(shareCopyId(long)).toHaveLength(63);
+  it('gives each destination its own share copy (each may use its own key and deletes its own)', () => {
+    const a = shareCopyId(SNAPSHOT, { region: 'us-east-1', account: DR });
+    const b = shareCopyId(SNAPSHOT, { region: 'us-east-1', account: '777788889999' });
+    const c = shareCopyId(SNAPSHOT, { region: 'eu-west-1', account: DR });
+    expect(new Set([a, b, c]).size).toBe(3);
   });
 
-  it('never leaves a hyphen before the suffix when the cut falls on one', () => {
-    const cutOnHyphen = `${'a'.repeat(59)}-bcd`; // the 60th character is '-'
-    expect(shareCopyId(cutOnHyphen)).toBe(`${'a'.repeat(59)}-dr`);
-    expect(shareCopyId(cutOnHyphen)).not.toContain('--');
-  });
-
-  it('always gives a valid identifier of at most 63 characters ending in -dr', () => {
+  it('always gives a valid identifier of at most 63 characters, keeping short ids whole', () => {
     fc.assert(
       fc.property(identifier(63), (id) => {
-        const share = shareCopyId(id);
-        expect(share.length).toBeLessThanOrEqual(63);
-        expect(share.endsWith('-dr')).toBe(true);
-        expect(share).not.toMatch(/--/);
-        expect(isValidIdentifier(share)).toBe(true);
-        // Short enough ids keep their full id in front.
-        if (id.length <= 60) expect(share).toBe(`${id}-dr`);
+        for (const derived of [transitCopyId(id), shareCopyId(id, { region: 'us-east-1', account: DR })]) {
+          expect(derived.length).toBeLessThanOrEqual(63);
+          expect(derived).not.toMatch(/--/);
+          expect(isValidIdentifier(derived)).toBe(true);
+        }
+        if (id.length <= 60) expect(transitCopyId(id)).toBe(`${id}-tr`);
       }),
     );
+  });
+
+  it('never maps two snapshot ids of one cluster to one derived id, however long the cluster id', () => {
+    const slots = fc
+      .integer({ min: 0, max: 47 })
+      .map((half) => new Date(Date.UTC(2026, 10, 28, 0, half * 30)));
+    fc.assert(
+      fc.property(fc.integer({ min: 40, max: 63 }), slots, slots, (length, a, b) => {
+        const cluster = `c${'x'.repeat(length - 1)}`;
+        const idA = snapshotIdFor('nightly', cluster, a);
+        const idB = snapshotIdFor('nightly', cluster, b);
+        if (idA !== idB) expect(transitCopyId(idA)).not.toBe(transitCopyId(idB));
+      }),
+    );
+  });
+
+  it('never removes, as an intermediate, the copy another destination of the policy keeps', () => {
+    const sameRegion = copyRoute(jobTo({ region: 'us-east-1', account: DR }), SOURCE_ARN, drSameRegion);
+    const otherRegion = copyRoute(jobTo({ region: 'eu-west-1', account: DR }), SOURCE_ARN, drOtherRegion);
+    const kept = sameRegion.hops.at(-1);
+    expect(otherRegion.cleanup.remove).not.toContainEqual({ at: kept?.at, snapshotId: kept?.snapshotId });
+    const ids = (route: typeof sameRegion) =>
+      route.hops.map((h) => `${h.at.account}/${h.at.region}:${h.snapshotId}`);
+    expect(ids(sameRegion).filter((id) => ids(otherRegion).includes(id))).toEqual([]);
   });
 });
 
