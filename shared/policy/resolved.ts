@@ -113,7 +113,10 @@ export const ResolvedCopySchema = z
     /** The destination Region; absent: each source snapshot's own Region (another account only). */
     region: z.string().min(1).optional(),
     /** The destination account (12 digits); absent: the service's own account. */
-    account: z.string().regex(/^\d{12}$/).optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
     /** The role assumed in `account` (set exactly when `account` is). */
     roleArn: z.string().min(1).optional(),
     /** The external id that role's trust policy requires (set exactly when `account` is). */
