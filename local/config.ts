@@ -28,7 +28,10 @@ export const ClusterSeedSchema = z
     tags: TagMapSchema.optional(),
     /** StorageEncrypted; false by default, as the API's default. */
     encrypted: z.boolean().optional(),
-    /** KMS key ARN; a key ARN in the cluster's Region is made up when `encrypted` and none is given. */
+    /**
+     * The key it is encrypted with: a key ARN, key id or alias of a seeded `kmsKeys` key (stored as its ARN),
+     * or any ARN. Encrypted without one: the AWS managed `alias/aws/rds` key of its account and Region.
+     */
     kmsKeyId: z.string().min(1).optional(),
     /** ClusterCreateTime; the emulator's current time by default. */
     createdAt: IsoTimeSchema.optional(),
@@ -57,6 +60,51 @@ export const SnapshotSeedSchema = z
     /** Defaults to the cluster's engine, or `docdb` when the cluster is not seeded. */
     engine: z.string().min(1).optional(),
     encrypted: z.boolean().optional(),
+    /** Its key when encrypted (as a cluster's `kmsKeyId`); the cluster's key by default. */
+    kmsKeyId: z.string().min(1).optional(),
+    /** Its `restore` attribute: accounts (or `all`) it is shared with, as ModifyDBClusterSnapshotAttribute sets. */
+    sharedWith: z
+      .array(z.union([AccountIdSchema, z.literal('all')]))
+      .max(20)
+      .optional(),
+  })
+  .strict();
+
+/**
+ * A KMS key of the account in this Region. `manager` is `CUSTOMER` (default) or `AWS`; the AWS managed
+ * `alias/aws/rds` key exists without seeding. `arn` defaults to `arn:aws:kms:<region>:<account>:key/<id>`.
+ * Example: `{ "id": "1234abcd-12ab-34cd-56ef-1234567890ab", "alias": "alias/dr" }`
+ */
+export const KmsKeySeedSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9-]{1,128}$/, 'a key id is letters, digits and hyphens'),
+    arn: z.string().startsWith('arn:aws:kms:').optional(),
+    manager: z.enum(['CUSTOMER', 'AWS']).optional(),
+    alias: z
+      .string()
+      .regex(/^alias\/[A-Za-z0-9/_-]{1,250}$/, 'an alias looks like alias/dr-copies')
+      .optional(),
+    /** A disabled key: DescribeKey shows KeyState Disabled and copies refuse it. */
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * An IAM role STS AssumeRole may assume, by role name: its trust policy lets in principals of `accounts`
+ * (its own account when left out) that give `externalId` when it names one.
+ * Example: `{ "docdb-backup-copier": { "trust": { "accounts": ["111122223333"], "externalId": "x-7f3a" } } }`
+ */
+export const RoleSeedSchema = z
+  .object({
+    trust: z
+      .object({
+        accounts: z.array(AccountIdSchema).optional(),
+        externalId: z.string().min(2).max(1224).optional(),
+      })
+      .strict()
+      .optional(),
+    /** MaxSessionDuration in seconds (3600 by default, as IAM's). */
+    maxSessionDuration: z.number().int().min(3600).max(43_200).optional(),
   })
   .strict();
 
@@ -66,6 +114,8 @@ export const RegionSeedSchema = z
     quota: CountSchema.optional(),
     clusters: z.array(ClusterSeedSchema).optional(),
     snapshots: z.array(SnapshotSeedSchema).optional(),
+    /** Customer managed KMS keys of the account in this Region. */
+    kmsKeys: z.array(KmsKeySeedSchema).optional(),
   })
   .strict();
 
@@ -78,6 +128,10 @@ export const AccountSeedSchema = z
     topics: z.array(RegionalNameSchema).optional(),
     /** Custom event buses; `default` exists in every Region without seeding. */
     eventBuses: z.array(RegionalNameSchema).optional(),
+    /** IAM roles of the account, by name, for STS AssumeRole. */
+    roles: z
+      .record(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'a role name is 1-64 of [\\w+=,.@-]'), RoleSeedSchema)
+      .optional(),
   })
   .strict();
 
@@ -85,7 +139,8 @@ export const AccountSeedSchema = z
  * What `seed()`, `POST /_emulator/seed` and `serve.ts --seed` accept. Seeding adds to the current
  * state (a cluster or snapshot with an existing id is replaced). The top-level `regions`, `topics`
  * and `eventBuses` belong to the default account; `accounts` holds other accounts; `accessKeys`
- * maps access key ids to accounts (any other key uses the default account). Example:
+ * maps access key ids to accounts (any other key uses the default account). Regions take `kmsKeys` and
+ * accounts `roles` for disaster-recovery copies (README: "Disaster-recovery copies"). Example:
  *
  * ```json
  * {
@@ -161,6 +216,10 @@ export const ClusterFaultSchema = z
     snapshotAvailableAfterMs: CountSchema.optional(),
     /** How each new snapshot of the cluster ends once its creation time is over (`available`). */
     snapshotOutcome: SnapshotOutcomeSchema.optional(),
+    /** How long each new copy of a snapshot of this cluster stays `copying` (emulator milliseconds). */
+    copyAvailableAfterMs: CountSchema.optional(),
+    /** How each new copy of a snapshot of this cluster ends: `available` (default) or `failed`. */
+    copyOutcome: z.enum(['available', 'failed']).optional(),
     region: RegionSchema.optional(),
     accountId: AccountIdSchema.optional(),
   })
@@ -212,7 +271,9 @@ export const FaultConfigSchema = CallFaultsSchema.extend({
   seed: z.number().int().optional(),
   actions: z
     .record(
-      z.string().regex(/^(rds|sns|events|dynamodb):[A-Za-z]+$/, 'keys look like rds:DescribeDBClusters'),
+      z
+        .string()
+        .regex(/^(rds|sns|events|dynamodb|sts|kms):[A-Za-z]+$/, 'keys look like rds:DescribeDBClusters'),
       CallFaultsSchema,
     )
     .optional(),
@@ -221,7 +282,7 @@ export const FaultConfigSchema = CallFaultsSchema.extend({
       z
         .string()
         .regex(
-          /^(rds|sns|events|dynamodb):([A-Za-z]+|\*)$/,
+          /^(rds|sns|events|dynamodb|sts|kms):([A-Za-z]+|\*)$/,
           'keys look like rds:CreateDBClusterSnapshot, or rds:* for every other rds action',
         ),
       TokenBucketSchema,
@@ -250,11 +311,15 @@ export const ResetOptionsSchema = z
     snapshotAvailableAfterMs: CountSchema.optional(),
     clusterAvailableAfterMs: CountSchema.optional(),
     defaultQuota: CountSchema.optional(),
+    copyAvailableAfterMs: CountSchema.optional(),
+    maxConcurrentCopies: PositiveSchema.optional(),
   })
   .strict();
 
 export type ClusterSeed = z.infer<typeof ClusterSeedSchema>;
 export type SnapshotSeed = z.infer<typeof SnapshotSeedSchema>;
+export type KmsKeySeed = z.infer<typeof KmsKeySeedSchema>;
+export type RoleSeed = z.infer<typeof RoleSeedSchema>;
 export type RegionSeed = z.infer<typeof RegionSeedSchema>;
 export type AccountSeed = z.infer<typeof AccountSeedSchema>;
 export type FleetSeed = z.infer<typeof FleetSeedSchema>;

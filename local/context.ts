@@ -13,6 +13,8 @@ export interface CallContext {
   /** The emulator's time when the call arrived, epoch milliseconds. */
   nowMs: number;
   requestId: string;
+  /** The access key id the request was signed with, when signed (STS needs to know who calls). */
+  accessKeyId?: string;
 }
 
 /** Answers one AWS Query action: the inner XML of `<ActionResult>`, or undefined for none. */

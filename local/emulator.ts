@@ -1,5 +1,5 @@
 /**
- * A loopback AWS emulator for DocumentDB, SNS, EventBridge and DynamoDB (through dynalite), so the
+ * A loopback AWS emulator for DocumentDB, SNS, EventBridge, STS, KMS and DynamoDB (through dynalite), so the
  * unmodified product code runs end to end on one machine with injected faults. SDK clients only see a
  * standard endpoint (`AWS_ENDPOINT_URL` or `endpoint`); one HTTP server on 127.0.0.1 answers them all
  * (routing in router.ts). Signatures are not verified. State lives in memory, per account and Region.
@@ -16,6 +16,7 @@ import {
   type ResetOptions,
   ResetOptionsSchema,
 } from './config.js';
+import { failCopiesOf } from './docdb/copies.js';
 import { DynamoDbBackends } from './dynamodb.js';
 import { EmulatorConfigError } from './errors.js';
 import { FaultEngine } from './faults.js';
@@ -30,7 +31,9 @@ export type {
   DeleteSnapshotRequest,
   FaultConfig,
   FleetSeed,
+  KmsKeySeed,
   ResetOptions,
+  RoleSeed,
   SnapshotOutcome,
 } from './config.js';
 export { EmulatorConfigError } from './errors.js';
@@ -40,6 +43,8 @@ export type { PublishedMessage, RecordedEvent } from './world.js';
 export const EMULATOR_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_ACCOUNT_ID = '123456789012';
+/** AWS's limit of copies in progress per destination Region and account for cluster snapshots. */
+export const DEFAULT_MAX_CONCURRENT_COPIES = 5;
 
 export interface EmulatorOptions {
   /** 4566 by default; 0 picks a free port. The emulator only ever listens on 127.0.0.1. */
@@ -53,6 +58,17 @@ export interface EmulatorOptions {
   clusterAvailableAfterMs?: number;
   /** Manual cluster snapshot quota per account and Region unless seeded otherwise (100). */
   defaultQuota?: number;
+  /**
+   * How long a CopyDBClusterSnapshot copy stays `copying` before `available` (0 by default, like
+   * `snapshotAvailableAfterMs`), unless its source cluster's fault sets `copyAvailableAfterMs`.
+   */
+  copyAvailableAfterMs?: number;
+  /**
+   * Copies `copying` at once per destination account and Region before CopyDBClusterSnapshot answers
+   * SnapshotQuotaExceeded (5, the Aurora user guide's "up to five snapshot copy requests in progress to a
+   * single destination Region per account").
+   */
+  maxConcurrentCopies?: number;
   /** The account of every access key not mapped otherwise ('123456789012'). */
   accountId?: string;
   /** Access key id → account id. */
@@ -154,11 +170,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const request = parseConfig(DeleteSnapshotRequestSchema, { accountId, region, id }, 'delete-snapshot');
       const store = world.store(request.accountId ?? world.settings.accountId, request.region);
       store.settle(world.now());
-      if (!store.removeSnapshot(request.id.toLowerCase())) {
+      const snapshot = store.snapshots.get(request.id.toLowerCase());
+      if (!snapshot || !store.removeSnapshot(snapshot.id)) {
         throw new EmulatorConfigError(
           `delete-snapshot: no snapshot ${request.id} in account ${store.accountId}, Region ${store.region}`,
         );
       }
+      failCopiesOf(world, snapshot.arn, world.now());
     },
     state: () => buildState(world, faults),
     advanceClock(ms) {
@@ -207,13 +225,23 @@ function startSettings(options: EmulatorOptions): WorldSettings {
     defaultQuota: options.defaultQuota ?? 100,
     snapshotAvailableAfterMs: options.snapshotAvailableAfterMs ?? 0,
     clusterAvailableAfterMs: options.clusterAvailableAfterMs ?? 0,
+    copyAvailableAfterMs: options.copyAvailableAfterMs ?? 0,
+    maxConcurrentCopies: options.maxConcurrentCopies ?? DEFAULT_MAX_CONCURRENT_COPIES,
   };
   if (!/^\d{12}$/.test(settings.accountId))
     throw new EmulatorConfigError('accountId: an account id is 12 digits');
-  for (const key of ['defaultQuota', 'snapshotAvailableAfterMs', 'clusterAvailableAfterMs'] as const) {
+  const counts = [
+    'defaultQuota',
+    'snapshotAvailableAfterMs',
+    'clusterAvailableAfterMs',
+    'copyAvailableAfterMs',
+  ] as const;
+  for (const key of counts) {
     if (!Number.isInteger(settings[key]) || settings[key] < 0)
       throw new EmulatorConfigError(`${key}: expected an integer >= 0`);
   }
+  if (!Number.isInteger(settings.maxConcurrentCopies) || settings.maxConcurrentCopies < 1)
+    throw new EmulatorConfigError('maxConcurrentCopies: expected an integer >= 1');
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new EmulatorConfigError('port: expected 0–65535');

@@ -41,6 +41,13 @@ export interface SnapshotPlan {
   outcome: SnapshotOutcome;
 }
 
+/** How the next copy of a cluster's snapshot goes, from the source cluster's fault. */
+export interface CopyPlan {
+  /** How long it stays `copying`; the emulator's `copyAvailableAfterMs` when undefined. */
+  availableAfterMs?: number;
+  outcome: 'available' | 'failed';
+}
+
 type Kind = 'throttle' | 'serverError';
 
 export class FaultEngine {
@@ -121,6 +128,17 @@ export class FaultEngine {
     const fault = this.clusterFault(accountId, region, clusterId)?.[1];
     const plan: SnapshotPlan = { outcome: fault?.snapshotOutcome ?? 'available' };
     if (fault?.snapshotAvailableAfterMs !== undefined) plan.availableAfterMs = fault.snapshotAvailableAfterMs;
+    return plan;
+  }
+
+  /**
+   * How a copy of a snapshot of this cluster (the source's account, Region and cluster id) started now goes.
+   * Example: `faults.copyPlan('111122223333', 'us-east-1', 'orders')` → `{ outcome: 'available' }`
+   */
+  copyPlan(accountId: string, region: string, clusterId: string): CopyPlan {
+    const fault = this.clusterFault(accountId, region, clusterId)?.[1];
+    const plan: CopyPlan = { outcome: fault?.copyOutcome ?? 'available' };
+    if (fault?.copyAvailableAfterMs !== undefined) plan.availableAfterMs = fault.copyAvailableAfterMs;
     return plan;
   }
 

@@ -15,6 +15,11 @@ export class QueryParams {
     return new QueryParams(values);
   }
 
+  /** Every parameter name as it arrived, e.g. `['Action', 'Version', 'Tags.Tag.1.Key', …]`. */
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
   string(name: string): string | undefined {
     return this.values.get(name);
   }

@@ -3,9 +3,9 @@
  *
  * - `/_emulator/*` → control endpoints (control.ts)
  * - `X-Amz-Target: DynamoDB_20120810.*` → proxied to the account's and Region's dynalite
- * - `X-Amz-Target: AWSEvents.*` → EventBridge (JSON 1.1)
- * - form-encoded `Action=…&Version=…` → DocumentDB (signing name `rds`) or SNS (`sns`), told apart by
- *   the service in the credential scope (by `Version` when the request is unsigned)
+ * - `X-Amz-Target: AWSEvents.*` → EventBridge (JSON 1.1); `TrentService.*` → KMS (JSON 1.1)
+ * - form-encoded `Action=…&Version=…` → DocumentDB (signing name `rds`), SNS (`sns`) or STS (`sts`), told
+ *   apart by the service in the credential scope (by `Version` when the request is unsigned)
  *
  * The Region is the credential scope's (us-east-1 when unsigned); the account is the one the access
  * key id maps to. Every API call is counted and passes through fault injection before it is answered:
@@ -19,10 +19,12 @@ import { type ControlTarget, handleControl } from './control.js';
 import { DOCDB_ACTIONS, DOCDB_NAMESPACE, DOCDB_VERSION } from './docdb/actions.js';
 import type { DynamoDbBackends } from './dynamodb.js';
 import { AwsApiError } from './errors.js';
-import { EVENTBRIDGE_ACTIONS } from './eventbridge.js';
+import { EVENTBRIDGE_ACTIONS, type JsonHandler } from './eventbridge.js';
 import type { FaultEngine } from './faults.js';
+import { KMS_ACTIONS, KMS_TARGET_PREFIX } from './kms.js';
 import { QueryParams } from './query.js';
 import { SNS_ACTIONS, SNS_NAMESPACE, SNS_VERSION } from './sns.js';
+import { STS_ACTIONS, STS_NAMESPACE, STS_VERSION } from './sts.js';
 import {
   injectedError,
   readBody,
@@ -45,8 +47,9 @@ export interface RouterDeps {
   host: string;
 }
 
-type Service = 'rds' | 'sns' | 'events' | 'dynamodb';
-type QueryService = 'rds' | 'sns';
+type Service = 'rds' | 'sns' | 'sts' | 'events' | 'kms' | 'dynamodb';
+type QueryService = 'rds' | 'sns' | 'sts';
+type JsonService = 'events' | 'kms';
 
 interface QueryServiceSpec {
   actions: Readonly<Record<string, QueryHandler>>;
@@ -57,6 +60,16 @@ interface QueryServiceSpec {
 const QUERY_SERVICES: Record<QueryService, QueryServiceSpec> = {
   rds: { actions: DOCDB_ACTIONS, namespace: DOCDB_NAMESPACE, version: DOCDB_VERSION },
   sns: { actions: SNS_ACTIONS, namespace: SNS_NAMESPACE, version: SNS_VERSION },
+  sts: { actions: STS_ACTIONS, namespace: STS_NAMESPACE, version: STS_VERSION },
+};
+
+/** JSON 1.1 services by their `X-Amz-Target` prefix. */
+const JSON_SERVICES: Record<
+  string,
+  { service: JsonService; actions: Readonly<Record<string, JsonHandler>> }
+> = {
+  AWSEvents: { service: 'events', actions: EVENTBRIDGE_ACTIONS },
+  [KMS_TARGET_PREFIX]: { service: 'kms', actions: KMS_ACTIONS },
 };
 
 const DYNAMODB_PREFIX = 'DynamoDB_20120810.';
@@ -94,11 +107,14 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
     return false;
   }
 
-  function context(accountId: string, region: string, requestId: string): CallContext {
+  function context(caller: Caller): CallContext {
+    const { accountId, region, requestId } = caller;
     const store = world.store(accountId, region);
     const nowMs = world.now();
     store.settle(nowMs);
-    return { world, faults, accountId, region, store, nowMs, requestId };
+    const ctx: CallContext = { world, faults, accountId, region, store, nowMs, requestId };
+    if (caller.accessKeyId !== undefined) ctx.accessKeyId = caller.accessKeyId;
+    return ctx;
   }
 
   async function answerQuery(
@@ -122,28 +138,26 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
           400,
         );
       }
-      const result = handler(context(caller.accountId, caller.region, caller.requestId), params);
+      const result = handler(context(caller), params);
       sendXml(res, 200, queryResponse(action, namespace, result, caller.requestId), caller.requestId);
     } catch (error) {
       fail(asApiError(error));
     }
   }
 
-  async function answerEvents(
+  async function answerJson(
     res: ServerResponse,
+    spec: { service: JsonService; actions: Readonly<Record<string, JsonHandler>> },
     action: string,
     body: string,
     caller: Caller,
   ): Promise<void> {
     const fail = (error: AwsApiError): void => sendJsonError(res, error, '1.1', caller.requestId);
-    if (!(await admit(`events:${action}`, 'events', caller, fail))) return;
+    if (!(await admit(`${spec.service}:${action}`, spec.service, caller, fail))) return;
     try {
-      const handler = Object.hasOwn(EVENTBRIDGE_ACTIONS, action) ? EVENTBRIDGE_ACTIONS[action] : undefined;
+      const handler = Object.hasOwn(spec.actions, action) ? spec.actions[action] : undefined;
       if (!handler) throw new AwsApiError('UnknownOperationException', `Unknown operation ${action}`, 400);
-      const output = handler(
-        context(caller.accountId, caller.region, caller.requestId),
-        parseJsonObject(body),
-      );
+      const output = handler(context(caller), parseJsonObject(body));
       sendJson(res, 200, output, '1.1', caller.requestId);
     } catch (error) {
       fail(asApiError(error));
@@ -159,6 +173,7 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
       region: scope?.region ?? 'us-east-1',
       requestId: randomUUID(),
     };
+    if (scope) caller.accessKeyId = scope.accessKeyId;
     const header = req.headers['x-amz-target'];
     const target = typeof header === 'string' ? header : undefined;
 
@@ -174,8 +189,9 @@ export function createRouter(deps: RouterDeps): (req: IncomingMessage, res: Serv
 
     const body = await readBody(req);
     if (target !== undefined) {
-      const [prefix, action = ''] = target.split('.');
-      if (prefix === 'AWSEvents') return answerEvents(res, action, body, caller);
+      const [prefix = '', action = ''] = target.split('.');
+      const spec = Object.hasOwn(JSON_SERVICES, prefix) ? JSON_SERVICES[prefix] : undefined;
+      if (spec) return answerJson(res, spec, action, body, caller);
       const error = new AwsApiError('UnknownOperationException', `Unknown target ${target}`, 400);
       return sendJsonError(res, error, '1.1', caller.requestId);
     }
@@ -196,17 +212,19 @@ interface Caller {
   accountId: string;
   region: string;
   requestId: string;
+  accessKeyId?: string;
 }
 
-/** `rds` or `sns` from the signing scope, or from `Version` when the request is unsigned. */
+/** `rds`, `sns` or `sts` from the signing scope, or from `Version` when the request is unsigned. */
 function queryServiceOf(
   scopeService: string | undefined,
   version: string | undefined,
 ): QueryService | undefined {
-  if (scopeService === 'rds' || scopeService === 'sns') return scopeService;
+  if (scopeService === 'rds' || scopeService === 'sns' || scopeService === 'sts') return scopeService;
   if (scopeService !== undefined) return undefined;
   if (version === SNS_VERSION) return 'sns';
   if (version === DOCDB_VERSION) return 'rds';
+  if (version === STS_VERSION) return 'sts';
   return undefined;
 }
 

@@ -1,10 +1,18 @@
 /** Applying a FleetSeed: checked whole first, then added to the state, so a bad seed changes nothing. */
-import { topicArn } from './aws-ids.js';
-import { type AccountSeed, type FleetSeed, FleetSeedSchema, parseConfig } from './config.js';
+import { parseArn, topicArn } from './aws-ids.js';
+import {
+  type AccountSeed,
+  type FleetSeed,
+  FleetSeedSchema,
+  type KmsKeySeed,
+  parseConfig,
+  type RoleSeed,
+} from './config.js';
 import { automatedSnapshotId, awsBackupSnapshotId, buildCluster, buildSnapshot } from './docdb/records.js';
 import { checkTags, isValidIdentifier } from './docdb/rules.js';
 import { AwsApiError, EmulatorConfigError } from './errors.js';
-import type { World } from './world.js';
+import { findKey } from './kms.js';
+import type { KmsKeyRecord, RoleRecord, World } from './world.js';
 
 /**
  * Validates `input` as a FleetSeed and adds it to `world`. Throws EmulatorConfigError naming the path.
@@ -39,6 +47,13 @@ function planAccount(
         store().quota = quota;
       });
     }
+    (regionSeed.kmsKeys ?? []).forEach((key, index) => {
+      const record = kmsKeyRecord(key, accountId, region, `${at}.kmsKeys[${index}]`, world.now());
+      steps.push(() => store().kmsKeys.set(record.id, record));
+    });
+    /** A seeded key's id or alias as its ARN (a cluster's or snapshot's KmsKeyId); other values as given. */
+    const keyArn = (keyId: string | undefined) =>
+      keyId === undefined ? undefined : (findKey(world, keyId, accountId, region)?.arn ?? keyId);
     (regionSeed.clusters ?? []).forEach((cluster, index) => {
       const where = `${at}.clusters[${index}]`;
       if (!isValidIdentifier(cluster.id))
@@ -52,7 +67,7 @@ function planAccount(
           status: cluster.status ?? 'available',
           createdAtMs: cluster.createdAt ? Date.parse(cluster.createdAt) : world.now(),
           encrypted: cluster.encrypted ?? false,
-          kmsKeyId: cluster.kmsKeyId,
+          kmsKeyId: keyArn(cluster.kmsKeyId),
           tags: Object.entries(cluster.tags ?? {}),
           snapshotAvailableAfterMs: cluster.snapshotAvailableAfterMs,
         });
@@ -82,7 +97,9 @@ function planAccount(
           tags: Object.entries(snapshot.tags ?? {}),
           cluster: store().clusters.get(clusterId),
           engine: snapshot.engine,
-          encrypted: snapshot.encrypted,
+          encrypted: snapshot.encrypted ?? (snapshot.kmsKeyId === undefined ? undefined : true),
+          kmsKeyId: keyArn(snapshot.kmsKeyId),
+          sharedWith: snapshot.sharedWith ?? [],
         });
         store().putSnapshot(record);
       });
@@ -99,6 +116,48 @@ function planAccount(
   for (const bus of seed.eventBuses ?? []) {
     steps.push(() => world.store(accountId, bus.region).eventBuses.add(bus.name));
   }
+  for (const [name, role] of Object.entries(seed.roles ?? {})) {
+    const record = roleRecord(accountId, name, role);
+    steps.push(() => world.roles.set(record.arn, record));
+  }
+}
+
+/** A seeded KMS key, checked: its ARN (when given) names its own account, Region and id. */
+function kmsKeyRecord(
+  seed: KmsKeySeed,
+  accountId: string,
+  region: string,
+  path: string,
+  nowMs: number,
+): KmsKeyRecord {
+  const arn = seed.arn ?? `arn:aws:kms:${region}:${accountId}:key/${seed.id}`;
+  const parsed = parseArn(arn);
+  if (parsed?.accountId !== accountId || parsed.region !== region || parsed.resource !== `key/${seed.id}`)
+    fail(`${path}.arn`, `${arn} is not arn:aws:kms:${region}:${accountId}:key/${seed.id}`);
+  const manager = seed.manager ?? 'CUSTOMER';
+  if (seed.alias?.startsWith('alias/aws/') && manager === 'CUSTOMER')
+    fail(`${path}.alias`, 'alias/aws/ names are reserved for AWS managed keys');
+  return {
+    id: seed.id,
+    arn,
+    manager,
+    aliases: seed.alias ? [seed.alias] : [],
+    enabled: seed.enabled ?? true,
+    createdAtMs: nowMs,
+  };
+}
+
+/** A seeded IAM role: `arn:aws:iam::<account>:role/<name>` with its trust. */
+function roleRecord(accountId: string, name: string, seed: RoleSeed): RoleRecord {
+  const record: RoleRecord = {
+    arn: `arn:aws:iam::${accountId}:role/${name}`,
+    accountId,
+    name,
+    trustedAccounts: seed.trust?.accounts ?? [],
+    maxSessionDurationSeconds: seed.maxSessionDuration ?? 3600,
+  };
+  if (seed.trust?.externalId !== undefined) record.externalId = seed.trust.externalId;
+  return record;
 }
 
 function checkSnapshotId(

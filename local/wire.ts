@@ -110,12 +110,13 @@ export function sendControl(res: ServerResponse, status: number, value: unknown)
 /** The error answered for an injected fault, in the words of the protocol's services. */
 export function injectedError(
   fault: { kind: 'throttle' } | { kind: 'server-error'; status: 500 | 503 },
-  service: 'rds' | 'sns' | 'events' | 'dynamodb',
+  service: 'rds' | 'sns' | 'events' | 'dynamodb' | 'sts' | 'kms',
 ): AwsApiError {
   if (fault.kind === 'throttle') {
     if (service === 'dynamodb')
       return new AwsApiError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.', 400);
-    if (service === 'events') return new AwsApiError('ThrottlingException', 'Rate exceeded', 400);
+    if (service === 'events' || service === 'kms')
+      return new AwsApiError('ThrottlingException', 'Rate exceeded', 400);
     // Query services (RDS/DocumentDB, SNS) answer HTTP 400 with `<ErrorResponse><Error><Type>Sender</Type>
     // <Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>…</RequestId></ErrorResponse>`:
     // the AWS CLI prints "An error occurred (Throttling) when calling the DescribeDBInstances operation
@@ -124,6 +125,12 @@ export function injectedError(
     // error after the code: `error.name === 'Throttling'`, which its retry strategy treats as throttling.
     return new AwsApiError('Throttling', 'Rate exceeded', 400);
   }
+  if (service === 'kms' && fault.status === 500)
+    return new AwsApiError(
+      'KMSInternalException',
+      'We encountered an internal error. Please try again.',
+      500,
+    );
   if (fault.status === 503) {
     return new AwsApiError('ServiceUnavailable', 'Service is unavailable. Please try again later.', 503);
   }

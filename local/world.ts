@@ -25,6 +25,15 @@ export interface ClusterRecord {
   snapshotAvailableAfterMs?: number;
 }
 
+/** Where a copy came from: kept on the copy (`SourceDBClusterSnapshotArn`) and shown by `state()`. */
+export interface CopyOrigin {
+  sourceArn: string;
+  sourceAccountId: string;
+  sourceRegion: string;
+  /** The PreSignedUrl that arrived with a cross-Region copy (the SDK makes it from `SourceRegion`). */
+  preSignedUrl?: string;
+}
+
 export interface SnapshotRecord {
   id: string;
   arn: string;
@@ -32,9 +41,11 @@ export interface SnapshotRecord {
   type: SnapshotType;
   engine: string;
   engineVersion: string;
-  /** The status once created (`available` or `failed`); `creating` is shown instead until `availableAtMs`. */
+  /** The status once created (`available` or `failed`); `pendingStatus` is shown instead until `availableAtMs`. */
   status: string;
   availableAtMs?: number;
+  /** What DescribeDBClusterSnapshots shows before `availableAtMs`: `creating` (default) or `copying`. */
+  pendingStatus?: string;
   /** When set, the snapshot is removed from its store at this time instead of becoming `status`. */
   vanishAtMs?: number;
   createdAtMs: number;
@@ -43,6 +54,62 @@ export interface SnapshotRecord {
   kmsKeyId?: string;
   port: number;
   tags: Map<string, string>;
+  /** The `restore` attribute: account ids (or `all`) that may copy or restore this manual snapshot. */
+  sharedWith: Set<string>;
+  /** Set on a snapshot made by CopyDBClusterSnapshot. */
+  copy?: CopyOrigin;
+}
+
+/** A KMS key of one account and Region (kms.ts); `alias/aws/rds` (AWS managed) exists without one. */
+export interface KmsKeyRecord {
+  id: string;
+  arn: string;
+  manager: 'CUSTOMER' | 'AWS';
+  aliases: string[];
+  enabled: boolean;
+  createdAtMs: number;
+}
+
+/** An IAM role STS may assume (sts.ts): who its trust policy lets in. */
+export interface RoleRecord {
+  arn: string;
+  accountId: string;
+  name: string;
+  /** Accounts whose principals may assume it; its own account when empty. */
+  trustedAccounts: string[];
+  /** The `sts:ExternalId` its trust policy demands, if any. */
+  externalId?: string;
+  maxSessionDurationSeconds: number;
+}
+
+/** Who signs with an access key: a seeded user's key or AssumeRole credentials. */
+export interface Principal {
+  accountId: string;
+  arn: string;
+  userId: string;
+}
+
+/** Credentials AssumeRole handed out. */
+export interface AssumedSession extends Principal {
+  accessKeyId: string;
+  roleArn: string;
+  sessionName: string;
+  externalId?: string;
+  expiration: string;
+}
+
+/** One CopyDBClusterSnapshot request as it arrived, refused or not (for tests: was the PreSignedUrl there?). */
+export interface CopyRequestRecord {
+  accountId: string;
+  region: string;
+  source: string;
+  target: string;
+  kmsKeyId?: string;
+  copyTags: boolean;
+  preSignedUrl?: string;
+  /** Parameters that arrived besides the documented ones (e.g. `SourceRegion`, which the SDK never sends). */
+  otherParameters: string[];
+  time: string;
 }
 
 export interface TopicRecord {
@@ -58,6 +125,10 @@ export class RegionStore {
   readonly snapshots = new Map<string, SnapshotRecord>();
   readonly topics = new Map<string, TopicRecord>();
   readonly eventBuses = new Set<string>(['default']);
+  /** Customer managed KMS keys by key id (the AWS managed `alias/aws/rds` key is implicit: kms.ts). */
+  readonly kmsKeys = new Map<string, KmsKeyRecord>();
+  /** The most copies ever `copying` at once into this account and Region. */
+  copiesInFlightPeak = 0;
   /** Snapshots due to vanish (`vanishAtMs`), removed by `settle`. */
   private readonly vanishing = new Set<SnapshotRecord>();
 
@@ -134,6 +205,10 @@ export interface WorldSettings {
   defaultQuota: number;
   snapshotAvailableAfterMs: number;
   clusterAvailableAfterMs: number;
+  /** How long a copy stays `copying` unless its source cluster's fault says otherwise. */
+  copyAvailableAfterMs: number;
+  /** Copies `copying` at once per destination account and Region before CopyDBClusterSnapshot refuses. */
+  maxConcurrentCopies: number;
 }
 
 export class World {
@@ -141,6 +216,11 @@ export class World {
   private clockOffsetMs = 0;
   private readonly stores = new Map<string, RegionStore>();
   readonly accessKeys = new Map<string, string>();
+  /** IAM roles by ARN (seeded `roles`). */
+  readonly roles = new Map<string, RoleRecord>();
+  /** AssumeRole credentials by access key id (their account is also in `accessKeys`). */
+  readonly sessions = new Map<string, AssumedSession>();
+  copyRequests: CopyRequestRecord[] = [];
   published: PublishedMessage[] = [];
   events: RecordedEvent[] = [];
   readonly calls = new Map<string, number>();
@@ -164,6 +244,9 @@ export class World {
     this.stores.clear();
     this.accessKeys.clear();
     for (const [key, account] of Object.entries(this.startAccessKeys)) this.accessKeys.set(key, account);
+    this.roles.clear();
+    this.sessions.clear();
+    this.copyRequests = [];
     this.published = [];
     this.events = [];
     this.calls.clear();
@@ -185,6 +268,21 @@ export class World {
     return (accessKeyId && this.accessKeys.get(accessKeyId)) || this.settings.accountId;
   }
 
+  /**
+   * Who signs with `accessKeyId`: AssumeRole credentials are their role session; any other key is a user
+   * of its account (`arn:aws:iam::<account>:user/emulator`).
+   */
+  principalFor(accessKeyId: string | undefined): Principal {
+    const session = accessKeyId ? this.sessions.get(accessKeyId) : undefined;
+    if (session) return session;
+    const accountId = this.accountFor(accessKeyId);
+    return {
+      accountId,
+      arn: `arn:aws:iam::${accountId}:user/emulator`,
+      userId: `AIDA${accountId}EMULATOR`,
+    };
+  }
+
   /** The store of one account and Region, created on first use. */
   store(accountId: string, region: string): RegionStore {
     const key = `${accountId}/${region}`;
@@ -194,6 +292,11 @@ export class World {
       this.stores.set(key, store);
     }
     return store;
+  }
+
+  /** The store of one account and Region when it exists (lookups that must not create one). */
+  findStore(accountId: string, region: string): RegionStore | undefined {
+    return this.stores.get(`${accountId}/${region}`);
   }
 
   /** Every store created so far. */
@@ -222,7 +325,12 @@ export class World {
   }
 }
 
-/** The status of a resource that shows `creating` until `availableAtMs`. */
-export function timedStatus(record: { status: string; availableAtMs?: number }, nowMs: number): string {
-  return record.availableAtMs !== undefined && nowMs < record.availableAtMs ? 'creating' : record.status;
+/** The status of a resource that shows `creating` (or its `pendingStatus`) until `availableAtMs`. */
+export function timedStatus(
+  record: { status: string; availableAtMs?: number; pendingStatus?: string },
+  nowMs: number,
+): string {
+  if (record.availableAtMs !== undefined && nowMs < record.availableAtMs)
+    return record.pendingStatus ?? 'creating';
+  return record.status;
 }

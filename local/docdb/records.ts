@@ -55,6 +55,10 @@ export interface NewSnapshot {
   cluster?: ClusterRecord;
   engine?: string;
   encrypted?: boolean;
+  /** The key ARN when encrypted: the cluster's by default, else the account's AWS managed key. */
+  kmsKeyId?: string;
+  /** Accounts (or `all`) the snapshot is shared with: its `restore` attribute. */
+  sharedWith?: Iterable<string>;
 }
 
 /** A cluster snapshot record in `store`'s account and Region (not yet stored). */
@@ -74,12 +78,14 @@ export function buildSnapshot(store: RegionStore, input: NewSnapshot): SnapshotR
     encrypted,
     port: input.cluster?.port ?? engineDefaults(engine).port,
     tags: new Map(input.tags),
+    sharedWith: new Set(input.sharedWith ?? []),
   };
   if (input.availableAtMs !== undefined) record.availableAtMs = input.availableAtMs;
   if (input.vanishAtMs !== undefined) record.vanishAtMs = input.vanishAtMs;
-  const kmsKeyId =
-    input.cluster?.kmsKeyId ?? (encrypted ? defaultKmsKeyArn(store.region, store.accountId) : undefined);
-  if (kmsKeyId !== undefined) record.kmsKeyId = kmsKeyId;
+  if (encrypted) {
+    record.kmsKeyId =
+      input.kmsKeyId ?? input.cluster?.kmsKeyId ?? defaultKmsKeyArn(store.region, store.accountId);
+  }
   return record;
 }
 

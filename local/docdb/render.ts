@@ -62,6 +62,15 @@ export function renderCluster(
   );
 }
 
+/**
+ * How another account sees a snapshot shared with it: SnapshotType `shared` (or `public`) and the ARN as
+ * DBClusterSnapshotIdentifier, as the service lists shared snapshots (copy tools read the ARN from that
+ * field: github.com/awslabs/aurora-snapshot-tool, lambda/copy_snapshots_dest_aurora/lambda_function.py).
+ */
+export interface SharedView {
+  type: 'shared' | 'public';
+}
+
 /** A `<DBClusterSnapshot>`'s fields with the status and progress to show now. */
 export function renderSnapshot(
   snapshot: SnapshotRecord,
@@ -69,10 +78,11 @@ export function renderSnapshot(
   accountId: string,
   status: string,
   percentProgress: number,
+  shared?: SharedView,
 ): string {
   return (
     availabilityZones(region) +
-    el('DBClusterSnapshotIdentifier', snapshot.id) +
+    el('DBClusterSnapshotIdentifier', shared ? snapshot.arn : snapshot.id) +
     el('DBClusterIdentifier', snapshot.clusterId) +
     el('SnapshotCreateTime', new Date(snapshot.createdAtMs)) +
     el('Engine', snapshot.engine) +
@@ -82,11 +92,12 @@ export function renderSnapshot(
     el('ClusterCreateTime', new Date(snapshot.clusterCreatedAtMs)) +
     el('MasterUsername', 'admin') +
     el('EngineVersion', snapshot.engineVersion) +
-    el('SnapshotType', snapshot.type) +
+    el('SnapshotType', shared?.type ?? snapshot.type) +
     el('PercentProgress', percentProgress) +
     el('StorageEncrypted', snapshot.encrypted) +
     el('KmsKeyId', snapshot.kmsKeyId) +
-    el('DBClusterSnapshotArn', snapshot.arn)
+    el('DBClusterSnapshotArn', snapshot.arn) +
+    el('SourceDBClusterSnapshotArn', snapshot.copy?.sourceArn)
   );
 }
 

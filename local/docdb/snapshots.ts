@@ -1,11 +1,10 @@
-/** CreateDBClusterSnapshot, DescribeDBClusterSnapshots and DeleteDBClusterSnapshot. */
+/** CreateDBClusterSnapshot and DeleteDBClusterSnapshot (DescribeDBClusterSnapshots: snapshot-listing.ts). */
 import { parseArn } from '../aws-ids.js';
 import type { CallContext } from '../context.js';
-import { AwsApiError, invalidParameterValue } from '../errors.js';
-import { maxRecords, paginate } from '../paging.js';
 import { type QueryParams, readTags } from '../query.js';
-import { type SnapshotRecord, timedStatus } from '../world.js';
-import { list, wrap } from '../xml.js';
+import { timedStatus } from '../world.js';
+import { wrap } from '../xml.js';
+import { failCopiesOf } from './copies.js';
 import {
   clusterNotFound,
   invalidClusterState,
@@ -17,9 +16,7 @@ import {
 import { buildSnapshot } from './records.js';
 import { renderSnapshot } from './render.js';
 import { checkIdentifier, checkResourceTags } from './rules.js';
-import { snapshotProgress, snapshotStatus } from './status.js';
-
-const SNAPSHOT_TYPES = ['automated', 'manual', 'shared', 'public', 'awsbackup'];
+import { snapshotStatus } from './status.js';
 
 /**
  * A manual snapshot, checked as AWS does: identifier rules, tags, cluster exists, identifier unused in
@@ -75,66 +72,13 @@ function snapshotIdOf(value: string): string {
   return id.toLowerCase();
 }
 
-/** Sort key: creation time, then identifier. */
-function snapshotKey(snapshot: SnapshotRecord): string {
-  return `${String(snapshot.createdAtMs).padStart(16, '0')}|${snapshot.id}`;
-}
-
-/**
- * Snapshots by cluster, by identifier (unknown → DBClusterSnapshotNotFoundFault) or by SnapshotType,
- * paged by Marker/MaxRecords (20–100). `Filters` are ignored, like the real service.
- */
-export function describeDBClusterSnapshots(ctx: CallContext, params: QueryParams): string {
-  const size = maxRecords(params.int('MaxRecords'));
-  const clusterParam = params.string('DBClusterIdentifier');
-  const snapshotParam = params.string('DBClusterSnapshotIdentifier');
-  const type = params.string('SnapshotType');
-  if (clusterParam && snapshotParam) {
-    throw new AwsApiError(
-      'InvalidParameterCombination',
-      'DBClusterIdentifier cannot be used together with DBClusterSnapshotIdentifier.',
-      400,
-    );
-  }
-  if (type !== undefined && !SNAPSHOT_TYPES.includes(type)) {
-    throw invalidParameterValue(
-      `Invalid value ${type} for SnapshotType. Valid values: ${SNAPSHOT_TYPES.join(', ')}`,
-    );
-  }
-  let snapshots: SnapshotRecord[];
-  if (snapshotParam) {
-    const snapshot = ctx.store.snapshots.get(snapshotIdOf(snapshotParam));
-    if (!snapshot) throw snapshotNotFound(snapshotParam);
-    snapshots = [snapshot];
-  } else {
-    snapshots = [...ctx.store.snapshots.values()];
-    if (clusterParam) {
-      const clusterId = clusterParam.toLowerCase();
-      snapshots = snapshots.filter((snapshot) => snapshot.clusterId === clusterId);
-    }
-  }
-  if (type !== undefined) snapshots = snapshots.filter((snapshot) => snapshot.type === type);
-  snapshots.sort((a, b) => (snapshotKey(a) < snapshotKey(b) ? -1 : 1));
-  const page = paginate(snapshots, snapshotKey, size, params.string('Marker'));
-  const marker = page.marker === undefined ? '' : `<Marker>${page.marker}</Marker>`;
-  return (
-    marker +
-    list('DBClusterSnapshots', 'DBClusterSnapshot', page.items, (snapshot) =>
-      renderSnapshot(
-        snapshot,
-        ctx.region,
-        ctx.accountId,
-        snapshotStatus(snapshot, ctx.nowMs),
-        snapshotProgress(snapshot, ctx.nowMs),
-      ),
-    )
-  );
-}
-
 /**
  * Deletes an `available` manual snapshot; automated and AWS Backup ones are refused, and so is any other
  * state (`creating`, `failed`): "The cluster snapshot must be in the available state to be deleted"
- * (DeleteDBClusterSnapshot, DocumentDB API reference).
+ * (DeleteDBClusterSnapshot, DocumentDB API reference) — except a copy still `copying`, which deleting
+ * cancels ("To cancel the copy operation after it is in progress, delete the target cluster snapshot …
+ * while that cluster snapshot is in the copying status", CopyDBClusterSnapshot, same reference). Copies
+ * still `copying` from the deleted snapshot fail (copies.ts `failCopiesOf`).
  */
 export function deleteDBClusterSnapshot(ctx: CallContext, params: QueryParams): string {
   const requested = params.required('DBClusterSnapshotIdentifier');
@@ -151,11 +95,12 @@ export function deleteDBClusterSnapshot(ctx: CallContext, params: QueryParams): 
     );
   }
   const status = snapshotStatus(snapshot, ctx.nowMs);
-  if (status !== 'available') {
+  if (status !== 'available' && status !== 'copying') {
     throw invalidSnapshotState(
       `Cannot delete the snapshot ${snapshot.id} because it is in state ${status}, not available.`,
     );
   }
   ctx.store.removeSnapshot(snapshot.id);
+  failCopiesOf(ctx.world, snapshot.arn, ctx.nowMs);
   return wrap('DBClusterSnapshot', renderSnapshot(snapshot, ctx.region, ctx.accountId, status, 100));
 }
