@@ -199,7 +199,12 @@ function translateCopy(error: unknown): unknown {
       `the source snapshot cannot be found from the destination (deleted, or not shared with it): ${error.message}`,
       options,
     );
-  if (error instanceof SnapshotQuotaExceededFault && /concurrent|in progress/i.test(error.message))
+  // AWS answers the in-flight copy limit with the quota's fault: "Cannot copy more than 5 snapshots across
+  // regions" (Aurora user guide, USER_CopySnapshot; reported in pbudzon/aws-maintenance#19).
+  if (
+    error instanceof SnapshotQuotaExceededFault &&
+    /copy more than|concurrent|in progress/i.test(error.message)
+  )
     return new CopyLimitError(error.message, options);
   if (REFUSING_PARAMETERS.has(error.name)) {
     // Which advice fits: AWS names the KMS key when the key is what it refuses.

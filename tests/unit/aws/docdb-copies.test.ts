@@ -138,6 +138,16 @@ describe('copySnapshot', () => {
     expect(error).toMatchObject({ code: 'copy-failed', message });
   });
 
+  it("takes AWS's answer to a sixth copy in flight for the copy limit, not the snapshot quota", async () => {
+    const limit = await copyError(
+      new SnapshotQuotaExceededFault({
+        message: 'Cannot copy more than 5 snapshots across regions',
+        ...meta,
+      }),
+    );
+    expect(limit).toBeInstanceOf(CopyLimitError);
+  });
+
   it('does not take an identifier that merely contains "key" for a KMS problem', async () => {
     const message = 'The source snapshot nightly-keycloak-20261128-0300 is not in the available state.';
     const error = await copyError(named('InvalidParameterValue', message));
