@@ -1,6 +1,7 @@
 /**
  * A run's results in the results table: the writer (cluster results, notices, retention deletions) and
- * the reader `status` uses (a cluster's newest result for a policy). Keys and items: codec.ts.
+ * the reader `status` uses (a cluster's newest result, backup job and copies for a policy). Keys and
+ * items: codec.ts, copy-codec.ts.
  */
 import {
   BatchWriteItemCommand,
@@ -8,9 +9,11 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import { type Location, locationKey } from '../../backup/location.js';
 import { inPool } from '../../backup/pool.js';
 import type { RunRecorder } from '../../backup/ports.js';
 import type { DeletionRecord, RunSummary } from '../../backup/results.js';
+import type { CopyJob } from '../../planning/copies.js';
 import type { BackupJob } from '../../planning/jobs.js';
 import type { CallDeclarations } from '../permissions.js';
 import {
@@ -24,6 +27,7 @@ import {
   resultItem,
   resultPk,
 } from './codec.js';
+import { copyJobFromItem, copyPk } from './copy-codec.js';
 import { BATCHES_IN_FLIGHT, TableWriter } from './writer.js';
 
 export { BATCHES_IN_FLIGHT } from './writer.js';
@@ -96,6 +100,17 @@ export interface ResultsReader {
     policy: string,
     signal?: AbortSignal,
   ): Promise<BackupJob | undefined>;
+  /**
+   * The newest copy job of `clusterId` (its backups taken in `source`) for `policy` to each of
+   * `destinations` that has one, in the order of `destinations`.
+   */
+  latestCopies(
+    source: Location,
+    clusterId: string,
+    policy: string,
+    destinations: readonly Location[],
+    signal?: AbortSignal,
+  ): Promise<CopyJob[]>;
   /** The newest `limit` results of `clusterId` in `region` for `policy`, newest first (status --html). */
   history(
     region: string,
@@ -124,6 +139,12 @@ export const RESULTS_READER_CALLS = {
     actions: ['dynamodb:Query'],
     resources: ['results-table'],
     why: 'status: the latest backup job of a cluster',
+  },
+  latestCopies: {
+    command: QueryCommand,
+    actions: ['dynamodb:Query'],
+    resources: ['results-table'],
+    why: "status: a cluster's latest disaster-recovery copy to each destination",
   },
   history: {
     command: QueryCommand,
@@ -157,6 +178,29 @@ export class DynamoResultsReader implements ResultsReader {
     return this.newest(jobPk({ region, clusterId }), policy, jobFromItem, signal);
   }
 
+  /**
+   * One Query on the cluster's copy partition (`copy#<source>#<cluster>`, sorted by slot: newest last),
+   * read from its newest end until every destination asked for has its newest job, or MAX_PAGES pages.
+   */
+  async latestCopies(
+    source: Location,
+    clusterId: string,
+    policy: string,
+    destinations: readonly Location[],
+    signal?: AbortSignal,
+  ): Promise<CopyJob[]> {
+    const wanted = new Set(destinations.map(locationKey));
+    const found = new Map<string, CopyJob>();
+    if (wanted.size === 0) return [];
+    for await (const item of this.newestFirst(copyPk(source, clusterId), policy, signal)) {
+      const job = copyJobFromItem(item);
+      const key = job && locationKey(job.destination);
+      if (job && key && wanted.has(key) && !found.has(key)) found.set(key, job);
+      if (found.size === wanted.size) break;
+    }
+    return destinations.flatMap((at) => found.get(locationKey(at)) ?? []);
+  }
+
   history(
     region: string,
     clusterId: string,
@@ -187,6 +231,16 @@ export class DynamoResultsReader implements ResultsReader {
   ): Promise<T[]> {
     const found: T[] = [];
     if (limit < 1) return found;
+    for await (const item of this.newestFirst(pk, policy, signal)) {
+      const value = read(item);
+      if (value) found.push(value);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /** The policy's items of a partition, newest first, PAGE_LIMIT a Query page, at most MAX_PAGES pages. */
+  private async *newestFirst(pk: string, policy: string, signal?: AbortSignal): AsyncGenerator<Item> {
     let startKey: Item | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const out = await this.client.send(
@@ -205,14 +259,9 @@ export class DynamoResultsReader implements ResultsReader {
         }),
         { abortSignal: signal },
       );
-      for (const item of out.Items ?? []) {
-        const value = read(item);
-        if (value) found.push(value);
-        if (found.length >= limit) return found;
-      }
+      yield* out.Items ?? [];
       startKey = out.LastEvaluatedKey;
-      if (!startKey) return found;
+      if (!startKey) return;
     }
-    return found;
   }
 }
