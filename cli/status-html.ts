@@ -1,12 +1,14 @@
 /**
  * `status --html FILE`: the status as one self-contained HTML page (inline CSS, no scripts, no external
- * assets): per policy its clusters with their state, newest snapshot, latest job and recent results as a
- * timeline; per Region its manual snapshots against the quota. Everything from AWS or the policy file
+ * assets): per policy its clusters with their state, newest snapshot, latest job, latest copy per
+ * destination (for a policy with copies) and recent results as a timeline; per Region its manual
+ * snapshots against the quota. Everything from AWS or the policy file
  * (cluster ids, tags, messages) is user data and escaped. Pure: the command gathers, this renders.
  */
 import type { RecordedResult } from '../shared/aws/results-table/index.js';
 import type { ProtectionState } from '../shared/planning/protection.js';
 import type { ClusterStatus, PolicyStatus } from './commands/status.js';
+import { copyText, copyVerdict, destinationText } from './status-copies.js';
 import { formatSpan, formatUtc } from './time.js';
 
 /** A Region's manual snapshots (every owner's: the quota counts them all) against its quota. */
@@ -53,7 +55,8 @@ export function escapeHtml(text: string): string {
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#1d1d1f;background:#fff}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0}
 th,td{text-align:left;padding:.25rem .75rem;border-bottom:1px solid #ddd;vertical-align:top}
-.ok{color:#137333}.overdue,.missing,.failed{color:#b3261e;font-weight:600}.unknown,.pending,.creating{color:#8a5a00}
+.ok,.current{color:#137333}.overdue,.missing,.failed,.none{color:#b3261e;font-weight:600}
+.unknown,.pending,.creating,.in-flight,.behind{color:#8a5a00}
 .verdict{font-size:1.1rem;font-weight:600}.reason,.note{color:#555}
 .timeline{display:flex;gap:3px}.tick{display:inline-block;width:14px;height:14px;border-radius:2px}
 .tick.created,.tick.already-exists{background:#34a853}.tick.failed{background:#d93025}
@@ -88,7 +91,23 @@ function jobCell(row: ClusterStatus): string {
   return `<span class="${e(job.state)}">${e(job.state)}</span> ${e(job.snapshotId)}, ${formatSpan(job.ageSeconds)} ago${detail}`;
 }
 
-function clusterRow(row: ClusterStatus, history: StatusPage['history']): string {
+/** One line per destination: its latest copy's state, id and age, a failure's code and message. */
+function copiesCell(row: ClusterStatus): string {
+  if (!row.copies) return '-';
+  return row.copies
+    .map((c) => {
+      const detail = [
+        c.snapshotId ? e(c.snapshotId) : '',
+        c.ageSeconds === null ? '' : `${formatSpan(c.ageSeconds)} ago`,
+        c.error ? `${e(c.error.code)}: ${e(c.error.message)}` : '',
+      ].filter(Boolean);
+      const state = `<span class="${copyVerdict(c)}">${e(copyText(c))}</span>`;
+      return `${e(destinationText(c.destination))}: ${state}${detail.length ? ` <span class="reason">${detail.join(', ')}</span>` : ''}`;
+    })
+    .join('<br>');
+}
+
+function clusterRow(row: ClusterStatus, history: StatusPage['history'], copies: boolean): string {
   const snapshot = row.newestSnapshot
     ? `${e(row.newestSnapshot.snapshotId)}<br><span class="reason">${formatUtc(new Date(row.newestSnapshot.createdAt))} UTC, ${formatSpan(row.newestSnapshot.ageSeconds)} old</span>`
     : '-';
@@ -100,6 +119,7 @@ function clusterRow(row: ClusterStatus, history: StatusPage['history']): string 
     `<td>${stateCell(row.state)}${reason}</td>`,
     `<td>${snapshot}</td>`,
     `<td>${jobCell(row)}</td>`,
+    copies ? `<td>${copiesCell(row)}</td>` : '',
     `<td>${timeline(history.get(historyKey(row.policy, row.region, row.clusterId)))}</td>`,
     '</tr>',
   ].join('');
@@ -114,7 +134,9 @@ function policySection(policy: PolicyStatus, page: StatusPage): string {
   const head = `<h2>${e(policy.name)}</h2><p>${e(policy.schedule)} · ${limit}${policy.enabled ? '' : ' · disabled'}</p>`;
   if (!policy.checked) return `${head}<p class="reason">not checked (disabled)</p>`;
   if (rows.length === 0) return `${head}<p class="reason">selects no cluster</p>`;
-  return `${head}<table><thead><tr><th>Region</th><th>Cluster</th><th>State</th><th>Newest snapshot</th><th>Latest job</th><th>Recent results (oldest → newest)</th></tr></thead><tbody>${rows.map((r) => clusterRow(r, page.history)).join('')}</tbody></table>`;
+  const copies = rows.some((r) => (r.copies?.length ?? 0) > 0);
+  const copiesHead = copies ? '<th>Latest copy per destination</th>' : '';
+  return `${head}<table><thead><tr><th>Region</th><th>Cluster</th><th>State</th><th>Newest snapshot</th><th>Latest job</th>${copiesHead}<th>Recent results (oldest → newest)</th></tr></thead><tbody>${rows.map((r) => clusterRow(r, page.history, copies)).join('')}</tbody></table>`;
 }
 
 function quotaSection(quotas: readonly RegionQuotaUse[]): string {

@@ -1,8 +1,9 @@
 /**
  * `docdb-backup status [--policy P] [--json]`: is every cluster protected? Per cluster a policy selects
- * now: its newest available snapshot from that policy and its age, the last recorded result, and whether
- * it is overdue (the rule: shared/planning/protection.ts). Exit 1 when any cluster is overdue, missing or
- * could not be checked.
+ * now: its newest available snapshot from that policy and its age, the last recorded result, whether it
+ * is overdue (the rule: shared/planning/protection.ts), and per destination of the policy's copies the
+ * latest copy (cli/status-copies.ts). Exit 1 when any cluster is overdue, missing or could not be
+ * checked, or a destination has no copy or its newest copy failed.
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { planRegion, type RegionPlan, selectionOf } from '../../shared/backup/pl
 import { inPool } from '../../shared/backup/pool.js';
 import type { ManualSnapshot } from '../../shared/backup/ports.js';
 import { NO_REGION } from '../../shared/backup/results.js';
+import { destinationOf } from '../../shared/planning/copies.js';
 import type { Failure } from '../../shared/planning/failure.js';
 import type { BackupJob, JobState, JobWindows } from '../../shared/planning/jobs.js';
 import { missingEverywhere, notFoundMessage } from '../../shared/planning/missing.js';
@@ -32,6 +34,15 @@ import { UsageError } from '../errors.js';
 import { counted, printOutcome } from '../output.js';
 import { absolutePath, loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
 import { protectionReason } from '../protection.js';
+import {
+  type CopyStatus,
+  copyLines,
+  copyReasons,
+  copyStatus,
+  copySummary,
+  countCopies,
+  isCopyProblem,
+} from '../status-copies.js';
 import { historyKey, type RegionQuotaUse, type StatusPage, statusHtml } from '../status-html.js';
 import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
@@ -54,6 +65,11 @@ export interface ClusterStatus {
   lastResult: RecordedResult | null;
   /** The cluster's newest backup job for the policy (issue 11); null when none or not read. */
   latestJob: JobStatus | null;
+  /**
+   * The latest copy to each destination of the policy's copies, in their order (issue 12): [] for a
+   * policy without copies; null (or absent) when not read (no results table, a read failure, no cluster).
+   */
+  copies?: CopyStatus[] | null;
   overdueAfterSeconds: number | null;
 }
 
@@ -91,6 +107,8 @@ interface StatusContext {
   resultsNote: string | undefined;
   /** Why the jobs column is empty, once reading a job failed. */
   jobsNote: string | undefined;
+  /** Why copies are not shown, once reading copy jobs failed. */
+  copiesNote: string | undefined;
 }
 
 /** The newest available snapshot of `clusterId` that this policy made: id shape first, then the ownership rule. */
@@ -100,7 +118,7 @@ async function newestOwned(
   region: string,
   clusterId: string,
   listed: readonly ManualSnapshot[],
-): Promise<{ snapshot: ManualSnapshot; takenAt: Date } | undefined> {
+): Promise<{ snapshot: ManualSnapshot; takenAt: Date; slot: Date } | undefined> {
   const candidates = listed
     .filter(
       (s) =>
@@ -113,7 +131,8 @@ async function newestOwned(
   for (const snapshot of candidates.slice(0, MAX_TAG_CHECKS)) {
     const tags = await sc.ctx.aws().docdb.listTags(inOwnAccount(region), snapshot.arn);
     const ownership = ownershipOf({ ...snapshot, tags }, owner, clusterId);
-    if (ownership.ours) return { snapshot, takenAt: snapshot.createdAt ?? ownership.slot };
+    if (ownership.ours)
+      return { snapshot, takenAt: snapshot.createdAt ?? ownership.slot, slot: ownership.slot };
   }
   return undefined;
 }
@@ -166,6 +185,38 @@ async function latestJob(
   }
 }
 
+/**
+ * The latest copy to each destination of the policy from `region`, judged against the slot of the
+ * cluster's newest available backup; [] without copies, null when the table is not read.
+ */
+async function latestCopies(
+  sc: StatusContext,
+  policy: ResolvedPolicy,
+  region: string,
+  clusterId: string,
+  newestSlot: Date | undefined,
+): Promise<CopyStatus[] | null> {
+  const destinations = policy.copies
+    .map((copy) => destinationOf(copy, region))
+    .filter((at) => at !== undefined);
+  if (destinations.length === 0) return [];
+  if (!sc.results || sc.resultsNote || sc.copiesNote) return null;
+  try {
+    const jobs = await sc.results.latestCopies(inOwnAccount(region), clusterId, policy.name, destinations);
+    return destinations.map((at) =>
+      copyStatus(
+        at,
+        jobs.find((job) => job.destination.region === at.region && job.destination.account === at.account),
+        newestSlot,
+        sc.now,
+      ),
+    );
+  } catch (error) {
+    sc.copiesNote = `copies not read from the results table: ${describeFailure(error, awsSettingOf(sc.ctx.io.env))}`;
+    return null;
+  }
+}
+
 async function clusterStatus(
   sc: StatusContext,
   policy: ResolvedPolicy,
@@ -192,6 +243,7 @@ async function clusterStatus(
       newestSnapshot: null,
       lastResult: last,
       latestJob: job,
+      copies: await latestCopies(sc, policy, region, clusterId, undefined),
     };
   }
   const protection = assessProtection({
@@ -212,6 +264,7 @@ async function clusterStatus(
       : null,
     lastResult: last,
     latestJob: job,
+    copies: await latestCopies(sc, policy, region, clusterId, newest?.slot),
   };
 }
 
@@ -243,6 +296,7 @@ async function policyClusters(
     newestSnapshot: null,
     lastResult: null,
     latestJob: null,
+    copies: policy.copies.length === 0 ? [] : null,
     overdueAfterSeconds: Number.isFinite(limit) ? limit : null,
   });
   for (const plan of plans) {
@@ -276,6 +330,7 @@ function ordered(r: ClusterStatus): ClusterStatus {
     newestSnapshot: r.newestSnapshot,
     lastResult: r.lastResult,
     latestJob: r.latestJob,
+    copies: r.copies ?? null,
     overdueAfterSeconds: r.overdueAfterSeconds,
   };
 }
@@ -360,7 +415,7 @@ export function statusLines(policy: PolicyStatus, rows: readonly ClusterStatus[]
   const reasons = sorted
     .filter((r) => r.reason)
     .map((r) => `  ${style.dim('·')} ${r.clusterId === '*' ? r.region : r.clusterId}: ${r.reason}`);
-  return [head, ...table, ...reasons];
+  return [head, ...table, ...copyLines(sorted, style), ...reasons, ...copyReasons(sorted, style)];
 }
 
 /** Counts of rows by state. */
@@ -370,13 +425,22 @@ export function countStates(rows: readonly ClusterStatus[]): Record<ProtectionSt
   return counts;
 }
 
-/** `5 clusters: 4 ok, 1 overdue`. */
+/** `5 clusters: 4 ok, 1 overdue`, and the copies when there are any: `; copies: 3 of 4 current, 1 failed`. */
 export function summaryText(rows: readonly ClusterStatus[]): string {
   const counts = countStates(rows);
   const parts = (['ok', 'overdue', 'missing', 'unknown'] as const)
     .filter((state) => state === 'ok' || counts[state] > 0)
     .map((state) => `${counts[state]} ${state}`);
-  return `${counted(rows.length, 'cluster')}: ${parts.join(', ')}`;
+  const copies = copySummary(rows);
+  return `${counted(rows.length, 'cluster')}: ${parts.join(', ')}${copies ? `; ${copies}` : ''}`;
+}
+
+/**
+ * The exit-0 condition: every cluster ok, and every destination with a copy whose newest did not fail.
+ * Example: `allProtected([okRowWithAFailedCopy])` → `false`
+ */
+export function allProtected(rows: readonly ClusterStatus[]): boolean {
+  return rows.every((r) => r.state === 'ok' && !(r.copies ?? []).some(isCopyProblem));
 }
 
 /** The status as text: one block per policy, the results-table note, and the verdict. */
@@ -402,7 +466,7 @@ function statusText(
 }
 
 function notesOf(sc: StatusContext): string[] {
-  return [sc.resultsNote, sc.jobsNote].filter((note): note is string => note !== undefined);
+  return [sc.resultsNote, sc.jobsNote, sc.copiesNote].filter((note): note is string => note !== undefined);
 }
 
 async function run(args: string[], ctx: CommandContext): Promise<number> {
@@ -415,13 +479,17 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   });
 
   const table = ctx.io.env.RESULTS_TABLE || undefined;
+  const unread = policies.some((p) => p.copies.length > 0)
+    ? 'last results, backup jobs and copies'
+    : 'last results and backup jobs';
   const sc: StatusContext = {
     ctx,
     now,
     results: table ? ctx.aws().results(table, regionOfArn(ctx.io.env.ALERT_TOPIC_ARN ?? '')) : undefined,
     snapshots: new Map(),
-    resultsNote: table ? undefined : 'RESULTS_TABLE is not set: last results and backup jobs not shown',
+    resultsNote: table ? undefined : `RESULTS_TABLE is not set: ${unread} not shown`,
     jobsNote: undefined,
+    copiesNote: undefined,
   };
 
   const statuses: PolicyStatus[] = [];
@@ -443,7 +511,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
     });
     if (checked) rows.push(...(await policyClusters(sc, policy, limit)));
   }
-  const ok = rows.every((r) => r.state === 'ok');
+  const ok = allProtected(rows);
   const html = nonEmpty(values.html, '--html', 'status');
   if (html !== undefined) {
     await writeStatusPage(sc, absolutePath(html, ctx.io), {
@@ -464,6 +532,7 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
       policies: statuses,
       clusters: rows.map(ordered),
       counts: countStates(rows),
+      copyCounts: countCopies(rows),
       notes: notesOf(sc),
     }),
     text: () => statusText(statuses, rows, sc, ok),

@@ -163,6 +163,7 @@ describe('docdb-backup status', () => {
         error: null,
         ageSeconds: 0,
       },
+      copies: [],
       overdueAfterSeconds: 108_000,
     });
     // orders: its newest candidate; payments: the impostor, then its own.
