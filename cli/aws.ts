@@ -5,9 +5,11 @@
  */
 import { DocDBClient } from '@aws-sdk/client-docdb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { COMMON_CLIENT_CONFIG, type DocdbClientPool, docdbClients } from '../shared/aws/clients.js';
 import { DocdbAdapter } from '../shared/aws/docdb.js';
 import { createEngineDeps } from '../shared/aws/engine-deps.js';
+import { type KeyLookup, KmsAdapter } from '../shared/aws/kms.js';
 import { DynamoResultsReader, type ResultsReader } from '../shared/aws/results-table/index.js';
 import type { Clock } from '../shared/backup/clock.js';
 import type { EngineDeps } from '../shared/backup/engine.js';
@@ -42,6 +44,8 @@ export interface CliAws {
   ): EngineDeps;
   /** The results table, read by `status`. */
   results(table: string, region: string | undefined): ResultsReader;
+  /** KMS keys, read by `plan` (who manages an encrypted cluster's key). */
+  kms: KeyLookup;
   /** Closes the SDK clients' sockets so the process can end at once. */
   destroy(): void;
 }
@@ -56,8 +60,20 @@ export function sdkAws(): CliAws {
   // The reachability check gives up sooner: a closed port is not going to open within a few retries.
   const probes = checkedPool(docdbClients({ maxAttempts: 2 }));
   const destroyers: Array<() => void> = [() => lookups.destroyAll(), () => probes.destroyAll()];
+  const kmsClients = new Map<string, KMSClient>();
+  destroyers.push(() => {
+    for (const client of kmsClients.values()) client.destroy();
+  });
   return {
     docdb: new DocdbAdapter(lookups),
+    kms: new KmsAdapter((region) => {
+      let client = kmsClients.get(region);
+      if (!client) {
+        client = awsAnswerCheck(new KMSClient({ ...COMMON_CLIENT_CONFIG, region }));
+        kmsClients.set(region, client);
+      }
+      return client;
+    }),
     async reachable(region, setting) {
       try {
         await new DocdbAdapter(probes).listClusters(inOwnAccount(region));

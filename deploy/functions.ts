@@ -10,6 +10,7 @@
  */
 import { DOCDB_CALLS } from '../shared/aws/docdb.js';
 import { EVENTBRIDGE_CALLS } from '../shared/aws/eventbridge.js';
+import { KMS_CALLS } from '../shared/aws/kms.js';
 import { type CallDeclarations, type DeclaredCall, declaredCalls } from '../shared/aws/permissions.js';
 import { ALERT_LEDGER_CALLS } from '../shared/aws/results-table/alerts.js';
 import { COPY_JOB_STORE_CALLS } from '../shared/aws/results-table/copies.js';
@@ -224,6 +225,7 @@ export const OPERATOR_CLI: Caller = {
       declarations: EVENTBRIDGE_CALLS,
       forCopies: ['publishCopyTransitions'],
     },
+    { module: 'shared/aws/kms.ts', declarations: KMS_CALLS },
     { module: 'shared/aws/sns.ts', declarations: SNS_CALLS },
   ],
 };

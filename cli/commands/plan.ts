@@ -2,7 +2,9 @@
  * `docdb-backup plan [--policy P] [--at TIME] [--json]`: per policy the next three scheduled times (in the
  * policy's time zone and in UTC, with the daylight-saving changes among them and what EventBridge Scheduler
  * does then), and (with AWS credentials) per Region what the next run would do: the clusters it selects
- * now with the snapshot ids it would create, and what it would skip or fail, and why. Read-only.
+ * now with the snapshot ids it would create, and what it would skip or fail, and why; for a policy with
+ * copies, each copy of a selected encrypted cluster that cannot be made as the policy stands (a missing
+ * key setting, an AWS managed key shared with another account: cli/copy-keys.ts). Read-only.
  */
 import {
   type DaylightSavingChange,
@@ -15,9 +17,17 @@ import {
   scheduleOf,
 } from '../../shared/policy/index.js';
 import { parseCommandArgs } from '../args.js';
-import { requireAws } from '../aws.js';
-import { awsSettingOf } from '../aws-errors.js';
+import { type CliAws, requireAws } from '../aws.js';
+import { awsSettingOf, describeFailure } from '../aws-errors.js';
 import type { Command, CommandContext } from '../context.js';
+import {
+  type CopyKeyContext,
+  type CopyKeyProblem,
+  checkCopyKeys,
+  copyDestinations,
+  copyPlanLines,
+  listedOnce,
+} from '../copy-keys.js';
 import { countActions, inspectPolicy, type PlanAction, type PlannedCluster } from '../inspect.js';
 import { counted, printOutcome } from '../output.js';
 import { loadPolicies, POLICY_FLAGS, pickPolicies, readPolicyFlags } from '../policies.js';
@@ -25,6 +35,9 @@ import type { Style } from '../style.js';
 import { renderTable } from '../table.js';
 import { formatSpan, formatUtc } from '../time.js';
 import { PLAN_INFO } from './help.js';
+
+/** DocumentDB as the plan reads it. */
+type CliDocdb = CliAws['docdb'];
 
 /** How many scheduled times each policy lists. */
 export const NEXT_RUNS = 3;
@@ -62,6 +75,10 @@ export interface PolicyPlan {
   /** Null when AWS was not read (offline, no credentials, or no next run). */
   clusters: PlannedCluster[] | null;
   counts: Record<PlanAction, number> | null;
+  /** Where the policy's copies go (`<account>/<region>` for another account); [] without copies. */
+  copies: string[];
+  /** The copies of selected clusters that cannot be made (cli/copy-keys.ts); null when AWS was not read. */
+  copyProblems: CopyKeyProblem[] | null;
 }
 
 /**
@@ -217,6 +234,7 @@ export function renderPolicyPlan(plan: PolicyPlan, style: Style, awsNote: string
   } else if (awsNote && plan.slot) {
     lines.push(`  clusters: ${awsNote}`);
   }
+  lines.push(...copyPlanLines(plan.copies, plan.copyProblems, style));
   return lines;
 }
 
@@ -234,10 +252,19 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
       hint: '`plan --offline` shows the schedules without AWS',
     });
 
+  // One listing per Region for every policy of the plan and the check of its copies.
+  const keys: (CopyKeyContext & { docdb: CliDocdb }) | undefined =
+    awsNote === undefined
+      ? {
+          docdb: listedOnce(ctx.aws().docdb),
+          kms: ctx.aws().kms,
+          describe: (error) => describeFailure(error, awsSettingOf(ctx.io.env)),
+        }
+      : undefined;
   const plans: PolicyPlan[] = [];
-  for (const policy of policies) plans.push(await planPolicy(policy, at, ctx, awsNote === undefined));
+  for (const policy of policies) plans.push(await planPolicy(policy, at, ctx, keys));
 
-  const failing = plans.some((p) => (p.counts?.fail ?? 0) > 0);
+  const failing = plans.some((p) => (p.counts?.fail ?? 0) > 0 || (p.copyProblems?.length ?? 0) > 0);
   return printOutcome(ctx.io, 'plan', values.json, !failing, {
     json: () => ({
       file,
@@ -258,20 +285,22 @@ function planText(plans: readonly PolicyPlan[], style: Style, awsNote: string | 
   return `${blocks.join('\n\n')}\n\n${counted(plans.length, 'policy', 'policies')}: ${countsLine(totals)}\n`;
 }
 
+/** A policy's plan; `keys` (AWS as the plan reads it) is undefined when AWS is not read. */
 async function planPolicy(
   policy: ResolvedPolicy,
   at: Date,
   ctx: CommandContext,
-  readAws: boolean,
+  keys: (CopyKeyContext & { docdb: CliDocdb }) | undefined,
 ): Promise<PolicyPlan> {
   const schedule = scheduleOf(policy);
   const nextRuns = nextRunsFrom(schedule, at, NEXT_RUNS);
   const slot = nextRuns[0];
   const zone = policy.timezone;
   const clusters =
-    readAws && slot
-      ? await inspectPolicy({ docdb: ctx.aws().docdb, log: ctx.log, concurrency: 10 }, policy, slot)
+    keys && slot
+      ? await inspectPolicy({ docdb: keys.docdb, log: ctx.log, concurrency: 10 }, policy, slot)
       : null;
+  const copyProblems = keys && clusters ? await checkCopyKeys(keys, policy, clusters) : null;
   return {
     name: policy.name,
     enabled: policy.enabled,
@@ -288,6 +317,8 @@ async function planPolicy(
     slot: slot?.toISOString() ?? null,
     clusters,
     counts: clusters ? countActions(clusters) : null,
+    copies: copyDestinations(policy),
+    copyProblems,
   };
 }
 

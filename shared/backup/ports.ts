@@ -106,6 +106,9 @@ export interface CopyPort {
 /** A cluster of any engine (DocumentDB, Aurora, Neptune, …) as DescribeDBClusters lists it; no tags. */
 export interface AnyEngineCluster extends ClusterInfo {
   engine: string;
+  /** Whether its storage is encrypted, and with which KMS key (ARN), when AWS said (plan's copy checks). */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 /** Read-only lookups only the operator CLI makes (its `plan` explains clusters the engine never sees). */
