@@ -51,20 +51,23 @@ export function quotaWarning(policy: ResolvedPolicy, now: Date, cache?: QuotaUse
 
 /**
  * The validate warning for a Region whose steady state reaches the warning threshold or the quota, or
- * undefined when it fits (see `regionQuotaPressure`).
+ * undefined when it fits (see `regionQuotaPressure`). A destination of copies names itself as one, and
+ * each part that is copies names the Region they come from.
  * Example: `regionQuotaWarning(state)` → `'in us-east-1 the policies hold about 90 snapshots once retention has pruned …'`
  */
 export function regionQuotaWarning(state: RegionSteadyState): string | undefined {
   const pressure = regionQuotaPressure(state);
   if (!pressure) return undefined;
   const parts = state.parts.map(
-    (p) => `${p.policy} ${p.perCluster} × ${p.clusters} cluster${p.clusters === 1 ? '' : 's'}`,
+    (p) =>
+      `${p.policy}${p.copiesFrom === undefined ? '' : ` copies from ${p.copiesFrom}`} ` +
+      `${p.perCluster} × ${p.clusters} cluster${p.clusters === 1 ? '' : 's'}`,
   );
   const level = pressure.overQuota
     ? 'more than the quota'
     : `at or above the ${state.warnAtPercent}% warning threshold`;
   return (
-    `in ${state.region} the policies hold ${state.atLeast ? 'at least ' : 'about '}${state.total} snapshots once retention has pruned ` +
+    `in ${state.region}${state.parts.some((p) => p.copiesFrom !== undefined) ? ' (a destination of copies)' : ''} the policies hold ${state.atLeast ? 'at least ' : 'about '}${state.total} snapshots once retention has pruned ` +
     `(${parts.join(', ')}): ${pressure.percent}% of the ${state.quota}-snapshot quota, ${level} (${SHARED}): keep fewer, or raise the quota`
   );
 }

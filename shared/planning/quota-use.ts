@@ -8,12 +8,15 @@
  *   quota-th fire: a shortfall when that happens within a year.
  *
  * Fire times and intervals are those of the policy's schedule in its time zone (`scheduleOf`), so a local
- * time skipped or repeated at a daylight-saving change counts as EventBridge Scheduler runs it. The words
- * `validate` prints for a shortfall are the CLI's (cli/quota.ts).
+ * time skipped or repeated at a daylight-saving change counts as EventBridge Scheduler runs it. The copies
+ * a policy makes to other Regions of the service's own account count in those Regions as the copy's
+ * retention keeps them (the quota counts copies in their destination). The words `validate` prints for a
+ * shortfall are the CLI's (cli/quota.ts).
  */
 import { quotaOf } from '../policy/limits.js';
 import type { ResolvedPolicy } from '../policy/resolved.js';
 import { longestIntervalSeconds, nextScheduledTimes, type Schedule, scheduleOf } from '../policy/schedule.js';
+import { destinationOf } from './copies.js';
 import { steadyStateCount } from './retention.js';
 
 const DAY_MS = 86_400_000;
@@ -151,13 +154,48 @@ export interface RegionSteadyState {
   total: number;
   /** Some policies also select by tag, so the real count can be higher. */
   atLeast: boolean;
-  parts: { policy: string; perCluster: number; clusters: number }[];
+  parts: SteadyPart[];
+}
+
+/** What one policy holds in a Region: its own snapshots, or its copies of another Region's (`copiesFrom`). */
+export interface SteadyPart {
+  policy: string;
+  perCluster: number;
+  clusters: number;
+  /** The source Region, when this Region is a destination of the policy's copies. */
+  copiesFrom?: string;
 }
 
 /**
- * Each Region's steady-state snapshot count from schedules × retention × selected clusters. Clusters
- * selected by tag are unknown offline: a policy counts its listed identifiers, or one cluster when it
- * selects only by tag, and the total is then a lower bound.
+ * Where an enabled policy holds snapshots once retention has pruned, per cluster: each of its Regions
+ * (with its retention), and each own-account Region its copies go to (with the copy's retention).
+ * @example steadyPlaces(nightlyCopiedToUsWest2, now) // [{ region: 'us-east-1', perCluster: 7 }, { region: 'us-west-2', perCluster: 14, copiesFrom: 'us-east-1' }]
+ */
+export function steadyPlaces(
+  policy: ResolvedPolicy,
+  now: Date,
+  cache?: QuotaUseCache,
+): { region: string; perCluster: number; copiesFrom?: string }[] {
+  const places: { region: string; perCluster: number; copiesFrom?: string }[] = [];
+  const own = policy.retention ? quotaUse(policy, now, cache) : undefined;
+  for (const region of policy.regions) {
+    if (own?.kind === 'steady') places.push({ region, perCluster: own.perCluster });
+    for (const copy of policy.copies) {
+      const at = destinationOf(copy, region);
+      if (!at || at.account !== undefined || !copy.retention) continue;
+      const use = quotaUse({ ...policy, retention: copy.retention }, now, cache);
+      if (use.kind === 'steady')
+        places.push({ region: at.region, perCluster: use.perCluster, copiesFrom: region });
+    }
+  }
+  return places;
+}
+
+/**
+ * Each Region's steady-state snapshot count from schedules × retention × selected clusters, copy
+ * destinations of the own account included (`steadyPlaces`). Clusters selected by tag are unknown
+ * offline: a policy counts its listed identifiers, or one cluster when it selects only by tag, and the
+ * total is then a lower bound.
  * @example regionSteadyStates(policies, now)[0] // { region: 'us-east-1', total: 14, quota: 100, … }
  */
 export function regionSteadyStates(
@@ -167,12 +205,10 @@ export function regionSteadyStates(
 ): RegionSteadyState[] {
   const byRegion = new Map<string, RegionSteadyState>();
   for (const policy of policies) {
-    if (!policy.enabled || !policy.retention) continue;
-    const use = quotaUse(policy, now, cache);
-    if (use.kind !== 'steady') continue;
+    if (!policy.enabled) continue;
     const byTag = Object.keys(policy.clusters.tags).length > 0;
     const clusters = Math.max(1, policy.clusters.identifiers.length);
-    for (const region of policy.regions) {
+    for (const { region, perCluster, copiesFrom } of steadyPlaces(policy, now, cache)) {
       const state = byRegion.get(region) ?? {
         region,
         quota: quotaOf(policy.quota, region),
@@ -181,9 +217,10 @@ export function regionSteadyStates(
         atLeast: false,
         parts: [],
       };
-      state.total += use.perCluster * clusters;
+      state.total += perCluster * clusters;
       state.atLeast ||= byTag;
-      state.parts.push({ policy: policy.name, perCluster: use.perCluster, clusters });
+      const part: SteadyPart = { policy: policy.name, perCluster, clusters };
+      state.parts.push(copiesFrom === undefined ? part : { ...part, copiesFrom });
       byRegion.set(region, state);
     }
   }
