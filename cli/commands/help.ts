@@ -49,7 +49,10 @@ when AWS credentials are found, per Region the clusters the next run would snaps
 snapshot ids) and those it would skip or fail, and why: excluded, stopped or unavailable, explicit
 identifier not found, another engine with matching tags. Also its windows: how long after the
 slot a busy cluster may still be started (start window) and how long a started snapshot may take
-to become available (completion window) before the job fails and pages.
+to become available (completion window) before the job fails and pages. For a policy with copies:
+where they go, and each copy of a selected encrypted cluster that cannot be made as the policy
+stands (no kmsKeyId, or transitKmsKeyId for another account's other Region; the AWS managed key
+copied to another account without shareKmsKeyId), with the setting to fix.
 
 Options:
   --policy P    only this policy (default: every policy in the file)
@@ -62,9 +65,10 @@ Options:
   --debug       show the engine's log lines and stack traces on stderr
   -h, --help    show this help
 
-AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource.
-Exit codes: 0 planned; 1 the next run would fail for some cluster; 2 could not plan (flags,
-policy file, unknown policy).`,
+AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource; with copies to another
+account, kms:DescribeKey on the encrypted clusters' keys.
+Exit codes: 0 planned; 1 the next run would fail for some cluster, or a copy cannot be made; 2
+could not plan (flags, policy file, unknown policy).`,
 };
 
 export const RUN_INFO: CommandInfo = {
@@ -139,26 +143,31 @@ export const STATUS_INFO: CommandInfo = {
 Answers "is every cluster protected?". For each cluster the enabled policies select now: the
 newest available snapshot this service took for the policy (ownership tags and id shape checked)
 and its age, the last recorded result, and whether the cluster is overdue: no snapshot newer than
-the schedule's longest gap between runs plus slack (25% of that gap, at least 1 hour).
+the schedule's longest gap between runs plus slack (25% of that gap, at least 1 hour). For a
+policy with copies, per cluster and destination the latest copy (available, copying, waiting,
+failed with its code, or none), its age and snapshot id; a copy is current when it is of the
+cluster's newest available snapshot.
 
 Options:
   --policy P    only this policy (also checks it when it is disabled)
   --at TIME     judge as of TIME instead of now (ISO-8601 with zone)
   --file F      the policy file (default: $DOCDB_BACKUP_POLICIES, else config/policies.yml)
   --html FILE   also write the status as one self-contained HTML page: per cluster its recent
-                results as a timeline and its latest job, per Region the manual snapshot quota used
+                results as a timeline, its latest job and copies, per Region the manual snapshot
+                quota used
   --json        print the status as JSON (shape: cli/README.md)
   --no-color    plain text even on a terminal
   --debug       show the engine's log lines and stack traces on stderr
   -h, --help    show this help
 
-Environment: RESULTS_TABLE (the stack's output ResultsTableName) for the last results; without it
-the column stays empty. The table is read in the Region of ALERT_TOPIC_ARN when set, else
-AWS_REGION. AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
+Environment: RESULTS_TABLE (the stack's output ResultsTableName) for the last results, jobs and
+copies; without it they stay empty. The table is read in the Region of ALERT_TOPIC_ARN when set,
+else AWS_REGION. AWS credentials as usual (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
 AWS calls (read-only): rds:DescribeDBClusters, rds:ListTagsForResource,
 rds:DescribeDBClusterSnapshots, dynamodb:Query.
-Exit codes: 0 every cluster protected; 1 some cluster overdue, missing or not checkable; 2 could
-not run (flags, policy file, unknown policy, credentials).`,
+Exit codes: 0 every cluster protected; 1 some cluster overdue, missing or not checkable, or a
+destination with no copy or whose newest copy failed; 2 could not run (flags, policy file,
+unknown policy, credentials).`,
 };
 
 export const TARGET_ROLE_INFO: CommandInfo = {
