@@ -24,6 +24,7 @@ import { METRICS } from '../shared/metrics.js';
 import type { JobTransition } from '../shared/planning/jobs.js';
 import { compilePolicyFile, longestIntervalSeconds, nextScheduledTimes } from '../shared/policy/index.js';
 import type { ResolvedPolicy } from '../shared/policy/schema.js';
+import { copiesReport, copyText, misconfiguredKeyLines } from './demo-copies.js';
 import { type Emulator, type FleetSeed, type PublishedMessage, startEmulator } from './emulator.js';
 import { provisionService } from './service.js';
 
@@ -40,6 +41,8 @@ const SNAPSHOT_MS = 4 * MINUTE;
 const BUSY_MINUTES = 27;
 /** The reconciler's schedule in demo-policies.yml: a pass every 5 minutes. */
 const PASS_EVERY_MINUTES = 5;
+/** How long a disaster-recovery copy is `copying` in the emulator (simulated time). */
+const COPY_MS = 3 * MINUTE;
 
 const useColour = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (useColour ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -245,6 +248,8 @@ async function showLifecycle({ emu, topicArn, logFile, runOneJobs }: Lifecycle):
   const backupWiring = await wire(backup.logger);
   const reconcileWiring = await wire(reconcile.logger);
   const pagesBefore = emu.publishedMessages(topicArn).length;
+  let copyMoves = 0;
+  const copyFailures: string[] = [];
   const jobs = new Map<string, { clusterId: string; state: JobState; history: JobState[] }>();
   const follow = (snapshotId: string, clusterId: string, state: JobState) =>
     jobs.set(snapshotId, { clusterId, state, history: [state] });
@@ -278,6 +283,8 @@ async function showLifecycle({ emu, topicArn, logFile, runOneJobs }: Lifecycle):
       time.advanceTo(start + minutes * MINUTE);
       const result = await pass();
       open = result.open;
+      copyMoves += result.copies.transitions.length;
+      for (const t of result.copies.transitions) if (t.to === 'failed') copyFailures.push(t.clusterId);
       for (const t of result.transitions) {
         const job = jobs.get(t.snapshotId);
         if (job) {
@@ -285,7 +292,8 @@ async function showLifecycle({ emu, topicArn, logFile, runOneJobs }: Lifecycle):
           job.history.push(t.to);
         } else jobs.set(t.snapshotId, { clusterId: t.clusterId, state: t.to, history: [t.from, t.to] });
       }
-      if (result.transitions.length === 0 && result.pages.length === 0) {
+      const moved = result.transitions.length + result.copies.transitions.length;
+      if (moved === 0 && result.pages.length === 0) {
         idle = idle
           ? { ...idle, last: minutes, count: idle.count + 1 }
           : { first: minutes, last: minutes, count: 1, open: openText(jobs) };
@@ -294,6 +302,10 @@ async function showLifecycle({ emu, topicArn, logFile, runOneJobs }: Lifecycle):
       flushIdle();
       result.transitions.forEach((t, i) => {
         console.log(`${i === 0 ? label(minutes) : indent}${transitionText(t)}`);
+      });
+      result.copies.transitions.forEach((t, i) => {
+        const first = i === 0 && result.transitions.length === 0;
+        console.log(`${first ? label(minutes) : indent}${copyText(t, { dim, green, yellow, red })}`);
       });
       for (const page of result.pages)
         console.log(`${indent}${page.sent ? red('paged') : yellow('not paged')}: ${page.subject}`);
@@ -384,6 +396,7 @@ async function showLifecycle({ emu, topicArn, logFile, runOneJobs }: Lifecycle):
       `sessions-staging went ${late?.history.join(' → ') ?? 'unfollowed'}, not pending → creating → available`,
     );
   const available = [...jobs.values()].filter((job) => job.state === 'available').length;
+  problems.push(...showCopies(emu, copyMoves, copyFailures));
   console.log(bold('Lifecycle:'));
   console.log(
     `  ${jobs.size} job(s) followed: ${available} available, ${failed.length} failed; ` +
@@ -394,11 +407,37 @@ async function showLifecycle({ emu, topicArn, logFile, runOneJobs }: Lifecycle):
   return problems;
 }
 
+/** Where the ledger's copies ended, and a key misconfiguration `validate` refuses. Returns the problems. */
+function showCopies(emu: Emulator, moves: number, failures: readonly string[]): string[] {
+  const paint = { dim, green, yellow, red };
+  const report = copiesReport(emu, paint);
+  console.log(
+    `\n${bold('Disaster-recovery copies')} ${dim('(ledger-6h: us-west-2 of this account, and the vault account 444455556666)')}`,
+  );
+  console.log(
+    dim(
+      `  ${moves} copy move(s) in the passes above; each copy took ${COPY_MS / MINUTE} simulated minutes. Now in AWS:`,
+    ),
+  );
+  for (const line of report.lines) console.log(line);
+  const shares = report.problems.filter((p) => p.includes('shared'));
+  console.log(`  ${shares.length === 0 ? green('no source snapshot left shared') : red(shares.join('; '))}`);
+  console.log(
+    `  ${bold('A key in the wrong Region is refused before deploy')} ${dim('(npx docdb-backup validate dr-typo.yml):')}`,
+  );
+  const refused = misconfiguredKeyLines();
+  for (const line of refused) console.log(`  ${red(line.split('\n')[0] ?? '')}`);
+  const problems = [...report.problems, ...failures.map((cluster) => `the copy of ${cluster} failed`)];
+  if (refused.length === 0) problems.push('validate did not refuse the misconfigured key');
+  return problems;
+}
+
 async function main(): Promise<void> {
   const begun = Date.now();
   const emu = await startEmulator({
     port: Number(process.env.DEMO_EMULATOR_PORT ?? 0),
     snapshotAvailableAfterMs: SNAPSHOT_MS,
+    copyAvailableAfterMs: COPY_MS,
   });
   let work: string | undefined;
   try {

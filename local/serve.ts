@@ -130,8 +130,12 @@ function fleetLine(emulator: Emulator, seedFile: string | undefined): string {
   if (!seedFile) return 'no clusters (--empty): add some with POST /_emulator/seed';
   const state = emulator.state();
   const regions = state.accounts[state.settings.accountId]?.regions ?? {};
-  const counts = Object.entries(regions).map(([region, view]) => `${view.clusters.length} in ${region}`);
-  return `clusters from ${seedFile}: ${counts.join(', ') || 'none'}`;
+  const counts = Object.entries(regions)
+    .filter(([, view]) => view.clusters.length > 0)
+    .map(([region, view]) => `${view.clusters.length} in ${region}`);
+  const others = Object.keys(state.accounts).filter((account) => account !== state.settings.accountId);
+  const accounts = others.length ? `; other accounts (copy destinations): ${others.join(', ')}` : '';
+  return `clusters from ${seedFile}: ${counts.join(', ') || 'none'}${accounts}`;
 }
 
 /** The emulator's port could not be opened: says which port and what to do instead. */

@@ -84,6 +84,26 @@ describe('npm start', () => {
     );
   });
 
+  it("copies the ledger's backup to a DR Region and a DR account, undoes the share, and shows validate refusing a bad key", () => {
+    const timeline = partAfter("Run 1's snapshots");
+    expect(timeline).toMatch(/ledger-prod +waiting → copying +copy to us-west-2 started/);
+    expect(timeline).toMatch(/ledger-prod +waiting → copying +copy to 444455556666\/us-east-1 started/);
+    expect(timeline).toMatch(
+      /ledger-prod +copying → available +copy to 444455556666\/us-east-1 after \d+ min/,
+    );
+    const part = partAfter('Disaster-recovery copies');
+    expect(part).toMatch(
+      /123456789012\/us-west-2 +ledger-ledger-prod-\S+ +available +key arn:aws:kms:us-west-2:123456789012:key\//,
+    );
+    expect(part).toMatch(
+      /444455556666\/us-east-1 +ledger-ledger-prod-\S+ +available +key arn:aws:kms:us-east-1:444455556666:key\//,
+    );
+    expect(part).toContain('no source snapshot left shared');
+    expect(part).toMatch(
+      /dr-typo\.yml:10:\d+ +ledger-6h +copies\[0\]\.kmsKeyId +expected a key in us-west-2/,
+    );
+  });
+
   it('stays fast: simulated hours in a few seconds of real time', () => {
     const done = /Done in (\d+\.\d) s\./.exec(stdout);
     expect(Number(done?.[1])).toBeLessThan(15);

@@ -112,7 +112,9 @@ describe('npm run local', () => {
       DOCDB_BACKUP_POLICIES: join(ROOT, 'local', 'demo-policies.yml'),
     });
     expect(serve.stdout).toContain(`AWS emulator listening on ${url}\n`);
-    expect(serve.stdout).toMatch(/demo-fleet\.json: 9 in us-east-1, 2 in eu-west-1\n/);
+    expect(serve.stdout).toMatch(
+      /demo-fleet\.json: 9 in us-east-1, 2 in eu-west-1; other accounts \(copy destinations\): 444455556666\n/,
+    );
   });
 
   it('runs plan, run, status and reconcile of the real CLI in another process with only those exports', async () => {
