@@ -215,7 +215,11 @@ export const OPERATOR_CLI: Caller = {
   uses: [
     { module: 'shared/aws/docdb.ts', declarations: DOCDB_CALLS, forCopies: DOCDB_COPY_METHODS },
     { module: 'shared/aws/results-table/runs.ts', declarations: RUN_RECORDER_CALLS },
-    { module: 'shared/aws/results-table/runs.ts', declarations: RESULTS_READER_CALLS },
+    {
+      module: 'shared/aws/results-table/runs.ts',
+      declarations: RESULTS_READER_CALLS,
+      forCopies: ['latestCopies'],
+    },
     { module: 'shared/aws/results-table/alerts.ts', declarations: ALERT_LEDGER_CALLS },
     { module: 'shared/aws/results-table/jobs.ts', declarations: JOB_STORE_CALLS },
     { module: 'shared/aws/results-table/copies.ts', declarations: COPY_JOB_STORE_CALLS, forCopies: 'all' },
@@ -225,7 +229,7 @@ export const OPERATOR_CLI: Caller = {
       declarations: EVENTBRIDGE_CALLS,
       forCopies: ['publishCopyTransitions'],
     },
-    { module: 'shared/aws/kms.ts', declarations: KMS_CALLS },
+    { module: 'shared/aws/kms.ts', declarations: KMS_CALLS, forCopies: 'all' },
     { module: 'shared/aws/sns.ts', declarations: SNS_CALLS },
   ],
 };
