@@ -73,10 +73,11 @@ const DESCRIBE_SNAPSHOTS = {
 /** A snapshot where copies land: a destination Region of this account, or of another (its own role). */
 const COPY_SNAPSHOT = { kind: 'cluster-snapshot', at: 'destination' } as const;
 
+/** As the source's listing: DescribeDBClusterSnapshots takes both resource types (RDS authorization reference). */
 const DESCRIBE_COPIES = {
   command: DescribeDBClusterSnapshotsCommand,
   actions: ['rds:DescribeDBClusterSnapshots'],
-  resources: [COPY_SNAPSHOT],
+  resources: [{ kind: 'cluster', at: 'destination' }, COPY_SNAPSHOT],
 } as const;
 
 /**

@@ -45,19 +45,31 @@ export const COMPLETED_DETAIL_TYPE = 'DocumentDB Snapshot Completed';
 /** A backup job that failed after the run: its snapshot failed or vanished, or a window closed. */
 export const FAILED_DETAIL_TYPE = 'DocumentDB Snapshot Failed';
 
+/** A move of a followed job or copy: where it went. */
+type Move = { to: string };
+
+/** One event per move that ended (available or failed), with the move as its detail. */
+function endedEntries(
+  moves: readonly Move[],
+  busName: string,
+  types: { available: string; failed: string },
+): PutEventsRequestEntry[] {
+  return moves
+    .filter((t) => t.to === 'available' || t.to === 'failed')
+    .map((t) => ({
+      Source: EVENT_SOURCE,
+      DetailType: t.to === 'available' ? types.available : types.failed,
+      EventBusName: busName,
+      Detail: JSON.stringify(t),
+    }));
+}
+
 /** The PutEvents entries for a reconcile pass: one per job that completed or failed. */
 export function transitionEntries(
   transitions: readonly JobTransition[],
   busName: string,
 ): PutEventsRequestEntry[] {
-  return transitions
-    .filter((t) => t.to === 'available' || t.to === 'failed')
-    .map((t) => ({
-      Source: EVENT_SOURCE,
-      DetailType: t.to === 'available' ? COMPLETED_DETAIL_TYPE : FAILED_DETAIL_TYPE,
-      EventBusName: busName,
-      Detail: JSON.stringify(t),
-    }));
+  return endedEntries(transitions, busName, { available: COMPLETED_DETAIL_TYPE, failed: FAILED_DETAIL_TYPE });
 }
 
 /** A disaster-recovery copy that became available in its destination. */
@@ -70,14 +82,10 @@ export function copyTransitionEntries(
   transitions: readonly CopyTransition[],
   busName: string,
 ): PutEventsRequestEntry[] {
-  return transitions
-    .filter((t) => t.to === 'available' || t.to === 'failed')
-    .map((t) => ({
-      Source: EVENT_SOURCE,
-      DetailType: t.to === 'available' ? COPIED_DETAIL_TYPE : COPY_FAILED_DETAIL_TYPE,
-      EventBusName: busName,
-      Detail: JSON.stringify(t),
-    }));
+  return endedEntries(transitions, busName, {
+    available: COPIED_DETAIL_TYPE,
+    failed: COPY_FAILED_DETAIL_TYPE,
+  });
 }
 
 /** The AWS calls of `EventBridgeResultEvents`, per method (shared/aws/permissions.ts). */

@@ -15,8 +15,11 @@ import { describeLocation, type Location, locationFields } from './location.js';
 import type { DocdbPort, ManualSnapshot, RunLog } from './ports.js';
 import { type DeletionRecord, type DeletionResult, WHOLE_CLUSTER } from './results.js';
 
+/** The calls retention makes: list a cluster's snapshots, read their tags, delete. */
+export type RetentionPort = Pick<DocdbPort, 'listClusterSnapshots' | 'listTags' | 'deleteSnapshot'>;
+
 export interface PruneContext {
-  docdb: DocdbPort;
+  docdb: RetentionPort;
   clock: Clock;
   log: RunLog;
   policyName: string;

@@ -8,49 +8,23 @@
  */
 import type { Location } from '../backup/location.js';
 import type { DocdbPort } from '../backup/ports.js';
-import { pruneCluster } from '../backup/prune.js';
+import { pruneCluster, type RetentionPort } from '../backup/prune.js';
 import { pruneContextFor } from '../backup/retain.js';
 import type { RunScope } from '../backup/scope.js';
 import { type CopyJob, settingFor } from '../planning/copies.js';
 import { COPY_OF_TAG } from '../planning/tags.js';
 import type { SlotDeletions } from './follow.js';
 
-/** The port as retention sees a destination: its copies listed, tagged and deleted through the copy calls. */
-function destinationView(docdb: DocdbPort): DocdbPort {
+/** Retention's calls made in a destination: its copies listed, tagged and deleted through the copy calls. */
+function destinationView(docdb: DocdbPort): RetentionPort {
   return {
-    ...bound(docdb),
     listTags: (at, arn, signal) => docdb.copyTags(at, arn, signal),
     deleteSnapshot: (at, id, signal) => docdb.deleteCopy(at, id, signal),
-    snapshotState: (at, id, signal) => docdb.copyState(at, id, signal),
     async listClusterSnapshots(at: Location, clusterId: string, signal?: AbortSignal) {
       const all = await docdb.listCopies(at, signal);
       return all.filter((snapshot) => snapshot.clusterId.toLowerCase() === clusterId);
     },
   };
-}
-
-/** Every method of a port bound to it (a class instance's methods live on its prototype). */
-function bound(docdb: DocdbPort): DocdbPort {
-  const methods = [
-    'listClusters',
-    'listTags',
-    'createSnapshot',
-    'findSnapshot',
-    'snapshotState',
-    'listManualSnapshots',
-    'listClusterSnapshots',
-    'deleteSnapshot',
-    'copySnapshot',
-    'shareSnapshot',
-    'unshareSnapshot',
-    'copyState',
-    'listCopies',
-    'copyTags',
-    'deleteCopy',
-  ] as const;
-  return Object.fromEntries(
-    methods.map((name) => [name, (docdb[name] as (...args: unknown[]) => unknown).bind(docdb)]),
-  ) as unknown as DocdbPort;
 }
 
 /**

@@ -122,10 +122,13 @@ describe('docdb-backup target-role', () => {
       'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:*',
       'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-prod-*',
       'arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:nightly-prod-*',
+      // Listing a destination's snapshots: DescribeDBClusterSnapshots takes the cluster type too.
+      'arn:aws:rds:eu-west-1:123456789012:cluster:*',
       'arn:aws:rds:us-east-1:111122223333:cluster-snapshot:nightly-prod-*',
       'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:*',
       'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-prod-*',
       'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly-prod-*',
+      'arn:aws:rds:us-east-1:123456789012:cluster:*',
     ]);
     expect(resources.filter((arn) => arn.includes('us-west-2'))).toEqual([]); // the source account's own copy
   });
