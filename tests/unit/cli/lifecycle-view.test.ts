@@ -11,9 +11,11 @@ import {
   transitionLines,
 } from '../../../cli/commands/reconcile.js';
 import { pendingHint, summaryLines } from '../../../cli/commands/run.js';
+import { copyTransitionLines } from '../../../cli/copy-lines.js';
 import { createStyle } from '../../../cli/style.js';
 import type { RunReport } from '../../../shared/backup/engine.js';
 import type { ReconcileReport } from '../../../shared/lifecycle/pass.js';
+import type { CopyTransition } from '../../../shared/planning/copies.js';
 import type { BackupJob, JobTransition } from '../../../shared/planning/jobs.js';
 
 const plain = createStyle(false);
@@ -162,6 +164,70 @@ describe('reconcile text', () => {
       pages: [],
       unread: [],
       eventsFailed: 0,
+      copies: { transitions: [], open: [] },
+    });
+  });
+});
+
+describe('reconcile: the copies of a pass', () => {
+  const copy = (
+    to: 'copying' | 'available' | 'failed',
+    extra: Partial<CopyTransition> = {},
+  ): CopyTransition => ({
+    policy: 'nightly',
+    scheduledAt: SLOT,
+    clusterId: 'orders',
+    source: { region: 'us-east-1' },
+    destination: { region: 'eu-west-1', account: '444455556666' },
+    snapshotId: 'nightly-orders-20261128-0300',
+    from: to === 'copying' ? 'waiting' : 'copying',
+    to,
+    step: 0,
+    ...extra,
+  });
+  const failure = { code: 'kms-misconfigured' as const, message: 'Must specify new KMS key' };
+
+  it('prints each copy move with its source and destination, and nothing when no copy moved', () => {
+    const lines = copyTransitionLines(
+      [copy('copying'), copy('available', { durationMs: 600_000 }), copy('failed', { error: failure })],
+      plain,
+    );
+    expect(lines[0]).toMatch(
+      /^ {2}copying +nightly +orders +nightly-orders-20261128-0300 +us-east-1 → eu-west-1 of account 444455556666 +copy started$/,
+    );
+    expect(lines[1]).toMatch(/available .* copied in 10m/);
+    expect(lines[2]).toMatch(/failed .* kms-misconfigured: Must specify new KMS key$/);
+    expect(copyTransitionLines([], plain)).toEqual([]);
+  });
+
+  it('counts copies in the summary, fails the pass on a failed copy, and names its next step', () => {
+    const failed = report({ copies: { transitions: [copy('failed', { error: failure })], open: [] } });
+    expect(passOk(failed)).toBe(false);
+    const lines = passSummaryLines(failed, 1_000);
+    expect(lines).toContain('copies: 0 copied, 1 failed');
+    expect(lines.join('\n')).toMatch(/kms-misconfigured: AWS refused the copy's KMS key/);
+    expect(passOk(report({ copies: { transitions: [copy('available')], open: [] } }))).toBe(true);
+  });
+
+  it('gives the copies in JSON: moves and open copies, every key', () => {
+    const open = {
+      policy: 'nightly',
+      scheduledAt: SLOT,
+      clusterId: 'orders',
+      source: { region: 'us-east-1' },
+      destination: { region: 'us-west-2' },
+      snapshotId: 'nightly-orders-20261128-0300',
+      state: 'waiting' as const,
+      step: 0,
+      requestedAt: '2026-11-28T03:10:00.000Z',
+    };
+    const json = reconcileJson(
+      'policies.yml',
+      report({ copies: { transitions: [copy('copying')], open: [open] } }),
+    );
+    expect(json.copies).toEqual({
+      transitions: [{ ...copy('copying'), durationMs: null, error: null }],
+      open: [{ ...open, startedAt: null }],
     });
   });
 });
