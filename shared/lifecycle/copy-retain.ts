@@ -6,8 +6,8 @@
  * cluster's id, a cluster that does not exist in the destination, so they are found by listing the
  * destination's manual snapshots.
  */
-import type { Location } from '../backup/location.js';
-import type { DocdbPort } from '../backup/ports.js';
+import { type Location, locationKey } from '../backup/location.js';
+import type { DocdbPort, ManualSnapshot } from '../backup/ports.js';
 import { pruneCluster, type RetentionPort } from '../backup/prune.js';
 import { pruneContextFor } from '../backup/retain.js';
 import type { RunScope } from '../backup/scope.js';
@@ -15,13 +15,26 @@ import { type CopyJob, settingFor } from '../planning/copies.js';
 import { COPY_OF_TAG } from '../planning/tags.js';
 import type { SlotDeletions } from './follow.js';
 
-/** Retention's calls made in a destination: its copies listed, tagged and deleted through the copy calls. */
+/**
+ * Retention's calls made in a destination: its copies listed, tagged and deleted through the copy calls.
+ * Each destination is listed once per pass, whatever the number of its clusters whose copies completed
+ * (each cluster's retention takes only its own snapshots from the listing).
+ */
 function destinationView(docdb: DocdbPort): RetentionPort {
+  const listings = new Map<string, Promise<ManualSnapshot[]>>();
   return {
     listTags: (at, arn, signal) => docdb.copyTags(at, arn, signal),
     deleteSnapshot: (at, id, signal) => docdb.deleteCopy(at, id, signal),
     async listClusterSnapshots(at: Location, clusterId: string, signal?: AbortSignal) {
-      const all = await docdb.listCopies(at, signal);
+      const key = locationKey(at);
+      let listing = listings.get(key);
+      if (!listing) {
+        listing = docdb.listCopies(at, signal);
+        listings.set(key, listing);
+        // A listing that failed is asked for again by the next cluster, not remembered.
+        listing.catch(() => listings.delete(key));
+      }
+      const all = await listing;
       return all.filter((snapshot) => snapshot.clusterId.toLowerCase() === clusterId);
     },
   };
@@ -36,6 +49,7 @@ export async function pruneDestinations(
   copied: readonly CopyJob[],
 ): Promise<SlotDeletions[]> {
   const { policy } = scope.request;
+  const view = destinationView(scope.deps.docdb);
   const found = await Promise.all(
     copied.map(async (job) => {
       const rules = settingFor(policy.copies, job.source.region, job.destination)?.retention;
@@ -43,7 +57,7 @@ export async function pruneDestinations(
       const withRules = { ...scope, request: { ...scope.request, policy: { ...policy, retention: rules } } };
       const base = rules && pruneContextFor(withRules, new Date(job.scheduledAt));
       if (!rules || !base) return { scheduledAt: job.scheduledAt, deletions: [] };
-      const ctx = { ...base, rules, docdb: destinationView(scope.deps.docdb), mustCarry: COPY_OF_TAG };
+      const ctx = { ...base, rules, docdb: view, mustCarry: COPY_OF_TAG };
       const outcomes = await scope
         .limiterFor(job.destination)
         .run(() => pruneCluster(ctx, job.destination, job.clusterId, job.snapshotId));
