@@ -16,8 +16,6 @@ import type { EngineDeps } from '../shared/backup/engine.js';
 import { inOwnAccount, type Location } from '../shared/backup/location.js';
 import type { ClusterInventory, DocdbPort, RunLog } from '../shared/backup/ports.js';
 import type { BackupEnv } from '../shared/env.js';
-import { copyAccess } from '../shared/policy/copies.js';
-import type { ResolvedPolicy } from '../shared/policy/resolved.js';
 import { type AwsSetting, awsAnswerCheck, explainAwsError } from './aws-errors.js';
 import { UsageError } from './errors.js';
 
@@ -35,13 +33,11 @@ export interface CliAws {
    * (access denied, throttling) are left to the command, which reports them where they happen.
    */
   reachable(region: string, setting: AwsSetting): Promise<void>;
-  /** Everything a real run records to, wired as the function wires it (shared/aws/engine-deps.ts). */
-  engineDeps(
-    env: BackupEnv,
-    log: RunLog,
-    clock: Clock,
-    policies?: readonly Pick<ResolvedPolicy, 'copies'>[],
-  ): EngineDeps;
+  /**
+   * Everything a real run records to, wired as the function wires it (shared/aws/engine-deps.ts), but for
+   * other accounts: the target accounts' roles trust only the reconcile function's role.
+   */
+  engineDeps(env: BackupEnv, log: RunLog, clock: Clock): EngineDeps;
   /** The results table, read by `status`. */
   results(table: string, region: string | undefined): ResultsReader;
   /** KMS keys, read by `plan` (who manages an encrypted cluster's key). */
@@ -93,8 +89,8 @@ export function sdkAws(): CliAws {
         client.destroy();
       }
     },
-    engineDeps(env, log, clock, policies = []) {
-      const wiring = createEngineDeps(env, { log, clock, accounts: copyAccess(policies) });
+    engineDeps(env, log, clock) {
+      const wiring = createEngineDeps(env, { log, clock });
       destroyers.push(() => wiring.destroy());
       return wiring.deps;
     },

@@ -257,9 +257,11 @@ async function run(args: string[], ctx: CommandContext): Promise<number> {
   });
   let report: ReconcileReport;
   try {
-    report = await reconcile(ctx.aws().engineDeps(env, ctx.log, systemClock, policies), {
+    report = await reconcile(ctx.aws().engineDeps(env, ctx.log, systemClock), {
       policies,
       maxCopiesInFlight: policies.reconcile.maxCopiesInFlight,
+      // The target accounts' roles trust only the reconcile function's role: their copies are its own.
+      ownAccountCopiesOnly: true,
       deadline: Date.now() + timeoutSeconds * 1000,
       concurrency: env.concurrency,
       signal: stop.signal,

@@ -81,11 +81,17 @@ function emitCopyMetrics(target: Metrics, report: ReconcileReport, now: number):
     counts.set(key, count);
   }
   for (const [destination, count] of counts) {
-    // A single metric is published at once, with its own dimension (the destination).
-    const single = target.singleMetric();
-    single.addDimension(METRICS.destinationDimension, destination);
-    single.addMetric(names.copiesCompleted, MetricUnit.Count, count.completed);
-    single.addMetric(names.copiesFailed, MetricUnit.Count, count.failed);
+    const values = [
+      [names.copiesCompleted, count.completed],
+      [names.copiesFailed, count.failed],
+    ] as const;
+    for (const [name, value] of values) {
+      // A single metric is published at once with its own dimension (the destination), then forgets it:
+      // one per metric, or the second would go out without the destination.
+      const single = target.singleMetric();
+      single.addDimension(METRICS.destinationDimension, destination);
+      single.addMetric(name, MetricUnit.Count, value);
+    }
   }
 }
 

@@ -390,7 +390,12 @@ export class DocdbAdapter implements DocdbPort, ClusterInventory {
   }
 
   async unshareSnapshot(at: Location, snapshotId: string, account: string, signal?: AbortSignal) {
-    await this.modifyRestore(at, snapshotId, { ValuesToRemove: [account] }, signal);
+    try {
+      await this.modifyRestore(at, snapshotId, { ValuesToRemove: [account] }, signal);
+    } catch (error) {
+      // A snapshot that is gone is shared with nobody.
+      if (!(error instanceof DBClusterSnapshotNotFoundFault)) throw error;
+    }
   }
 
   /** A copy's status in its destination (the same call as snapshotState, declared for the destination). */

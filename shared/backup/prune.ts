@@ -7,6 +7,7 @@
 import { hasSnapshotIdShape, snapshotIdFor } from '../planning/naming.js';
 import { ownershipOf } from '../planning/ownership.js';
 import { planRetention, type RetentionCandidate, slotFromSnapshotId } from '../planning/retention.js';
+import { COPY_OF_TAG } from '../planning/tags.js';
 import type { RetentionRules } from '../policy/schema.js';
 import type { Clock } from './clock.js';
 import { SnapshotGoneError } from './errors.js';
@@ -43,6 +44,11 @@ export interface PruneContext {
    * for `docdb-backup:copy-of`, so only copies this service made count there.
    */
   mustCarry?: string;
+  /**
+   * Snapshots never deleted now whatever the rules say: the sources of copies still open (deleting a
+   * snapshot being copied stops its copy). Retention deletes them later, once their copies are done.
+   */
+  keep?: ReadonlySet<string>;
 }
 
 /** The run reached its cutoff in the middle of retention: what is left waits for the next slot. */
@@ -67,6 +73,18 @@ function namedLikeOurs(ctx: PruneContext, clusterId: string, snapshot: ManualSna
   }
 }
 
+/**
+ * Copies and snapshots apart: a destination counts only our copies (`mustCarry`), a source never counts a
+ * copy (a disaster-recovery copy that landed here from another deployment is not this policy's backup).
+ */
+function copyRule(ctx: PruneContext, tags: Readonly<Record<string, string>>) {
+  if (ctx.mustCarry !== undefined && !tags[ctx.mustCarry])
+    return { ours: false as const, reason: `it has no ${ctx.mustCarry} tag` };
+  if (ctx.mustCarry === undefined && tags[COPY_OF_TAG])
+    return { ours: false as const, reason: `it is a copy (${COPY_OF_TAG}), not a backup taken here` };
+  return undefined;
+}
+
 /** The candidates that count: proven ours from tags read now, with the slot their tag proves. */
 async function provenCandidates(
   ctx: PruneContext,
@@ -79,10 +97,7 @@ async function provenCandidates(
   for (const snapshot of listed) {
     beforeCutoff(ctx);
     const tags = await ctx.docdb.listTags(at, snapshot.arn, ctx.signal);
-    const ownership =
-      ctx.mustCarry !== undefined && !tags[ctx.mustCarry]
-        ? { ours: false as const, reason: `it has no ${ctx.mustCarry} tag` }
-        : ownershipOf({ ...snapshot, tags }, owner, clusterId);
+    const ownership = copyRule(ctx, tags) ?? ownershipOf({ ...snapshot, tags }, owner, clusterId);
     if (ownership.ours) {
       candidates.push({ ...snapshot, takenAt: ownership.slot, owned: true });
     } else {
@@ -138,7 +153,18 @@ export async function retentionPreview(
   if (status === 'available')
     candidates.push({ snapshotId: current, status, takenAt: ctx.slot, owned: true });
   const now = new Date(ctx.clock.now());
-  return planRetention(candidates, ctx.rules, now, { slot: ctx.slot, current }).delete;
+  const planned = planRetention(candidates, ctx.rules, now, { slot: ctx.slot, current }).delete;
+  const kept = planned.filter((deletion) => ctx.keep?.has(deletion.snapshotId));
+  if (kept.length)
+    ctx.log.info(
+      'retention keeps snapshots whose copies are still open; it deletes them once they are done',
+      {
+        region: describeLocation(at),
+        cluster: clusterId,
+        snapshotIds: kept.map((deletion) => deletion.snapshotId),
+      },
+    );
+  return planned.filter((deletion) => !ctx.keep?.has(deletion.snapshotId));
 }
 
 /** Deletes one snapshot; one already gone (another run deleted it) counts as deleted. */

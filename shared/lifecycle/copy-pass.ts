@@ -22,7 +22,16 @@ import {
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeCopyAlert } from './copy-alert.js';
 import { pruneDestinations } from './copy-retain.js';
-import { advanceCopy, type CopyMove, type StepContext, startCopy } from './copy-step.js';
+import {
+  abandon,
+  advanceCopy,
+  type CopyMove,
+  overdue,
+  reasonOf,
+  type StepContext,
+  type StepOutcome,
+  startCopy,
+} from './copy-step.js';
 import type { FollowRequest, SlotDeletions } from './follow.js';
 import { type JobsPage, pageFailed } from './page.js';
 
@@ -33,6 +42,11 @@ export interface CopiesRequest extends FollowRequest {
   removed: readonly string[];
   /** Copies in flight at once per destination (reconcile.maxCopiesInFlight). */
   maxInFlight: number;
+  /**
+   * Leave copies into other accounts alone (an operator's pass: the target role trusts only the reconcile
+   * function's role, so the function follows them).
+   */
+  ownAccountOnly?: boolean;
 }
 
 export interface CopiesPass {
@@ -66,15 +80,26 @@ async function listAll(deps: EngineDeps, names: readonly string[], signal?: Abor
   });
 }
 
-/** A waiting job that never got a free place in its destination within the completion window fails. */
-function waitedTooLong(job: CopyJob, policy: ResolvedPolicy, now: Date): CopyMove | undefined {
-  const ends = Date.parse(job.requestedAt) + policy.windows.completionMinutes * 60_000;
-  if (now.getTime() < ends) return undefined;
-  const message = `the copy of "${job.snapshotId}" to ${describeLocation(job.destination)} waited for a free place among the copies in flight there until the completion window (${policy.windows.completionMinutes} min) closed`;
-  return {
-    job,
-    change: { state: 'failed', completedAt: now.toISOString(), error: { code: 'copy-failed', message } },
-  };
+/** What one pass does to one open copy: its step, or, when it cannot move, the window's verdict. */
+async function decideOne(ctx: StepContext, job: CopyJob, chosen: boolean): Promise<CopyMove | undefined> {
+  let outcome: StepOutcome;
+  try {
+    if (job.state === 'waiting' && !chosen)
+      outcome = {
+        later: `it waited for a free place among the copies in flight in ${describeLocation(job.destination)}`,
+      };
+    else outcome = job.state === 'waiting' ? await startCopy(ctx, job) : await advanceCopy(ctx, job);
+  } catch (error) {
+    ctx.log.warn('could not follow a copy in this pass; the next pass tries again', {
+      snapshotId: job.snapshotId,
+      destination: describeLocation(job.destination),
+      error: describeFailure(error),
+    });
+    outcome = { later: reasonOf(error) };
+  }
+  if (!('later' in outcome)) return { job, change: outcome };
+  const change = await overdue(ctx, job, outcome.later);
+  return change && { job, change };
 }
 
 /** The moves of one policy's open copies. */
@@ -83,42 +108,27 @@ async function decide(
   jobs: readonly CopyJob[],
   chosen: ReadonlySet<string>,
 ): Promise<CopyMove[]> {
-  const moves = await inPool(jobs, 8, async (job): Promise<CopyMove | undefined> => {
-    try {
-      if (job.state === 'waiting') {
-        if (!chosen.has(copyKey(job))) return waitedTooLong(job, ctx.policy, ctx.now());
-        const change = await startCopy(ctx, job);
-        return change && { job, change };
-      }
-      const change = await advanceCopy(ctx, job);
-      return change && { job, change };
-    } catch (error) {
-      ctx.log.warn('could not follow a copy in this pass; the next pass tries again', {
-        snapshotId: job.snapshotId,
-        destination: describeLocation(job.destination),
-        error: describeFailure(error),
-      });
-      return undefined;
-    }
-  });
+  const moves = await inPool(jobs, 8, (job) => decideOne(ctx, job, chosen.has(copyKey(job))));
   return moves.filter((move): move is CopyMove => move !== undefined);
 }
 
-/** The open copies of a policy no longer in the file: nobody can follow them by its rules any more. */
-function removedMoves(policy: string, jobs: readonly CopyJob[], now: Date): CopyMove[] {
-  return jobs
-    .filter((job) => OPEN_COPY_STATES.includes(job.state))
-    .map((job) => {
-      const message = `policy "${policy}" is no longer in the policy file, so the copy of "${job.snapshotId}" to ${describeLocation(job.destination)} is not followed any more`;
-      return {
-        job,
-        change: {
-          state: 'failed',
-          completedAt: now.toISOString(),
-          error: { code: 'policy-removed', message },
-        },
-      };
-    });
+/**
+ * The open copies of a policy no longer in the file: nobody can follow them by its rules any more. Each
+ * fails, after everything it may have left (shares, intermediate copies) is undone.
+ */
+async function removedMoves(
+  deps: EngineDeps,
+  policy: string,
+  jobs: readonly CopyJob[],
+  signal?: AbortSignal,
+) {
+  const ctx = { docdb: deps.docdb, log: deps.log, signal };
+  const open = jobs.filter((job) => OPEN_COPY_STATES.includes(job.state));
+  return inPool(open, 4, async (job): Promise<CopyMove> => {
+    const message = `policy "${policy}" is no longer in the policy file, so the copy of "${job.snapshotId}" to ${describeLocation(job.destination)} is not followed any more`;
+    const now = new Date(deps.clock.now());
+    return { job, change: await abandon(ctx, job, { code: 'policy-removed', message }, now) };
+  });
 }
 
 /** Writes the moves; returns those this pass made. */
@@ -165,13 +175,19 @@ async function followPolicyCopies(
   const now = () => new Date(deps.clock.now());
   const policy = request.policies.find((p) => p.name === listed.policy);
   const open = listed.jobs.filter((job) => OPEN_COPY_STATES.includes(job.state));
-  let moves: CopyMove[] = removedMoves(listed.policy, open, now());
   let deletions: SlotDeletions[] = [];
   const scope = policy && openScope(deps, { ...request, policy, slot: now() });
-  if (policy && scope) {
-    const ctx = { docdb: scope.deps.docdb, log: deps.log, policy, signal: scope.workSignal, now };
-    moves = await decide(ctx, open, chosen);
-  }
+  const ctx = scope && {
+    docdb: scope.deps.docdb,
+    log: deps.log,
+    policy: scope.request.policy,
+    signal: scope.workSignal,
+    now,
+  };
+  const ours = request.ownAccountOnly ? open.filter((job) => job.destination.account === undefined) : open;
+  const moves = ctx
+    ? await decide(ctx, ours, chosen)
+    : await removedMoves(deps, listed.policy, open, request.signal);
   const made = await apply(deps, moves, request.signal);
   if (scope) {
     const copied = made.filter((m) => m.change.state === 'available').map((m) => movedCopy(m.job, m.change));

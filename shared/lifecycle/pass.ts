@@ -27,6 +27,8 @@ export interface ReconcileRequest extends FollowRequest {
   policies: readonly ResolvedPolicy[];
   /** Copies in flight at once per destination (reconcile.maxCopiesInFlight). Default 5. */
   maxCopiesInFlight?: number;
+  /** Leave copies into other accounts to the reconcile function (an operator's pass cannot assume its roles). */
+  ownAccountCopiesOnly?: boolean;
 }
 
 export interface ReconcileReport {
@@ -121,6 +123,7 @@ export async function reconcile(deps: EngineDeps, request: ReconcileRequest): Pr
     ...request,
     removed: gone,
     maxInFlight: request.maxCopiesInFlight ?? 5,
+    ownAccountOnly: request.ownAccountCopiesOnly,
   });
   const passes = outcomes.filter((o): o is PolicyPass => 'transitions' in o);
   const unread = outcomes.filter((o): o is { policy: string; error: string } => 'error' in o);

@@ -228,6 +228,32 @@ export function copyRoute(job: CopyJob, sourceArn: string, copy: CopySettings): 
   };
 }
 
+/**
+ * Everything a copy job may have left on its way, whatever its setting says now (the setting may be gone):
+ * the shares of the source and of a re-encrypted share copy, the share copy and the transit copy. Undoing
+ * something that is not there is harmless; used when a copy fails, is abandoned or its policy is removed.
+ * @example fullCleanup({ ...job, destination: { region: 'eu-west-1', account: '444455556666' } }).remove.length // 2
+ */
+export function fullCleanup(job: Pick<CopyJob, 'source' | 'destination' | 'snapshotId'>): Cleanup {
+  const account = job.destination.account;
+  if (account === undefined) return { unshare: [], remove: [] };
+  const shareCopy = shareCopyId(job.snapshotId, job.destination);
+  const unshare = [job.snapshotId, shareCopy].map((snapshotId) => ({ at: job.source, snapshotId, account }));
+  const remove: Cleanup['remove'] = [];
+  if (job.destination.region !== job.source.region)
+    remove.push({ at: { region: job.source.region, account }, snapshotId: transitCopyId(job.snapshotId) });
+  remove.push({ at: job.source, snapshotId: shareCopy });
+  return { unshare, remove };
+}
+
+/** When a copy job's window closes (epoch ms): from its first hop, or, not started yet, from its opening. */
+export function copyWindowEndsAt(
+  job: Pick<CopyJob, 'startedAt' | 'requestedAt'>,
+  completionMinutes: number,
+): number {
+  return Date.parse(job.startedAt ?? job.requestedAt) + completionMinutes * 60_000;
+}
+
 /** Statuses of a copy still on its way (RDS shows `copying`; `creating` is accepted too). */
 const IN_FLIGHT: ReadonlySet<string> = new Set(['copying', 'creating', 'pending']);
 
@@ -260,7 +286,7 @@ export function hopProgress(
         message: `the copy of "${job.snapshotId}" to ${where} ended "${copy.status}" instead of becoming available`,
       },
     };
-  const ends = Date.parse(job.startedAt ?? job.requestedAt) + completionMinutes * 60_000;
+  const ends = copyWindowEndsAt(job, completionMinutes);
   if (now.getTime() < ends) return { next: 'wait' };
   return {
     next: 'fail',

@@ -230,7 +230,14 @@ describe('shareSnapshot and unshareSnapshot', () => {
   it('lets other faults of a share through unchanged', async () => {
     const gone = new DBClusterSnapshotNotFoundFault({ message: 'not found', ...meta });
     docdb.on(ModifyDBClusterSnapshotAttributeCommand).rejects(gone);
-    await expect(adapter.unshareSnapshot({ region: 'us-east-1' }, SNAPSHOT, DR)).rejects.toBe(gone);
+    await expect(adapter.shareSnapshot({ region: 'us-east-1' }, SNAPSHOT, DR)).rejects.toBe(gone);
+  });
+
+  it('takes a share of a snapshot that is gone as taken back (it is shared with nobody)', async () => {
+    docdb
+      .on(ModifyDBClusterSnapshotAttributeCommand)
+      .rejects(new DBClusterSnapshotNotFoundFault({ message: 'not found', ...meta }));
+    await expect(adapter.unshareSnapshot({ region: 'us-east-1' }, SNAPSHOT, DR)).resolves.toBeUndefined();
   });
 });
 

@@ -11,8 +11,10 @@ import {
   copyJobsFor,
   copyRoute,
   copyTransitionOf,
+  copyWindowEndsAt,
   derivedId,
   destinationOf,
+  fullCleanup,
   hopProgress,
   movedCopy,
   settingFor,
@@ -312,6 +314,46 @@ describe('ids of the copies made on the way', () => {
     const ids = (route: typeof sameRegion) =>
       route.hops.map((h) => `${h.at.account}/${h.at.region}:${h.snapshotId}`);
     expect(ids(sameRegion).filter((id) => ids(otherRegion).includes(id))).toEqual([]);
+  });
+});
+
+describe('fullCleanup: all a copy may have left, whatever its setting says now', () => {
+  it('is nothing for a copy into this account', () => {
+    expect(fullCleanup(jobTo({ region: 'us-west-2' }))).toEqual({ unshare: [], remove: [] });
+  });
+
+  it("covers both possible shares and the share copy for another account's same Region", () => {
+    const dest = { region: 'us-east-1', account: DR };
+    const drId = shareCopyId(SNAPSHOT, dest);
+    expect(fullCleanup(jobTo(dest))).toEqual({
+      unshare: [
+        { at: { region: 'us-east-1' }, snapshotId: SNAPSHOT, account: DR },
+        { at: { region: 'us-east-1' }, snapshotId: drId, account: DR },
+      ],
+      remove: [{ at: { region: 'us-east-1' }, snapshotId: drId }],
+    });
+  });
+
+  it('is a superset of every route cleanup of the same job', () => {
+    const dest = { region: 'eu-west-1', account: DR };
+    const full = fullCleanup(jobTo(dest));
+    for (const setting of [drOtherRegion, { ...drOtherRegion, shareKmsKeyId: SHARE_KEY }]) {
+      const { cleanup } = copyRoute(jobTo(dest), SOURCE_ARN, setting);
+      for (const share of cleanup.unshare) expect(full.unshare).toContainEqual(share);
+      for (const intermediate of cleanup.remove) expect(full.remove).toContainEqual(intermediate);
+    }
+  });
+
+  it('measures the window from the first hop, or from the opening for a copy not started', () => {
+    expect(copyWindowEndsAt({ requestedAt: '2026-11-28T03:20:00.000Z' }, 60)).toBe(
+      Date.parse('2026-11-28T04:20:00.000Z'),
+    );
+    expect(
+      copyWindowEndsAt(
+        { requestedAt: '2026-11-28T03:20:00.000Z', startedAt: '2026-11-28T03:30:00.000Z' },
+        60,
+      ),
+    ).toBe(Date.parse('2026-11-28T04:30:00.000Z'));
   });
 });
 
