@@ -119,9 +119,14 @@ export const BACKUP_FUNCTION: FunctionEntry = {
     { module: 'shared/aws/results-table/runs.ts', declarations: RUN_RECORDER_CALLS },
     { module: 'shared/aws/results-table/alerts.ts', declarations: ALERT_LEDGER_CALLS },
     {
+      // The run reads its policy's open copies only to keep their sources out of retention.
       module: 'shared/aws/results-table/copies.ts',
       declarations: COPY_JOB_STORE_CALLS,
-      except: exceptAll(Object.keys(COPY_JOB_STORE_CALLS), COPIES_BY_RECONCILER),
+      except: exceptAll(
+        Object.keys(COPY_JOB_STORE_CALLS).filter((method) => method !== 'listFollowed'),
+        COPIES_BY_RECONCILER,
+      ),
+      forCopies: 'all',
     },
     {
       module: 'shared/aws/sts.ts',

@@ -2,8 +2,12 @@
  * Retention across a run: prune every cluster whose slot snapshot exists, and when the quota was hit in a
  * Region where retention then freed slots, give each cluster that missed it one more attempt.
  */
+import { OPEN_COPY_STATES } from '../planning/copies.js';
+import type { ResolvedPolicy } from '../policy/schema.js';
+import { describeFailure } from './failures.js';
 import { type Location, locationKey, locationOf } from './location.js';
 import type { SnapshotTask } from './plan-region.js';
+import type { EngineDeps } from './ports.js';
 import { type PruneContext, pruneCluster } from './prune.js';
 import { type ClusterResult, type DeletionResult, isSnapshotTaken } from './results.js';
 import { type RunScope, take } from './scope.js';
@@ -55,6 +59,30 @@ export function pruneContextFor(scope: RunScope, slot: Date): PruneContext | und
   };
 }
 
+/**
+ * The sources of a policy's open copies: retention keeps them until their copies are done (deleting a
+ * snapshot being copied stops its copy). Empty for a policy without copies; undefined when they cannot be
+ * read now (retention then waits: nothing is deleted that an open copy may need).
+ * @example await openCopySources(deps, policy, signal) // Set { 'nightly-orders-20261128-0300' }
+ */
+export async function openCopySources(
+  deps: Pick<EngineDeps, 'copies' | 'log'>,
+  policy: Pick<ResolvedPolicy, 'name' | 'copies'>,
+  signal?: AbortSignal,
+): Promise<Set<string> | undefined> {
+  if (policy.copies.length === 0) return new Set();
+  try {
+    const open = await deps.copies.listFollowed(policy.name, signal);
+    return new Set(open.filter((job) => OPEN_COPY_STATES.includes(job.state)).map((job) => job.snapshotId));
+  } catch (error) {
+    deps.log.warn('retention skipped: the open copies, whose sources it must keep, could not be read', {
+      policy: policy.name,
+      error: describeFailure(error),
+    });
+    return undefined;
+  }
+}
+
 async function prune(
   scope: RunScope,
   ctx: PruneContext,
@@ -89,8 +117,11 @@ export async function applyRetention(
   created: ClusterResult[],
 ): Promise<Retained> {
   const retained: Retained = { results: created, deletions: [], unrecorded: [] };
-  const ctx = pruneContextFor(scope, scope.request.slot);
-  if (!ctx) return retained;
+  const base = pruneContextFor(scope, scope.request.slot);
+  if (!base) return retained;
+  const keep = await openCopySources(scope.deps, scope.request.policy, scope.workSignal);
+  if (!keep) return retained;
+  const ctx = { ...base, keep };
   await prune(scope, ctx, created.filter(succeeded), retained);
 
   const freed = new Set(

@@ -9,9 +9,8 @@ import { inPool } from '../backup/pool.js';
 import type { EngineDeps } from '../backup/ports.js';
 import { pruneCluster } from '../backup/prune.js';
 import type { DeletionResult } from '../backup/results.js';
-import { pruneContextFor } from '../backup/retain.js';
+import { openCopySources, pruneContextFor } from '../backup/retain.js';
 import { openScope, type RunScope } from '../backup/scope.js';
-import { OPEN_COPY_STATES } from '../planning/copies.js';
 import {
   type BackupJob,
   type JobTransition,
@@ -73,27 +72,10 @@ export interface SlotDeletions {
   deletions: DeletionResult[];
 }
 
-/**
- * The sources of the policy's open copies: retention keeps them until their copies are done. Undefined
- * when they cannot be read now (retention then waits for the next completion).
- */
-async function copySources(scope: RunScope): Promise<Set<string> | undefined> {
-  try {
-    const open = await scope.deps.copies.listFollowed(scope.request.policy.name, scope.workSignal);
-    return new Set(open.filter((job) => OPEN_COPY_STATES.includes(job.state)).map((job) => job.snapshotId));
-  } catch (error) {
-    scope.deps.log.warn('retention skipped: the open copies, whose sources it must keep, could not be read', {
-      policy: scope.request.policy.name,
-      error: describeFailure(error),
-    });
-    return undefined;
-  }
-}
-
 /** Retention for the clusters whose new snapshot became available in this pass. */
 async function pruneCompleted(scope: RunScope, completed: readonly BackupJob[]): Promise<SlotDeletions[]> {
   if (completed.length === 0 || !scope.request.policy.retention) return [];
-  const keep = await copySources(scope);
+  const keep = await openCopySources(scope.deps, scope.request.policy, scope.workSignal);
   if (!keep) return [];
   const found = await Promise.all(
     completed.map(async (job) => {

@@ -19,6 +19,7 @@ import {
   iamStatements,
   rdsVia,
 } from '../../deploy/template.js';
+import { COPY_JOB_STORE_CALLS } from '../../shared/aws/results-table/copies.js';
 import type { CopySettings, ResolvedPolicy } from '../../shared/policy/schema.js';
 import { policy } from '../support/fakes.js';
 import { arnText } from './cfn.js';
@@ -188,12 +189,16 @@ describe('the reconcile function’s role for copies', () => {
     expect(everything).not.toContain('*');
   });
 
-  it('grants the copy statements to the reconcile function only, never to the backup run', () => {
+  it('grants the copy statements to the reconcile function only; the backup run only reads its open copies', () => {
     const backup = roleOf([threeCopies, weekly], 'Backup');
+    const without = roleOf([{ ...threeCopies, copies: [] }, weekly], 'Backup');
 
     expect(backup.map((s) => s.Sid).filter((sid) => COPY_SIDS.includes(sid))).toEqual([]);
     expect(backup.flatMap((s) => s.Action)).not.toContain('rds:CopyDBClusterSnapshot');
-    expect(backup).toEqual(roleOf([{ ...threeCopies, copies: [] }, weekly], 'Backup'));
+    // One statement more: the Query of the open-jobs index, for the sources its retention must keep.
+    const added = backup.filter((s) => !without.some((w) => JSON.stringify(w) === JSON.stringify(s)));
+    expect(added.map((s) => [s.Sid, s.Action])).toEqual([['ResultsTableIndexes', ['dynamodb:Query']]]);
+    expect(without.every((w) => backup.some((s) => JSON.stringify(s) === JSON.stringify(w)))).toBe(true);
   });
 });
 
@@ -296,7 +301,7 @@ describe('a policy file without copies', () => {
       ]),
     );
     expect(reconcile!.calls.flatMap((call) => call.actions)).not.toContain('rds:CopyDBClusterSnapshot');
-    expect(callsOf(BACKUP_FUNCTION, 'copies')).toEqual([]);
+    expect(callsOf(BACKUP_FUNCTION, 'copies')).toEqual([COPY_JOB_STORE_CALLS.listFollowed]);
   });
 });
 

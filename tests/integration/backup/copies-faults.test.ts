@@ -274,6 +274,33 @@ ${account('')}`);
     expect(snapshots(world, 'us-west-2').find((s) => s.id === first)?.status).toBe('available');
   }, 60_000);
 
+  it("keeps the source of an open copy out of the backup run's own retention too", async () => {
+    const lifecycle = await lifecycleWorld(world, drFleet({ encrypted: false }));
+    world.emu.setFaults({
+      clusters: { orders: { snapshotAvailableAfterMs: MINUTE, copyAvailableAfterMs: 5 * 60 * MINUTE } },
+    });
+    const policies = hourlyPolicyFile(`    retention: { keepLast: 1 }
+    copies:
+      - region: us-west-2
+`);
+    const first = lifecycle.snapshotId;
+    const slot = (hours: number) => ({
+      policy: 'nightly',
+      time: new Date(lifecycle.slot.getTime() + hours * 60 * MINUTE).toISOString(),
+    });
+    await runPolicy(world, policies, lifecycle.event, { clock: lifecycle.clock });
+    await passes(world, policies, lifecycle, 1, 2 * MINUTE); // available, its copy starts (5 h)
+    lifecycle.advance(58 * MINUTE);
+    await runPolicy(world, policies, slot(1), { clock: lifecycle.clock });
+    lifecycle.advance(60 * MINUTE); // the second slot's snapshot is available in AWS; no pass ran
+    // The third slot's run: keepLast 1 would delete the first slot's snapshot, whose copy is in flight.
+    const { result } = await runPolicy(world, policies, slot(2), { clock: lifecycle.clock });
+
+    expect(result.deletions.map((d) => d.snapshotId)).not.toContain(first);
+    expect(snapshots(world, 'us-east-1').find((s) => s.id === first)?.status).toBe('available');
+    expect(snapshots(world, 'us-west-2').find((s) => s.id === first)?.status).toBe('copying');
+  }, 60_000);
+
   // `docdb-backup:copy-of` is never on a backup this service took where it is: source retention neither
   // counts nor deletes a snapshot carrying it. Two deployments of one policy file copying to each other
   // (us-east-1 ⇄ us-west-2, a cluster id used in both) would otherwise prune each other's DR copies.

@@ -334,11 +334,17 @@ describe('the registry against the code that calls the ports', () => {
   });
 
   it('gives the reconcile function no run records or run alert claims, and the backup run no job reads', () => {
-    const actionsOf = (caller: Caller) => new Set(callsOf(caller).map(commandName));
+    const actionsOf = (caller: Caller, only?: 'copies' | 'without-copies') =>
+      new Set(callsOf(caller, only).map(commandName));
 
     expect(actionsOf(RECONCILE_FUNCTION)).not.toContain('BatchWriteItemCommand');
     expect(actionsOf(RECONCILE_FUNCTION)).not.toContain('GetItemCommand');
     expect(actionsOf(RECONCILE_FUNCTION)).toContain('QueryCommand');
-    expect(actionsOf(BACKUP_FUNCTION)).not.toContain('QueryCommand');
+    expect(actionsOf(BACKUP_FUNCTION, 'without-copies')).not.toContain('QueryCommand');
+    // With copies, one read: its policy's open copies, whose sources its retention must keep.
+    const copyReads = callsOf(BACKUP_FUNCTION, 'copies').filter(
+      (call) => commandName(call) === 'QueryCommand',
+    );
+    expect(copyReads.map((call) => call.why)).toEqual([expect.stringContaining('copy jobs of a policy')]);
   });
 });
