@@ -597,6 +597,41 @@ function reconcileMetricAlarm(
 }
 
 /**
+ * `ReconcileStuckCopyAlarm`, only when a policy copies: the oldest open copy is older than its windows
+ * allow (waiting for a place, then copying, each bounded by the policy's completion window) plus one
+ * interval: passes run but cannot close it.
+ */
+function stuckCopyAlarm(
+  input: Pick<DeployInput, 'service' | 'stage' | 'policies'>,
+  intervalSeconds: number,
+): Record<string, CfnResource> {
+  const copying = input.policies.filter((policy) => policy.copies.length > 0);
+  if (copying.length === 0) return {};
+  const windows = Math.max(...copying.map((policy) => 2 * policy.windows.completionMinutes * 60));
+  const threshold = windows + intervalSeconds;
+  return {
+    ReconcileStuckCopyAlarm: reconcileMetricAlarm(
+      input,
+      'copy-overdue',
+      `A docdb-backup disaster-recovery copy has been open for more than ${durationText(threshold)} (twice the ` +
+        'longest completion window of the policies that copy, plus one reconcile interval): passes run but ' +
+        'cannot close it. Check the reconcile function’s log group and `npx docdb-backup status`.',
+      {
+        Namespace: METRICS.namespace,
+        MetricName: RECONCILE_METRIC_NAMES.oldestOpenCopyAge,
+        Dimensions: [{ Name: 'service', Value: METRICS.service }],
+        Statistic: 'Maximum',
+        Period: RECONCILE_WATCH_PERIOD,
+        EvaluationPeriods: 1,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'ignore',
+      },
+    ),
+  };
+}
+
+/**
  * The reconcile function's schedule and alarms. The schedule is an EventBridge rule (the reconcile
  * schedule is UTC) sending `{}`, with the permission for exactly that rule to invoke the function; a
  * delivery that fails for one interval is dropped to the dead-letter queue (the next pass does the same
@@ -606,6 +641,7 @@ function reconcileMetricAlarm(
  *   data breaching: the reconciler is not running, so no open job is followed, and none would page.
  * - `ReconcileStuckJobAlarm`: the oldest open job is older than any policy's windows allow
  *   (`reconcileAlarmSettings`): passes run but cannot close it.
+ * - `ReconcileStuckCopyAlarm` (only when a policy copies): the same for the oldest open copy.
  * Together they page when a job stays open past its windows, whether or not the reconciler still runs.
  * Their logical ids (`Reconcile…Rule`, `…Permission`, `…Alarm`) end in words no policy's resources end in
  * (`…ScheduleRule`, `…SchedulePermission`, `…NoSnapshotAlarm`, `…EventsFailedAlarm`, `…Schedule`), so a
@@ -717,6 +753,7 @@ export function reconcileResources(
         TreatMissingData: 'ignore',
       },
     ),
+    ...stuckCopyAlarm(input, settings.intervalSeconds),
   };
 }
 

@@ -1011,6 +1011,23 @@ describe('the reconcile function: schedule, role and alarms', () => {
     expect(alarm.Properties.AlarmDescription).toContain('1 day 8 hours 10 minutes');
   });
 
+  it('pages when the oldest open copy is older than twice the completion window plus one interval, only when a policy copies', () => {
+    expect(withReconcile([kept, weekly]).ReconcileStuckCopyAlarm).toBeUndefined();
+    const copying = { ...kept, copies: [{ region: 'us-west-2' }] };
+    const alarm = withReconcile([copying, weekly]).ReconcileStuckCopyAlarm!;
+
+    expect(alarm.Properties).toMatchObject({
+      AlarmName: 'docdb-backup-prod-reconcile-copy-overdue',
+      MetricName: RECONCILE_METRIC_NAMES.oldestOpenCopyAge,
+      Dimensions: [{ Name: 'service', Value: METRICS.service }],
+      Statistic: 'Maximum',
+      Threshold: 2 * 1_440 * 60 + 600,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+      AlarmActions: [{ Ref: LOGICAL_IDS.alertTopic }],
+    });
+  });
+
   it('pages on a failed pass, keeping the state between passes', () => {
     const alarm = withReconcile([kept]).ReconcileFunctionErrorsAlarm!;
 
