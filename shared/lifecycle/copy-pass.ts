@@ -10,7 +10,7 @@ import { describeFailure } from '../backup/failures.js';
 import { describeLocation, locationKey } from '../backup/location.js';
 import { inPool } from '../backup/pool.js';
 import type { EngineDeps } from '../backup/ports.js';
-import { openScope } from '../backup/scope.js';
+import { openScope, type RunScope } from '../backup/scope.js';
 import {
   type CopyJob,
   type CopyTransition,
@@ -165,69 +165,89 @@ function afterMoves(jobs: readonly CopyJob[], made: readonly CopyMove[]): CopyJo
   return [...after.values()];
 }
 
-/** One policy's copies through the pass: moves, destination retention, the page. */
-async function followPolicyCopies(
+type Listed1 = { policy: string; jobs: CopyJob[] };
+
+/** Where one policy's copies are followed from: its scope (undefined: the policy left the file). */
+interface PolicyCopiesScope {
+  listed: Listed1;
+  scope?: RunScope;
+  ctx?: StepContext;
+}
+
+function scopeFor(deps: EngineDeps, request: CopiesRequest, listed: Listed1): PolicyCopiesScope {
+  const policy = request.policies.find((p) => p.name === listed.policy);
+  if (!policy) return { listed };
+  const now = () => new Date(deps.clock.now());
+  const scope = openScope(deps, { ...request, policy, slot: now() });
+  const ctx = { docdb: scope.deps.docdb, log: deps.log, policy, signal: scope.workSignal, now };
+  return { listed, scope, ctx };
+}
+
+/** A pass's two steps: the copies in flight (and a removed policy's), then the waiting ones. */
+type Step = 'in-flight' | 'waiting';
+
+/** Moves one policy's open copies of `step` (a removed policy's all fail, after undoing, at the first). */
+async function move(
   deps: EngineDeps,
   request: CopiesRequest,
-  listed: { policy: string; jobs: CopyJob[] },
+  at: PolicyCopiesScope,
+  step: Step,
   chosen: ReadonlySet<string>,
-): Promise<PolicyCopies> {
-  const now = () => new Date(deps.clock.now());
-  const policy = request.policies.find((p) => p.name === listed.policy);
-  const open = listed.jobs.filter((job) => OPEN_COPY_STATES.includes(job.state));
-  let deletions: SlotDeletions[] = [];
-  const scope = policy && openScope(deps, { ...request, policy, slot: now() });
-  const ctx = scope && {
-    docdb: scope.deps.docdb,
-    log: deps.log,
-    policy: scope.request.policy,
-    signal: scope.workSignal,
-    now,
-  };
-  const ours = request.ownAccountOnly ? open.filter((job) => job.destination.account === undefined) : open;
-  const moves = ctx
-    ? await decide(ctx, ours, chosen)
-    : await removedMoves(deps, listed.policy, open, request.signal);
-  const made = await apply(deps, moves, request.signal);
-  if (scope) {
-    const copied = made.filter((m) => m.change.state === 'available').map((m) => movedCopy(m.job, m.change));
-    deletions = await pruneDestinations(scope, copied);
+): Promise<CopyMove[]> {
+  const open = at.listed.jobs.filter((job) => OPEN_COPY_STATES.includes(job.state));
+  if (!at.ctx) {
+    if (step === 'waiting') return [];
+    return apply(deps, await removedMoves(deps, at.listed.policy, open, request.signal), request.signal);
   }
-  const jobs = afterMoves(listed.jobs, made);
+  const reachable = request.ownAccountOnly
+    ? open.filter((job) => job.destination.account === undefined)
+    : open;
+  const mine = reachable.filter((job) => (job.state === 'waiting') === (step === 'waiting'));
+  return apply(deps, await decide(at.ctx, mine, chosen), request.signal);
+}
+
+/** One policy's copies after its moves: destination retention, the page, what it did. */
+async function conclude(
+  deps: EngineDeps,
+  request: CopiesRequest,
+  at: PolicyCopiesScope,
+  made: readonly CopyMove[],
+): Promise<PolicyCopies> {
+  const { policy } = at.listed;
+  const copied = made.filter((m) => m.change.state === 'available').map((m) => movedCopy(m.job, m.change));
+  const deletions = at.scope ? await pruneDestinations(at.scope, copied) : [];
+  const jobs = afterMoves(at.listed.jobs, made);
   const failed = jobs.filter((job) => job.state === 'failed');
-  const page = await pageFailed(
-    deps,
-    deps.copies,
-    (claimed) => composeCopyAlert(listed.policy, claimed),
-    listed.policy,
-    failed,
-    request,
-  );
+  const compose = (claimed: readonly CopyJob[]) => composeCopyAlert(policy, claimed);
+  const page = await pageFailed(deps, deps.copies, compose, policy, failed, request);
   return {
     transitions: made.map((m) => copyTransitionOf(m.job, m.change)),
     open: jobs.filter((job) => OPEN_COPY_STATES.includes(job.state)),
-    deletions: deletions.map((slot) => ({ policy: listed.policy, ...slot })),
+    deletions: deletions.map((slot) => ({ policy, ...slot })),
     ...(page ? { page } : {}),
   };
 }
 
 /**
- * Follows every policy's copies through one pass. Never throws for a policy or a copy.
+ * Follows every policy's copies through one pass, in two steps: the copies in flight move first (and a
+ * removed policy's fail), then the waiting ones start in the places that frees, oldest slot first, at
+ * most `maxInFlight` per destination over every policy. Never throws for a policy or a copy.
  * @example await followCopies(deps, { policies, removed: [], maxInFlight: 5, deadline }) // { transitions, open, … }
  */
 export async function followCopies(deps: EngineDeps, request: CopiesRequest): Promise<CopiesPass> {
   const names = [...request.policies.map((p) => p.name), ...request.removed];
   const listed = await listAll(deps, names, request.signal);
-  const read = listed.filter(
-    (l): l is { policy: string; jobs: CopyJob[] } => 'jobs' in l && l.jobs.length > 0,
+  const read = listed.filter((l): l is Listed1 => 'jobs' in l && l.jobs.length > 0);
+  const scopes = read.map((entry) => scopeFor(deps, request, entry));
+  const first = await inPool(scopes, 4, (at) => move(deps, request, at, 'in-flight', new Set()));
+  const afterFirst = scopes.map((at, i) => afterMoves(at.listed.jobs, first[i] ?? []));
+  const chosen = new Set(startable(afterFirst.flat(), request.maxInFlight).map(copyKey));
+  const second = await inPool(scopes, 4, (at) => move(deps, request, at, 'waiting', chosen));
+  const passes = await inPool(
+    scopes.map((at, i) => ({ at, made: [...(first[i] ?? []), ...(second[i] ?? [])] })),
+    4,
+    ({ at, made }) => conclude(deps, request, at, made),
   );
-  const chosen = new Set(
-    startable(
-      read.flatMap((l) => l.jobs),
-      request.maxInFlight,
-    ).map(copyKey),
-  );
-  const passes = await inPool(read, 4, (entry) => followPolicyCopies(deps, request, entry, chosen));
   return {
     transitions: passes.flatMap((p) => p.transitions),
     open: passes.flatMap((p) => p.open),

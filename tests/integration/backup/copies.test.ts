@@ -278,6 +278,35 @@ ${account('')}`.replace(EXTERNAL_ID, 'wrong-external-id'),
     expect(snapshots(world, 'us-east-1')[0]?.sharedWith).toEqual([]);
   });
 
+  it('starts a waiting copy in the place a copy completing in the same pass frees', async () => {
+    const fleet = drFleet({ encrypted: false });
+    (fleet.regions as Record<string, { clusters?: unknown[] }>)['us-east-1']!.clusters = [
+      { id: 'orders' },
+      { id: 'billing' },
+    ];
+    const lifecycle = await lifecycleWorld(world, fleet);
+    const fast = { snapshotAvailableAfterMs: MINUTE, copyAvailableAfterMs: MINUTE };
+    world.emu.setFaults({ clusters: { orders: fast, billing: fast } });
+    const policies = hourlyPolicyFile(`    copies:
+      - region: us-west-2
+`)
+      .replace('identifiers: [orders]', 'identifiers: [orders, billing]')
+      .replace('policies:', 'reconcile:\n  maxCopiesInFlight: 1\npolicies:');
+    await runPolicy(world, policies, lifecycle.event, { clock: lifecycle.clock });
+    lifecycle.advance(2 * MINUTE);
+    const opening = await reconcilePass(world, policies, { clock: lifecycle.clock });
+    lifecycle.advance(2 * MINUTE);
+    const next = await reconcilePass(world, policies, { clock: lifecycle.clock });
+
+    const started = (pass: typeof opening) =>
+      pass.result.copies.transitions.filter((t) => t.to === 'copying').map((t) => t.clusterId);
+    expect(started(opening)).toHaveLength(1);
+    const moves = next.result.copies.transitions.map((t) => `${t.clusterId}: ${t.from} → ${t.to}`);
+    const [first, second] = [started(opening)[0], started(opening)[0] === 'orders' ? 'billing' : 'orders'];
+    expect(moves).toEqual([`${first}: copying → available`, `${second}: waiting → copying`]);
+    expect(world.emu.state().accounts[OWN]?.regions['us-west-2']?.copiesInFlightPeak).toBe(1);
+  });
+
   it('keeps at most maxCopiesInFlight copies in flight per destination under 20 at once, and copies all 20', async () => {
     const clusters = Array.from({ length: 20 }, (_, i) => ({ id: `c${String(i).padStart(2, '0')}` }));
     const fleet = drFleet({ encrypted: false });
