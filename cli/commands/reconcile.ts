@@ -65,6 +65,7 @@ export function passOk(
   return (
     report.transitions.every((t) => t.to !== 'failed') &&
     (report.copies?.transitions ?? []).every((t) => t.to !== 'failed') &&
+    (report.copies?.leftovers ?? []).length === 0 &&
     report.pages.every((p) => !p.failed) &&
     report.unread.length === 0
   );
@@ -130,12 +131,13 @@ export function passSummaryLines(report: ReconcileReport, elapsedMs: number): st
     `${counts.available} available, ${counts.failed} failed, ${counts.started} started; ` +
       `${openText(report.open)} in ${formatDuration(elapsedMs)}`,
   ];
-  const copies = report.copies ?? { transitions: [], open: [] };
+  const copies = report.copies ?? { transitions: [], open: [], leftovers: [] };
   const copied = copies.transitions.filter((t) => t.to === 'available').length;
   const copyFailed = copies.transitions.filter((t) => t.to === 'failed').length;
   const openCopies = openCopiesText(copies.open);
   if (copies.transitions.length || openCopies)
     lines.push(`copies: ${copied} copied, ${copyFailed} failed${openCopies ? `; ${openCopies}` : ''}`);
+  for (const left of copies.leftovers) lines.push(`not undone, remove by hand: ${left}`);
   lines.push(...deletionLines(report.deletions.flatMap((slot) => slot.deletions)));
   for (const page of report.pages) {
     lines.push(
@@ -212,6 +214,7 @@ export function reconcileJson(file: string, report: ReconcileReport) {
     copies: {
       transitions: report.copies.transitions.map(copyTransitionJson),
       open: report.copies.open.map(openCopyJson),
+      leftovers: report.copies.leftovers,
     },
   };
 }

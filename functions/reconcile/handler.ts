@@ -125,12 +125,16 @@ export async function runReconcilePass(
     eventsFailed: report.eventsFailed,
   });
   const unsent = report.pages.filter((page) => page.failed);
-  if (unsent.length || report.unread.length) {
+  const { leftovers } = report.copies;
+  if (unsent.length || report.unread.length || leftovers.length) {
     const why = [
       ...unsent.map((page) => `the page for policy "${page.policy}" could not be sent (${page.note})`),
       ...report.unread.map((u) => `the jobs of policy "${u.policy}" could not be read (${u.error})`),
     ];
-    throw new RunFailedError(`${why.join('; ')}; the next pass tries again`);
+    const retried = why.length ? `${why.join('; ')}; the next pass tries again` : '';
+    // Nothing retries what ended copies left: the error (and its alarm) is how someone hears of it.
+    const byHand = leftovers.map((left) => `not undone, remove by hand: ${left}`).join('; ');
+    throw new RunFailedError([retried, byHand].filter(Boolean).join('; '));
   }
   return {
     open: report.open.length,

@@ -12,15 +12,19 @@ import { inPool } from '../backup/pool.js';
 import type { EngineDeps } from '../backup/ports.js';
 import { openScope, type RunScope } from '../backup/scope.js';
 import {
+  type Cleanup,
   type CopyJob,
   type CopyTransition,
   copyTransitionOf,
   movedCopy,
   OPEN_COPY_STATES,
+  shareKey,
+  sourceShareOf,
   startable,
 } from '../planning/copies.js';
 import type { ResolvedPolicy } from '../policy/schema.js';
 import { composeCopyAlert } from './copy-alert.js';
+import { undo } from './copy-hop.js';
 import { pruneDestinations } from './copy-retain.js';
 import {
   abandon,
@@ -56,6 +60,8 @@ export interface CopiesPass {
   deletions: (SlotDeletions & { policy: string })[];
   pages: JobsPage[];
   unread: { policy: string; error: string }[];
+  /** What copies that ended left and could not be undone, with the command to do it by hand. */
+  leftovers: string[];
 }
 
 /** A copy job's identity across policies. */
@@ -174,13 +180,50 @@ interface PolicyCopiesScope {
   ctx?: StepContext;
 }
 
-function scopeFor(deps: EngineDeps, request: CopiesRequest, listed: Listed1): PolicyCopiesScope {
+function scopeFor(
+  deps: EngineDeps,
+  request: CopiesRequest,
+  listed: Listed1,
+  leftovers: string[],
+): PolicyCopiesScope {
   const policy = request.policies.find((p) => p.name === listed.policy);
   if (!policy) return { listed };
   const now = () => new Date(deps.clock.now());
   const scope = openScope(deps, { ...request, policy, slot: now() });
-  const ctx = { docdb: scope.deps.docdb, log: deps.log, policy, signal: scope.workSignal, now };
+  const ctx = { docdb: scope.deps.docdb, log: deps.log, policy, signal: scope.workSignal, now, leftovers };
   return { listed, scope, ctx };
+}
+
+/**
+ * Takes back the shares of sources with other accounts once no copy of that source into that account is
+ * open any more (another copy's first hop may still be reading it). Returns what could not be taken back,
+ * with the command to do it by hand.
+ */
+async function releaseShares(
+  deps: EngineDeps,
+  made: readonly CopyMove[],
+  after: readonly CopyJob[],
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const needed = new Set(
+    after
+      .filter((job) => OPEN_COPY_STATES.includes(job.state))
+      .flatMap((job) => {
+        const share = sourceShareOf(job);
+        return share ? [shareKey(share)] : [];
+      }),
+  );
+  const ended = new Map<string, Cleanup['unshare'][number]>();
+  for (const { job, change } of made) {
+    const share = sourceShareOf(job);
+    if (share && !OPEN_COPY_STATES.includes(change.state) && !needed.has(shareKey(share)))
+      ended.set(shareKey(share), share);
+  }
+  const ctx = { docdb: deps.docdb, log: deps.log, signal };
+  const left = await inPool([...ended.values()], 4, (share) =>
+    undo(ctx, { unshare: [share], remove: [] }, undefined),
+  );
+  return left.flat();
 }
 
 /** A pass's two steps: the copies in flight (and a removed policy's), then the waiting ones. */
@@ -238,13 +281,17 @@ export async function followCopies(deps: EngineDeps, request: CopiesRequest): Pr
   const names = [...request.policies.map((p) => p.name), ...request.removed];
   const listed = await listAll(deps, names, request.signal);
   const read = listed.filter((l): l is Listed1 => 'jobs' in l && l.jobs.length > 0);
-  const scopes = read.map((entry) => scopeFor(deps, request, entry));
+  const leftovers: string[] = [];
+  const scopes = read.map((entry) => scopeFor(deps, request, entry, leftovers));
   const first = await inPool(scopes, 4, (at) => move(deps, request, at, 'in-flight', new Set()));
   const afterFirst = scopes.map((at, i) => afterMoves(at.listed.jobs, first[i] ?? []));
   const chosen = new Set(startable(afterFirst.flat(), request.maxInFlight).map(copyKey));
   const second = await inPool(scopes, 4, (at) => move(deps, request, at, 'waiting', chosen));
+  const made = scopes.map((_, i) => [...(first[i] ?? []), ...(second[i] ?? [])]);
+  const after = scopes.map((at, i) => afterMoves(at.listed.jobs, made[i] ?? []));
+  leftovers.push(...(await releaseShares(deps, made.flat(), after.flat(), request.signal)));
   const passes = await inPool(
-    scopes.map((at, i) => ({ at, made: [...(first[i] ?? []), ...(second[i] ?? [])] })),
+    scopes.map((at, i) => ({ at, made: made[i] ?? [] })),
     4,
     ({ at, made }) => conclude(deps, request, at, made),
   );
@@ -254,5 +301,6 @@ export async function followCopies(deps: EngineDeps, request: CopiesRequest): Pr
     deletions: passes.flatMap((p) => p.deletions),
     pages: passes.flatMap((p) => (p.page ? [p.page] : [])),
     unread: listed.filter((l): l is { policy: string; error: string } => 'error' in l),
+    leftovers,
   };
 }

@@ -16,6 +16,7 @@ import {
   copyWindowEndsAt,
   fullCleanup,
   hopProgress,
+  ownedPart,
   type Route,
   settingFor,
 } from '../planning/copies.js';
@@ -31,6 +32,11 @@ export interface CopyMove {
 
 export interface StepContext extends HopContext {
   now: () => Date;
+  /**
+   * What completed copies left that could not be undone (each with the command to do it by hand): the
+   * pass fails its invocation for them, so the errors alarm says so (nothing else would page).
+   */
+  leftovers: string[];
 }
 
 /** No move in this pass, and why (for the failure, should the window close before the next move). */
@@ -61,7 +67,8 @@ export async function abandon(
   error: Failure,
   now: Date,
 ): Promise<CopyChange> {
-  const left = await undo(ctx, fullCleanup(job), await sourceArnOf(ctx, job));
+  // The source's own share is the pass's to take back, once no copy into the account needs it.
+  const left = await undo(ctx, ownedPart(job, fullCleanup(job)), await sourceArnOf(ctx, job));
   if (left.length) {
     ctx.log.error('a copy ended, but not everything it left could be undone', {
       snapshotId: job.snapshotId,
@@ -125,15 +132,25 @@ export async function startCopy(ctx: StepContext, job: CopyJob): Promise<StepOut
   };
 }
 
-/** The last hop is available: undo, then complete; what cannot be undone yet is tried again next pass. */
+/**
+ * The last hop is available: the copy is complete. What it leaves on the way (its share copy's share, its
+ * intermediate copies) is undone now; what cannot be is noted for the pass to report (the copy itself is
+ * restorable: it is not failed for that).
+ */
 async function complete(ctx: StepContext, job: CopyJob, route: Route): Promise<StepOutcome> {
-  const left = await undo(ctx, route.cleanup, job.sourceArn);
-  if (left.length === 0) return { state: 'available', completedAt: ctx.now().toISOString() };
-  ctx.log.warn('copy available, but its share or intermediate copy could not be removed yet', {
-    snapshotId: job.snapshotId,
-    left,
-  });
-  return { later: `the copy is available, but not everything could be undone yet: ${left.join('; ')}` };
+  const left = await undo(ctx, ownedPart(job, route.cleanup), job.sourceArn);
+  if (left.length) {
+    ctx.log.error('copy available, but not everything it left could be undone: remove it by hand', {
+      snapshotId: job.snapshotId,
+      left,
+    });
+    ctx.leftovers.push(
+      ...left.map(
+        (what) => `after the copy of ${job.snapshotId} to ${describeLocation(job.destination)}: ${what}`,
+      ),
+    );
+  }
+  return { state: 'available', completedAt: ctx.now().toISOString() };
 }
 
 /**

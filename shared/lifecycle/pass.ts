@@ -40,8 +40,12 @@ export interface ReconcileReport {
   /** Policies whose jobs could not be read, with why. */
   unread: { policy: string; error: string }[];
   eventsFailed: number;
-  /** The disaster-recovery copies: their moves in this pass, and those still open after it. */
-  copies: { transitions: CopyTransition[]; open: CopyJob[] };
+  /**
+   * The disaster-recovery copies: their moves in this pass, those still open after it, and what copies
+   * that ended left and could not be undone (shares, intermediate copies), each with the command to do it
+   * by hand: the caller fails the invocation for them.
+   */
+  copies: { transitions: CopyTransition[]; open: CopyJob[]; leftovers: string[] };
 }
 
 async function followOrNote(
@@ -141,6 +145,6 @@ export async function reconcile(deps: EngineDeps, request: ReconcileRequest): Pr
     pages: [...passes.flatMap((p) => (p.page ? [p.page] : [])), ...copies.pages],
     unread: [...unread, ...copies.unread],
     eventsFailed,
-    copies: { transitions: copies.transitions, open: copies.open },
+    copies: { transitions: copies.transitions, open: copies.open, leftovers: copies.leftovers },
   };
 }

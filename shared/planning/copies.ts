@@ -129,19 +129,26 @@ export function derivedId(snapshotId: string, suffix: string): string {
   return `${head}-${hash}-${suffix}`;
 }
 
+/** A short tag of a destination for the ids of the copies made on the way to it. */
+function destinationTag(destination: Place): string {
+  return createHash('sha256').update(placeKey(destination)).digest('hex').slice(0, 6);
+}
+
 /**
  * The id of the re-encrypted copy a share is made of: one per destination (each may use its own share
  * key, and each route deletes its own at the end).
  * @example shareCopyId('nightly-orders-20261128-0300', { region: 'us-east-1', account: '444455556666' }) // 'nightly-orders-20261128-0300-dr-…'
  */
 export function shareCopyId(snapshotId: string, destination: Place): string {
-  const tag = createHash('sha256').update(placeKey(destination)).digest('hex').slice(0, 6);
-  return derivedId(snapshotId, `dr-${tag}`);
+  return derivedId(snapshotId, `dr-${destinationTag(destination)}`);
 }
 
-/** The id of the intermediate copy in another account's source Region, on the way to another Region there. */
-export function transitCopyId(snapshotId: string): string {
-  return derivedId(snapshotId, 'tr');
+/**
+ * The id of the intermediate copy in another account's source Region, on the way to another Region there:
+ * one per destination, so one destination's end never deletes what another's copy is made from.
+ */
+export function transitCopyId(snapshotId: string, destination: Place): string {
+  return derivedId(snapshotId, `tr-${destinationTag(destination)}`);
 }
 
 /**
@@ -172,7 +179,7 @@ function otherAccountHops(job: CopyJob, shared: { arn: string; id: string }, cop
   const onward = job.destination.region !== job.source.region;
   // On the way to another Region, the landing copy is an intermediate with its own id: the account may
   // also be a destination in this Region, whose copy has the source's id.
-  const landingId = onward ? transitCopyId(job.snapshotId) : job.snapshotId;
+  const landingId = onward ? transitCopyId(job.snapshotId, job.destination) : job.snapshotId;
   const first: Hop = {
     at: landing,
     sourceArn: shared.arn,
@@ -241,9 +248,39 @@ export function fullCleanup(job: Pick<CopyJob, 'source' | 'destination' | 'snaps
   const unshare = [job.snapshotId, shareCopy].map((snapshotId) => ({ at: job.source, snapshotId, account }));
   const remove: Cleanup['remove'] = [];
   if (job.destination.region !== job.source.region)
-    remove.push({ at: { region: job.source.region, account }, snapshotId: transitCopyId(job.snapshotId) });
+    remove.push({
+      at: { region: job.source.region, account },
+      snapshotId: transitCopyId(job.snapshotId, job.destination),
+    });
   remove.push({ at: job.source, snapshotId: shareCopy });
   return { unshare, remove };
+}
+
+/**
+ * The share of the source snapshot itself with the destination's account: the one thing a copy job does not
+ * own alone (every copy of that source into that account needs it until its first hop is done), so it is
+ * taken back once no copy of the source into the account is open (copy-pass.ts), not by each job.
+ */
+export function sourceShareOf(
+  job: Pick<CopyJob, 'source' | 'destination' | 'snapshotId'>,
+): Cleanup['unshare'][number] | undefined {
+  const account = job.destination.account;
+  return account === undefined ? undefined : { at: job.source, snapshotId: job.snapshotId, account };
+}
+
+/** A share as a key: where, what, with whom. */
+export function shareKey(share: Cleanup['unshare'][number]): string {
+  return `${placeKey(share.at)}|${share.snapshotId}|${share.account}`;
+}
+
+/** A cleanup without the source's own share (see sourceShareOf): what one job undoes itself. */
+export function ownedPart(
+  job: Pick<CopyJob, 'source' | 'destination' | 'snapshotId'>,
+  cleanup: Cleanup,
+): Cleanup {
+  const common = sourceShareOf(job);
+  const key = common && shareKey(common);
+  return { unshare: cleanup.unshare.filter((share) => shareKey(share) !== key), remove: cleanup.remove };
 }
 
 /** When a copy job's window closes (epoch ms): from its first hop, or, not started yet, from its opening. */

@@ -54,7 +54,7 @@ function report(extra: Partial<ReconcileReport> = {}): ReconcileReport {
     pages: [],
     unread: [],
     eventsFailed: 0,
-    copies: { transitions: [], open: [] },
+    copies: { transitions: [], open: [], leftovers: [] },
     ...extra,
   };
 }
@@ -164,7 +164,7 @@ describe('reconcile text', () => {
       pages: [],
       unread: [],
       eventsFailed: 0,
-      copies: { transitions: [], open: [] },
+      copies: { transitions: [], open: [], leftovers: [] },
     });
   });
 });
@@ -201,12 +201,16 @@ describe('reconcile: the copies of a pass', () => {
   });
 
   it('counts copies in the summary, fails the pass on a failed copy, and names its next step', () => {
-    const failed = report({ copies: { transitions: [copy('failed', { error: failure })], open: [] } });
+    const failed = report({
+      copies: { transitions: [copy('failed', { error: failure })], open: [], leftovers: [] },
+    });
     expect(passOk(failed)).toBe(false);
     const lines = passSummaryLines(failed, 1_000);
     expect(lines).toContain('copies: 0 copied, 1 failed');
     expect(lines.join('\n')).toMatch(/kms-misconfigured: AWS refused the copy's KMS key/);
-    expect(passOk(report({ copies: { transitions: [copy('available')], open: [] } }))).toBe(true);
+    expect(passOk(report({ copies: { transitions: [copy('available')], open: [], leftovers: [] } }))).toBe(
+      true,
+    );
   });
 
   it('gives the copies in JSON: moves and open copies, every key', () => {
@@ -223,12 +227,20 @@ describe('reconcile: the copies of a pass', () => {
     };
     const json = reconcileJson(
       'policies.yml',
-      report({ copies: { transitions: [copy('copying')], open: [open] } }),
+      report({ copies: { transitions: [copy('copying')], open: [open], leftovers: [] } }),
     );
     expect(json.copies).toEqual({
       transitions: [{ ...copy('copying'), durationMs: null, error: null }],
       open: [{ ...open, startedAt: null }],
+      leftovers: [],
     });
+  });
+
+  it('fails the pass on what a copy left and could not undo, naming what to remove by hand', () => {
+    const left = 'after the copy of s to us-west-2: the share of s with 444455556666 (503): aws docdb …';
+    const pass = report({ copies: { transitions: [copy('available')], open: [], leftovers: [left] } });
+    expect(passOk(pass)).toBe(false);
+    expect(passSummaryLines(pass, 1_000)).toContain(`not undone, remove by hand: ${left}`);
   });
 });
 

@@ -35,6 +35,7 @@ const DR_EAST_KEY = `arn:aws:kms:us-east-1:${DR}:key/dr-east`;
 const DR_EU_KEY = `arn:aws:kms:eu-west-1:${DR}:key/dr-eu`;
 const SHARE_KEY = `arn:aws:kms:us-east-1:${OWN}:key/share`;
 const ROLE = `arn:aws:iam::${DR}:role/docdb-backup-copier`;
+const EU_DR = { region: 'eu-west-1', account: DR };
 
 const ownWest: CopySettings = { region: 'us-west-2', kmsKeyId: WEST_KEY };
 const drSameRegion: CopySettings = { account: DR, roleArn: ROLE, externalId: 'ext-1', kmsKeyId: DR_EAST_KEY };
@@ -163,14 +164,14 @@ describe('copyRoute', () => {
       {
         at: landing,
         sourceArn: SOURCE_ARN,
-        snapshotId: transitCopyId(SNAPSHOT),
+        snapshotId: transitCopyId(SNAPSHOT, dest),
         kmsKeyId: DR_EAST_KEY,
         copyTags: false,
         share: { from: { region: 'us-east-1' }, snapshotId: SNAPSHOT, account: DR },
       },
       {
         at: dest,
-        sourceArn: `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${transitCopyId(SNAPSHOT)}`,
+        sourceArn: `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${transitCopyId(SNAPSHOT, dest)}`,
         snapshotId: SNAPSHOT,
         kmsKeyId: DR_EU_KEY,
         copyTags: false,
@@ -179,7 +180,7 @@ describe('copyRoute', () => {
     expect(route.hops[1]?.share).toBeUndefined();
     expect(route.cleanup).toEqual({
       unshare: [{ at: { region: 'us-east-1' }, snapshotId: SNAPSHOT, account: DR }],
-      remove: [{ at: landing, snapshotId: transitCopyId(SNAPSHOT) }],
+      remove: [{ at: landing, snapshotId: transitCopyId(SNAPSHOT, dest) }],
     });
   });
 
@@ -219,17 +220,17 @@ describe('copyRoute', () => {
 
     expect(route.hops.map((h) => [h.at, h.snapshotId, h.kmsKeyId])).toEqual([
       [{ region: 'us-east-1' }, drId, SHARE_KEY],
-      [landing, transitCopyId(SNAPSHOT), DR_EAST_KEY],
+      [landing, transitCopyId(SNAPSHOT, dest), DR_EAST_KEY],
       [dest, SNAPSHOT, DR_EU_KEY],
     ]);
     expect(route.hops[1]?.share).toEqual({ from: { region: 'us-east-1' }, snapshotId: drId, account: DR });
     expect(route.hops[1]?.sourceArn).toBe(`arn:aws:rds:us-east-1:${OWN}:cluster-snapshot:${drId}`);
     expect(route.hops[2]?.sourceArn).toBe(
-      `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${transitCopyId(SNAPSHOT)}`,
+      `arn:aws:rds:us-east-1:${DR}:cluster-snapshot:${transitCopyId(SNAPSHOT, dest)}`,
     );
     expect(route.cleanup.unshare).toEqual([{ at: { region: 'us-east-1' }, snapshotId: drId, account: DR }]);
     expect(route.cleanup.remove).toEqual([
-      { at: landing, snapshotId: transitCopyId(SNAPSHOT) },
+      { at: landing, snapshotId: transitCopyId(SNAPSHOT, dest) },
       { at: { region: 'us-east-1' }, snapshotId: drId },
     ]);
   });
@@ -249,7 +250,7 @@ describe('copyRoute', () => {
       account: DR,
     });
     expect(route.cleanup.remove).toEqual([
-      { at: { region: 'us-east-1', account: DR }, snapshotId: transitCopyId(SNAPSHOT) },
+      { at: { region: 'us-east-1', account: DR }, snapshotId: transitCopyId(SNAPSHOT, dest) },
     ]);
   });
 });
@@ -266,7 +267,9 @@ function identifier(max: number) {
 describe('ids of the copies made on the way', () => {
   it('appends the suffix to an id that leaves room for it', () => {
     expect(derivedId(SNAPSHOT, 'tr')).toBe(`${SNAPSHOT}-tr`);
-    expect(transitCopyId(SNAPSHOT)).toBe(`${SNAPSHOT}-tr`);
+    expect(transitCopyId(SNAPSHOT, { region: 'eu-west-1', account: DR })).toMatch(
+      new RegExp(`^${SNAPSHOT}-tr-[0-9a-f]{6}$`),
+    );
     expect(shareCopyId(SNAPSHOT, { region: 'us-east-1', account: DR })).toMatch(
       new RegExp(`^${SNAPSHOT}-dr-[0-9a-f]{6}$`),
     );
@@ -282,12 +285,12 @@ describe('ids of the copies made on the way', () => {
   it('always gives a valid identifier of at most 63 characters, keeping short ids whole', () => {
     fc.assert(
       fc.property(identifier(63), (id) => {
-        for (const derived of [transitCopyId(id), shareCopyId(id, { region: 'us-east-1', account: DR })]) {
+        for (const derived of [transitCopyId(id, EU_DR), shareCopyId(id, { region: 'us-east-1', account: DR })]) {
           expect(derived.length).toBeLessThanOrEqual(63);
           expect(derived).not.toMatch(/--/);
           expect(isValidIdentifier(derived)).toBe(true);
         }
-        if (id.length <= 60) expect(transitCopyId(id)).toBe(`${id}-tr`);
+        if (id.length <= 53) expect(transitCopyId(id, EU_DR)).toMatch(new RegExp(`^${id}-tr-[0-9a-f]{6}$`));
       }),
     );
   });
@@ -301,7 +304,7 @@ describe('ids of the copies made on the way', () => {
         const cluster = `c${'x'.repeat(length - 1)}`;
         const idA = snapshotIdFor('nightly', cluster, a);
         const idB = snapshotIdFor('nightly', cluster, b);
-        if (idA !== idB) expect(transitCopyId(idA)).not.toBe(transitCopyId(idB));
+        if (idA !== idB) expect(transitCopyId(idA, EU_DR)).not.toBe(transitCopyId(idB, EU_DR));
       }),
     );
   });
