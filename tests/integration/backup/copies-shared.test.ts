@@ -7,7 +7,6 @@ import type { FleetSeed } from '../../../local/emulator.js';
 import {
   hourlyPolicyFile,
   lifecycleWorld,
-  ourSnapshot,
   reconcilePass,
   runPolicy,
   useWorld,

@@ -285,7 +285,10 @@ describe('ids of the copies made on the way', () => {
   it('always gives a valid identifier of at most 63 characters, keeping short ids whole', () => {
     fc.assert(
       fc.property(identifier(63), (id) => {
-        for (const derived of [transitCopyId(id, EU_DR), shareCopyId(id, { region: 'us-east-1', account: DR })]) {
+        for (const derived of [
+          transitCopyId(id, EU_DR),
+          shareCopyId(id, { region: 'us-east-1', account: DR }),
+        ]) {
           expect(derived.length).toBeLessThanOrEqual(63);
           expect(derived).not.toMatch(/--/);
           expect(isValidIdentifier(derived)).toBe(true);
