@@ -4,23 +4,11 @@
 // naming what to undo by hand). Found by the second hostile review of issue 12.
 import { describe, expect, it } from 'vitest';
 import type { FleetSeed } from '../../../local/emulator.js';
-import {
-  hourlyPolicyFile,
-  lifecycleWorld,
-  reconcilePass,
-  runPolicy,
-  useWorld,
-  type World,
-} from './support.js';
-
-const OWN = '123456789012';
-const DR = '444455556666';
-const ROLE = `arn:aws:iam::${DR}:role/docdb-backup-copier`;
-const EXTERNAL_ID = 'docdb-backup-7f3a9c';
-const MINUTE = 60_000;
+import { account, copyPages, DR, EXTERNAL_ID, MINUTE, OWN, passes, snapshots } from './copies-support.js';
+import { hourlyPolicyFile, lifecycleWorld, reconcilePass, runPolicy, useWorld } from './support.js';
 
 /** orders unencrypted in us-east-1; the DR account with three Regions and the copier role. */
-function drFleet(): FleetSeed {
+function sharedFleet(): FleetSeed {
   return {
     regions: { 'us-east-1': { clusters: [{ id: 'orders', encrypted: false }] }, 'us-west-2': {} },
     accounts: {
@@ -32,29 +20,6 @@ function drFleet(): FleetSeed {
   };
 }
 
-const account = (extra: string) => `      - account: "${DR}"
-        roleArn: ${ROLE}
-        externalId: ${EXTERNAL_ID}
-${extra}`;
-
-const copyPages = (world: World) =>
-  world.emu.state().published.filter((m) => / cop(y|ies) failed/.test(m.subject ?? ''));
-
-function snapshots(world: World, region: string, acct = OWN) {
-  return world.emu.state().accounts[acct]?.regions[region]?.snapshots ?? [];
-}
-
-type Lifecycle = Awaited<ReturnType<typeof lifecycleWorld>>;
-
-async function passes(world: World, policies: string, lifecycle: Lifecycle, count: number, stepMs: number) {
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    lifecycle.advance(stepMs);
-    out.push(await reconcilePass(world, policies, { clock: lifecycle.clock }));
-  }
-  return out;
-}
-
 describe('copies sharing a source and an account', () => {
   const world = useWorld();
 
@@ -62,7 +27,7 @@ describe('copies sharing a source and an account', () => {
   // in the account's source Region, so one ending (removed from the file here) never deletes what the
   // other's copy in flight is made from; the source's share stays until neither needs it.
   it('abandoning one destination does not kill the other destination of the same account (shared transit copy)', async () => {
-    const lifecycle = await lifecycleWorld(world, drFleet());
+    const lifecycle = await lifecycleWorld(world, sharedFleet());
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: MINUTE, copyAvailableAfterMs: 30 * MINUTE } },
     });
@@ -96,7 +61,7 @@ ${account('        region: eu-west-1')}`);
   // Attribute failing) is recorded available, not failed: the pass fails its invocation instead, naming
   // the share to take back by hand (the errors alarm pages), and nothing pages it as a failed copy later.
   it('does not fail a copy that is available in its destination just because the share cannot be taken back', async () => {
-    const lifecycle = await lifecycleWorld(world, drFleet());
+    const lifecycle = await lifecycleWorld(world, sharedFleet());
     world.emu.setFaults({
       clusters: { orders: { snapshotAvailableAfterMs: MINUTE, copyAvailableAfterMs: 10 * MINUTE } },
     });

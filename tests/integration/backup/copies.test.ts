@@ -4,7 +4,7 @@
 // intermediates deleted, destinations pruned by their own retention; misconfigured keys, a role that
 // cannot be assumed and the in-flight limit under 20 copies at once.
 import { describe, expect, it } from 'vitest';
-import type { FleetSeed } from '../../../local/emulator.js';
+import { account, DR, drFleet, EXTERNAL_ID, KEYS, MINUTE, OWN, ROLE, snapshots } from './copies-support.js';
 import {
   hourlyPolicyFile,
   lifecycleWorld,
@@ -13,53 +13,6 @@ import {
   useWorld,
   type World,
 } from './support.js';
-
-const OWN = '123456789012';
-const DR = '444455556666';
-const ROLE = `arn:aws:iam::${DR}:role/docdb-backup-copier`;
-const EXTERNAL_ID = 'docdb-backup-7f3a9c';
-const MINUTE = 60_000;
-const key = (region: string, account: string, id: string) => `arn:aws:kms:${region}:${account}:key/${id}`;
-const KEYS = {
-  source: key('us-east-1', OWN, '0000aaaa-0000-4000-8000-000000000001'),
-  west: key('us-west-2', OWN, '0000aaaa-0000-4000-8000-000000000002'),
-  share: key('us-east-1', OWN, '0000aaaa-0000-4000-8000-000000000003'),
-  drEast: key('us-east-1', DR, '0000aaaa-0000-4000-8000-000000000004'),
-  drEu: key('eu-west-1', DR, '0000aaaa-0000-4000-8000-000000000005'),
-};
-const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
-
-/** The DR world: orders (encrypted with a customer key, or as `encryption` says) and the keys and role. */
-function drFleet(
-  encryption: { kmsKeyId?: string; encrypted?: boolean } = { kmsKeyId: KEYS.source },
-): FleetSeed {
-  const encrypted = encryption.encrypted ?? true;
-  return {
-    regions: {
-      'us-east-1': {
-        clusters: [
-          { id: 'orders', encrypted, ...(encryption.kmsKeyId ? { kmsKeyId: encryption.kmsKeyId } : {}) },
-        ],
-        kmsKeys: [{ id: idOf(KEYS.source) }, { id: idOf(KEYS.share) }],
-      },
-      'us-west-2': { kmsKeys: [{ id: idOf(KEYS.west) }] },
-    },
-    accounts: {
-      [DR]: {
-        regions: {
-          'us-east-1': { kmsKeys: [{ id: idOf(KEYS.drEast) }] },
-          'eu-west-1': { kmsKeys: [{ id: idOf(KEYS.drEu) }] },
-        },
-        roles: { 'docdb-backup-copier': { trust: { accounts: [OWN], externalId: EXTERNAL_ID } } },
-      },
-    },
-  };
-}
-
-const account = (extra: string) => `      - account: "${DR}"
-        roleArn: ${ROLE}
-        externalId: ${EXTERNAL_ID}
-${extra}`;
 
 /** The three kinds of destination, each with its keys. */
 const THREE_COPIES = `    retention: { keepLast: 5 }
@@ -72,10 +25,6 @@ ${account(`        region: eu-west-1
         kmsKeyId: ${KEYS.drEu}
         transitKmsKeyId: ${KEYS.drEast}`)}
 `;
-
-function snapshots(world: World, region: string, acct = OWN) {
-  return world.emu.state().accounts[acct]?.regions[region]?.snapshots ?? [];
-}
 
 /** Runs the slot's backup, then passes (the clock moved `stepMs` before each) until no copy is open. */
 async function backupAndCopy(
