@@ -10,12 +10,13 @@ import type { Clock } from '../backup/clock.js';
 import type { RunLog } from '../backup/ports.js';
 import type { EngineDeps } from '../backup/scope.js';
 import type { BackupEnv } from '../env.js';
+import type { CredentialsForAccount } from './clients.js';
 import { COMMON_CLIENT_CONFIG, type DocdbClientPool, docdbClients } from './clients.js';
 import { DocdbAdapter } from './docdb.js';
 import { EventBridgeResultEvents } from './eventbridge.js';
 import { resultsTable } from './results-table/index.js';
 import { SnsAlerter } from './sns.js';
-import { type AccountAccess, accountCredentials } from './sts.js';
+import type { AccountAccess } from './sts.js';
 
 /**
  * The Region of an ARN (an SNS topic's: the stack's Region, where its table and bus are too).
@@ -23,6 +24,30 @@ import { type AccountAccess, accountCredentials } from './sts.js';
  */
 export function regionOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(arn)?.[1];
+}
+
+/**
+ * `credentialsFor` of the client pool, loading STS (shared/aws/sts.ts and its SDK client) only when a
+ * copy first reaches another account: a function that copies nowhere else never pays its import.
+ */
+function lazyAccountCredentials(
+  accounts: ReadonlyMap<string, AccountAccess>,
+  region: string | undefined,
+): CredentialsForAccount {
+  if (accounts.size === 0) return () => undefined;
+  let loaded: Promise<CredentialsForAccount> | undefined;
+  const load = () => {
+    loaded ??= import('./sts.js').then(({ accountCredentials }) => accountCredentials(accounts, { region }));
+    return loaded;
+  };
+  return (account) => {
+    if (!accounts.has(account)) return undefined;
+    return async () => {
+      const provider = (await load())(account);
+      if (!provider) throw new Error(`no role is configured for account ${account}`);
+      return typeof provider === 'function' ? provider() : provider;
+    };
+  };
 }
 
 export interface EngineWiring {
@@ -50,7 +75,7 @@ export function createEngineDeps(
 ): EngineWiring {
   const config = { ...COMMON_CLIENT_CONFIG, region: regionOfArn(env.alertTopicArn) };
   // Throttling is paced per location by the engine (shared/backup/paced.ts), not retried blindly by the SDK.
-  const credentialsFor = accountCredentials(options.accounts ?? new Map(), { region: config.region });
+  const credentialsFor = lazyAccountCredentials(options.accounts ?? new Map(), config.region);
   const pool = options.docdb ?? docdbClients({}, { throttlingToEngine: true, credentialsFor });
   const dynamo = new DynamoDBClient(config);
   const events = new EventBridgeClient(config);
